@@ -1,0 +1,21 @@
+// Every Slack-facing identifier is defined once here and used by both the listener
+// registration and the Block Kit builders, so the two can never drift apart.
+
+export const COMMAND = '/audit' as const;
+
+/** Subcommands of `/audit`, in the order `/audit help` lists them. */
+export const SUBCOMMANDS = ['help', 'status', 'refresh', 'digest', 'issue', 'alerts'] as const;
+export type SubcommandName = (typeof SUBCOMMANDS)[number];
+
+export const SHORTCUT = {
+  createNotionIssue: 'create_notion_issue',
+} as const;
+
+export const ACTION = {
+  /** Buttons that only open a URL still send an action; it is acknowledged and ignored. */
+  openLink: 'open_link',
+} as const;
+
+export const EVENT = {
+  appHomeOpened: 'app_home_opened',
+} as const;

@@ -1,0 +1,71 @@
+// Structured logging with pino: JSON lines in production, pretty text on stderr in the shell
+// (stdout belongs to the conversation there). Secrets are redacted by key wherever they appear.
+
+import type { Logger as BoltLogger, LogLevel as BoltLogLevel } from '@slack/bolt';
+import { type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+/** Keys whose values must never reach a log line, at any depth pino can address. */
+const SECRET_KEYS = [
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'authorization',
+  'Authorization',
+  'NOTION_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'AUDIT_BOT_WEBHOOK_TOKEN',
+];
+export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.headers.${key}`]);
+
+export interface LoggerOptions {
+  level: string;
+  pretty: boolean;
+  /** Where lines go; defaults to stdout for JSON and stderr for pretty output. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const redact = { paths: REDACT_PATHS, censor: '[redacted]' };
+  if (options.pretty) {
+    // Synchronous, so the last lines before a console exit are not lost in a worker thread.
+    const stream = pretty({
+      destination: options.destination ?? 2,
+      sync: true,
+      colorize: false,
+      translateTime: 'HH:MM:ss',
+      ignore: 'pid,hostname',
+    });
+    return pino({ level: options.level, redact }, stream);
+  }
+  return options.destination
+    ? pino({ level: options.level, redact }, options.destination)
+    : pino({ level: options.level, redact });
+}
+
+/** Slack token shapes, so a token inside a message string is masked too (Bolt logs some URLs). */
+const TOKEN_PATTERN = /\b(xox[abposr]|xapp)-[A-Za-z0-9-]+/g;
+export function maskTokens(text: string): string {
+  return text.replace(TOKEN_PATTERN, '$1-[redacted]');
+}
+
+/** Bolt and the Slack SDK log through this adapter, so their lines share our format and redaction. */
+export function boltLogger(logger: Logger): BoltLogger {
+  const child = logger.child({ component: 'bolt' });
+  const format = (parts: unknown[]) =>
+    maskTokens(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' '));
+  return {
+    debug: (...msg) => child.debug(format(msg)),
+    info: (...msg) => child.info(format(msg)),
+    warn: (...msg) => child.warn(format(msg)),
+    error: (...msg) => child.error(format(msg)),
+    setLevel: () => {},
+    getLevel: () => child.level as BoltLogLevel,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,142 @@
+// The bot's SQLite database (better-sqlite3): opened once, WAL mode, migrations applied at
+// start. Features reach the data through this small interface, never through file paths.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AuditBotError, describeError } from '../errors.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+export interface StoreOptions {
+  readonly migrations?: readonly Migration[];
+  /** Milliseconds a writer waits for another process's lock before failing. */
+  readonly busyTimeoutMs?: number;
+}
+
+export class Store {
+  readonly path: string;
+  readonly db: Database.Database;
+
+  private constructor(file: string, db: Database.Database) {
+    this.path = file;
+    this.db = db;
+  }
+
+  /** Opens (creating if needed) and migrates the database; errors name the file. */
+  static open(file: string, options: StoreOptions = {}): Store {
+    const resolved = file === ':memory:' ? file : path.resolve(file);
+    if (resolved !== ':memory:') {
+      try {
+        mkdirSync(path.dirname(resolved), { recursive: true });
+      } catch (error) {
+        throw new AuditBotError(
+          'store_unavailable',
+          `cannot create the folder for the database ${resolved}: ${describeError(error)}`,
+          { cause: error },
+        );
+      }
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(resolved, { timeout: options.busyTimeoutMs ?? 5000 });
+      // The first statement touches the file header, so a corrupt file fails here, by name.
+      db.pragma('journal_mode = WAL');
+      // FULL: a webhook answered 2xx must survive power loss, not only a process crash.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+    } catch (error) {
+      throw new AuditBotError(
+        'store_unavailable',
+        `cannot open the database ${resolved}: ${explainSqliteError(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const store = new Store(resolved, db);
+    try {
+      store.migrate(options.migrations ?? MIGRATIONS);
+    } catch (error) {
+      db.close();
+      if (error instanceof AuditBotError) throw error;
+      throw new AuditBotError(
+        'store_migration_failed',
+        `cannot migrate the database ${resolved}: ${explainSqliteError(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    return store;
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  private migrate(migrations: readonly Migration[]): void {
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    const current = this.schemaVersion;
+    if (current > known) {
+      throw new AuditBotError(
+        'store_migration_failed',
+        `the database ${this.path} has schema version ${current}, newer than this build knows (${known}); run a newer audit-bot or use another AUDIT_BOT_DB`,
+      );
+    }
+    const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+    for (const migration of pending) {
+      // IMMEDIATE: a second process starting at the same moment waits instead of migrating twice.
+      this.db
+        .transaction(() => {
+          if (this.schemaVersion >= migration.version) return;
+          if (typeof migration.up === 'string') this.db.exec(migration.up);
+          else migration.up(this.db);
+          this.db.pragma(`user_version = ${migration.version}`);
+        })
+        .immediate();
+    }
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (all or nothing; concurrent writers wait). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  getSetting(key: string): string | undefined {
+    const row = this.db
+      .prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?')
+      .get(key);
+    return row?.value;
+  }
+
+  setSetting(key: string, value: string, now: Date = new Date()): void {
+    this.db
+      .prepare(
+        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      )
+      .run(key, value, now.toISOString());
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function explainSqliteError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  switch (code) {
+    case 'SQLITE_NOTADB':
+      return 'the file is not an SQLite database (corrupt, or another kind of file)';
+    case 'SQLITE_CORRUPT':
+      return 'the database file is corrupt';
+    case 'SQLITE_CANTOPEN':
+      return 'the file cannot be opened (check that the folder exists and is writable)';
+    case 'SQLITE_READONLY':
+      return 'the file is read-only';
+    case 'SQLITE_BUSY':
+      return 'another process holds a lock on it';
+    default:
+      return describeError(error);
+  }
+}
