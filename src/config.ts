@@ -347,9 +347,9 @@ const envSchema = z
         .startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' })
         .optional(),
     ),
-    SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
+    SLACK_API_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://slack.com/api/')),
     NOTION_TOKEN: optionalSecret,
-    NOTION_BASE_URL: httpUrl.default('https://api.notion.com'),
+    NOTION_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://api.notion.com')),
     ALERTMANAGER_URL: z.preprocess(emptyToUndefined, httpUrl.optional()),
     AUDIT_BOT_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
     AUDIT_BOT_DB: z.preprocess(emptyToUndefined, z.string().default('./data/audit-bot.db')),
@@ -519,7 +519,10 @@ export function formatPath(segments: readonly PropertyKey[]): string {
 /** Zod does not say which values a discriminated union accepts; the schemas here know. */
 const DISCRIMINATOR_CHOICES = { kind: PROBE_KINDS } as const;
 
-/** One readable line per zod issue, naming the key path. Never includes the offending value. */
+/**
+ * One readable line per zod issue, naming the key path. Values are never echoed, except where a
+ * schema chooses to (durations in the config file): environment values may be secrets.
+ */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   const lines: string[] = [];
   for (const issue of issues) {
@@ -539,8 +542,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
           lines.push(`${formatPath(at)}: must be one of ${choices?.join(', ') ?? 'the documented values'}`);
         } else lines.push(`${formatPath(where)}: ${issue.message}`);
         break;
-      case 'invalid_value':
-        lines.push(`${formatPath(where)}: must be one of ${issue.values.map((v) => String(v)).join(', ')}`);
+      case 'invalid_value': {
+        const values = issue.values.map((v) => String(v));
+        lines.push(`${formatPath(where)}: must be ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}`);
+        break;
+      }
         break;
       case 'too_small':
         lines.push(`${formatPath(where)}: ${describeSize(issue, 'at least')}`);
@@ -556,6 +562,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 }
 
 function describeInvalidType(issue: z.core.$ZodIssueInvalidType): string {
+  // A message written in the schema (e.g. "must be a whole number") beats the generic one.
+  if (!issue.message.startsWith('Invalid input')) return issue.message;
   // Zod 4 reports a missing key as an invalid_type whose message says "received undefined".
   if (/received undefined/.test(issue.message)) return 'is required';
   const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';

@@ -29,9 +29,13 @@ export class Store {
       try {
         mkdirSync(path.dirname(resolved), { recursive: true });
       } catch (error) {
+        const reason =
+          (error as NodeJS.ErrnoException).code === 'EEXIST' || (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+            ? 'a file stands where its folder should be'
+            : describeError(error);
         throw new AuditBotError(
           'store_unavailable',
-          `cannot create the folder for the database ${resolved}: ${describeError(error)}`,
+          `cannot create the folder for the database ${resolved}: ${reason}`,
           { cause: error },
         );
       }
@@ -131,7 +135,7 @@ function explainSqliteError(error: unknown): string {
     case 'SQLITE_CORRUPT':
       return 'the database file is corrupt';
     case 'SQLITE_CANTOPEN':
-      return 'the file cannot be opened (check that the folder exists and is writable)';
+      return 'the file cannot be opened (is it a folder, or is its folder read-only?)';
     case 'SQLITE_READONLY':
       return 'the file is read-only';
     case 'SQLITE_BUSY':

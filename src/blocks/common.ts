@@ -1,0 +1,87 @@
+// Small Block Kit constructors shared by the builders. They clamp text to Slack's limits so
+// a long title or error text shortens visibly ("…") instead of making Slack reject a message.
+
+import type { types } from '@slack/bolt';
+
+export type Block = types.KnownBlock;
+export type Button = types.Button;
+
+export const LIMIT = {
+  sectionText: 3000,
+  headerText: 150,
+  buttonText: 75,
+  contextText: 2000,
+  fieldText: 2000,
+  fallbackText: 3000,
+} as const;
+
+/** Shortens `text` to `max` characters, marking the cut with an ellipsis. */
+export function clamp(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+export function header(text: string): Block {
+  return { type: 'header', text: { type: 'plain_text', text: clamp(text, LIMIT.headerText), emoji: true } };
+}
+
+export function section(mrkdwn: string, accessory?: Button): Block {
+  const block: types.SectionBlock = { type: 'section', text: { type: 'mrkdwn', text: clamp(mrkdwn, LIMIT.sectionText) } };
+  if (accessory) block.accessory = accessory;
+  return block;
+}
+
+export function fields(pairs: readonly string[]): Block {
+  return {
+    type: 'section',
+    fields: pairs.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: clamp(text, LIMIT.fieldText) })),
+  };
+}
+
+export function context(...texts: string[]): Block {
+  return {
+    type: 'context',
+    elements: texts.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: clamp(text, LIMIT.contextText) })),
+  };
+}
+
+export function divider(): Block {
+  return { type: 'divider' };
+}
+
+export interface ButtonSpec {
+  text: string;
+  actionId: string;
+  value?: string;
+  url?: string;
+  style?: 'primary' | 'danger';
+}
+
+export function button(spec: ButtonSpec): Button {
+  const b: Button = {
+    type: 'button',
+    text: { type: 'plain_text', text: clamp(spec.text, LIMIT.buttonText), emoji: true },
+    action_id: spec.actionId,
+  };
+  if (spec.value !== undefined) b.value = spec.value;
+  if (spec.url !== undefined) b.url = spec.url;
+  if (spec.style !== undefined) b.style = spec.style;
+  return b;
+}
+
+export function actions(blockId: string | undefined, buttons: readonly Button[]): Block {
+  const block: types.ActionsBlock = { type: 'actions', elements: buttons.slice(0, 25) };
+  if (blockId) block.block_id = blockId;
+  return block;
+}
+
+/** A message body: blocks plus the plain-text fallback Slack shows in notifications. */
+export interface MessageContent {
+  text: string;
+  blocks: Block[];
+}

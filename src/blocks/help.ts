@@ -1,0 +1,26 @@
+// `/audit help`: usage generated from the subcommand registry, so it lists exactly what exists.
+
+import type { SubcommandSpec } from '../commands/registry.js';
+import { COMMAND } from '../ids.js';
+import { context, divider, escapeMrkdwn, header, type MessageContent, section } from './common.js';
+
+export interface HelpOptions {
+  /** Shown under the list, e.g. which features still need configuration. */
+  readonly notes?: readonly string[];
+}
+
+export function helpMessage(subcommands: readonly SubcommandSpec[], options: HelpOptions = {}): MessageContent {
+  const lines = subcommands.map((s) => {
+    const usage = [COMMAND, s.name, s.args].filter(Boolean).join(' ');
+    return `\`${usage}\` — ${escapeMrkdwn(s.summary)}\n      e.g. \`${s.example}\``;
+  });
+  const blocks = [
+    header('audit-bot — checks of the music-library pipeline'),
+    section(lines.join('\n')),
+  ];
+  if (options.notes && options.notes.length > 0) {
+    blocks.push(divider(), context(...options.notes.map(escapeMrkdwn)));
+  }
+  const text = `audit-bot commands: ${subcommands.map((s) => `${COMMAND} ${s.name}`).join(', ')}`;
+  return { text, blocks };
+}

@@ -1,0 +1,30 @@
+// Short one-section answers: unknown subcommands, features not configured yet, failures.
+
+import { COMMAND } from '../ids.js';
+import { context, escapeMrkdwn, type MessageContent, section } from './common.js';
+
+export function unknownSubcommandMessage(word: string, suggestion: string | undefined): MessageContent {
+  const asked = `\`${COMMAND} ${escapeMrkdwn(word)}\``;
+  const text = suggestion
+    ? `${asked} is not a command. Did you mean \`${COMMAND} ${suggestion}\`?`
+    : `${asked} is not a command. Try \`${COMMAND} help\` for the list.`;
+  return { text: stripMarks(text), blocks: [section(`:grey_question: ${text}`)] };
+}
+
+export function notConfiguredMessage(feature: string, hint: string): MessageContent {
+  const text = `${feature} is not configured yet.`;
+  return {
+    text,
+    blocks: [section(`:hourglass_flowing_sand: ${escapeMrkdwn(text)}`), context(escapeMrkdwn(hint))],
+  };
+}
+
+/** Told to a user when their request failed in a way they cannot fix; the details are logged. */
+export function failureMessage(what: string, code: string): MessageContent {
+  const text = `Sorry, ${what} failed (${code}). It has been logged; try again in a moment.`;
+  return { text, blocks: [section(`:x: ${escapeMrkdwn(text)}`)] };
+}
+
+function stripMarks(text: string): string {
+  return text.replaceAll('`', '');
+}

@@ -1,0 +1,41 @@
+// The `/audit` slash command: acknowledge at once, then hand the text to its subcommand.
+
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { failureMessage, unknownSubcommandMessage } from '../blocks/notice.js';
+import type { AppDeps } from '../deps.js';
+import { isAuditBotError } from '../errors.js';
+import type { SubcommandName } from '../ids.js';
+import { parseCommandText, type Subcommand } from './registry.js';
+
+export type AuditCommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+export function auditCommand(deps: Pick<AppDeps, 'metrics'>, subcommands: ReadonlyMap<SubcommandName, Subcommand>) {
+  const names = [...subcommands.keys()];
+  return async ({ command, ack, respond, client }: AuditCommandArgs): Promise<void> => {
+    await ack();
+    const parsed = parseCommandText(command.text, names);
+    if (parsed.kind === 'unknown') {
+      deps.metrics.commands.inc({ subcommand: 'unknown' });
+      await respond({ response_type: 'ephemeral', ...unknownSubcommandMessage(parsed.word, parsed.suggestion) });
+      return;
+    }
+    deps.metrics.commands.inc({ subcommand: parsed.name });
+    const subcommand = subcommands.get(parsed.name);
+    if (!subcommand) return;
+    try {
+      await subcommand.run({
+        args: parsed.args,
+        userId: command.user_id,
+        channelId: command.channel_id,
+        triggerId: command.trigger_id,
+        respond,
+        client,
+      });
+    } catch (error) {
+      // Tell the user their command failed; the error itself goes on to app.error for logging.
+      const code = isAuditBotError(error) ? error.code : 'unexpected_error';
+      await respond({ response_type: 'ephemeral', ...failureMessage(`\`/audit ${parsed.name}\``, code) }).catch(() => {});
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,32 @@
+// Binds `/audit` to its dispatcher and builds the subcommand table in help order.
+
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../deps.js';
+import { COMMAND, SUBCOMMANDS, type SubcommandName } from '../ids.js';
+import { auditCommand } from './audit.js';
+import { helpSubcommand } from './help.js';
+import { notConfiguredSubcommand } from './not-configured.js';
+import type { Subcommand } from './registry.js';
+
+export function buildSubcommands(deps: AppDeps): Map<SubcommandName, Subcommand> {
+  const table = new Map<SubcommandName, Subcommand>();
+  const listed = () => SUBCOMMANDS.map((name) => table.get(name)).filter((s) => s !== undefined);
+  const all: Subcommand[] = [
+    helpSubcommand(deps, listed),
+    notConfiguredSubcommand('status', 'Checks', 'Measuring the pipeline arrives with the probes feature.'),
+    notConfiguredSubcommand('refresh', 'Checks', 'Measuring the pipeline arrives with the probes feature.'),
+    notConfiguredSubcommand('digest', 'Digests', 'Scheduled digests arrive with the digests feature.'),
+    notConfiguredSubcommand('issue', 'Notion issues', 'The issue form arrives with the Notion issues feature.'),
+    notConfiguredSubcommand('alerts', 'Alerts', 'The alert relay arrives with the alerts feature.'),
+  ];
+  for (const name of SUBCOMMANDS) {
+    const subcommand = all.find((s) => s.name === name);
+    if (subcommand) table.set(name, subcommand);
+  }
+  return table;
+}
+
+export function registerCommands(app: App, deps: AppDeps): string[] {
+  app.command(COMMAND, auditCommand(deps, buildSubcommands(deps)));
+  return [COMMAND];
+}

@@ -1,0 +1,34 @@
+// What handlers and services receive from the composition root. Built once in runtime.ts;
+// nothing in here is a hidden global, so tests construct their own.
+
+import type { Config } from './config.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { Logger } from './logger.js';
+import type { BotMetrics } from './metrics.js';
+import type { Store } from './store/store.js';
+
+/** Which optional outside systems are connected, for honest "not configured" answers. */
+export interface Features {
+  readonly notion: boolean;
+  readonly alertmanager: boolean;
+  readonly webhooks: boolean;
+}
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly metrics: BotMetrics;
+  readonly lifecycle: Lifecycle;
+  readonly features: Features;
+  readonly now: () => Date;
+}
+
+/** One line per missing piece of configuration, shown under help and on the Home tab. */
+export function configurationNotes(deps: Pick<AppDeps, 'config' | 'features'>): string[] {
+  const notes: string[] = [];
+  if (deps.config.probes.length === 0) notes.push('No checks are configured: add `probes:` to audit-bot.yml.');
+  if (!deps.features.notion) notes.push('Notion is not connected (NOTION_TOKEN unset): issues stay local drafts.');
+  if (!deps.features.webhooks) notes.push('Alert and probe webhooks are off until AUDIT_BOT_WEBHOOK_TOKEN is set.');
+  return notes;
+}

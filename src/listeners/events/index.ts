@@ -1,0 +1,9 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../../deps.js';
+import { EVENT } from '../../ids.js';
+import { appHomeOpened } from './app-home-opened.js';
+
+export function registerEvents(app: App, deps: AppDeps): string[] {
+  app.event(EVENT.appHomeOpened, appHomeOpened(deps));
+  return [EVENT.appHomeOpened];
+}

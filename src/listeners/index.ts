@@ -1,0 +1,28 @@
+// The single place where Slack ids are bound to handlers. Returns what it registered so the
+// manifest test can compare it with manifest.yml.
+
+import type { App } from '@slack/bolt';
+import { registerCommands } from '../commands/index.js';
+import type { AppDeps } from '../deps.js';
+import { registerActions } from './actions/index.js';
+import { registerEvents } from './events/index.js';
+import { countActions, trackInFlight } from './middleware.js';
+import { registerShortcuts } from './shortcuts/index.js';
+
+export interface Registered {
+  readonly commands: readonly string[];
+  readonly shortcuts: readonly string[];
+  readonly actions: readonly string[];
+  readonly events: readonly string[];
+}
+
+export function registerListeners(app: App, deps: AppDeps): Registered {
+  app.use(trackInFlight(deps));
+  app.use(countActions(deps));
+  return {
+    commands: registerCommands(app, deps),
+    shortcuts: registerShortcuts(app),
+    actions: registerActions(app),
+    events: registerEvents(app, deps),
+  };
+}

@@ -1,0 +1,33 @@
+// Prometheus metrics served on GET /metrics. One registry per running bot (no globals), so
+// tests can build several bots in one process and read each one's counters.
+
+import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+
+export class BotMetrics {
+  readonly registry = new Registry();
+
+  readonly commands = new Counter({
+    name: 'audit_bot_commands_total',
+    help: 'Slash commands handled, by subcommand',
+    labelNames: ['subcommand'] as const,
+    registers: [this.registry],
+  });
+
+  readonly actions = new Counter({
+    name: 'audit_bot_actions_total',
+    help: 'Interactive actions handled (buttons, shortcuts, view submissions), by id',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
+  readonly errors = new Counter({
+    name: 'audit_bot_errors_total',
+    help: 'Errors that reached the error handler, by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'audit_bot_' });
+  }
+}

@@ -1,0 +1,187 @@
+// Composition root: opens the store, builds the dependencies, picks the transport from the
+// environment, starts everything and knows how to stop it in order. main.ts adds the process
+// concerns (signals, exit codes); tests call startBot directly with their own env and config.
+
+import type { Server } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
+import { type App, ExpressReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { buildApp } from './app.js';
+import type { Config, Env } from './config.js';
+import type { AppDeps } from './deps.js';
+import { AuditBotError, describeError } from './errors.js';
+import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
+import { Lifecycle } from './lifecycle.js';
+import type { Registered } from './listeners/index.js';
+import { boltLogger, type Logger } from './logger.js';
+import { BotMetrics } from './metrics.js';
+import { ShellConsole } from './shell/console.js';
+import { LocalSlack } from './shell/local-slack.js';
+import { ShellReceiver } from './shell/receiver.js';
+import { Store } from './store/store.js';
+
+export interface ShellIo {
+  readonly input: Readable;
+  readonly output: Writable;
+  readonly interactive: boolean;
+}
+
+export interface StartOptions {
+  readonly env: Env;
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Shell mode's console streams; defaults to the process's stdin/stdout. */
+  readonly shellIo?: ShellIo;
+  /** Off in tests that start many bots in one process. */
+  readonly processMetrics?: boolean;
+  readonly now?: () => Date;
+}
+
+export interface RunningBot {
+  readonly transport: Env['transport']['kind'];
+  /** Base URL of the HTTP server (health, metrics, webhooks, and /slack/events in HTTP mode). */
+  readonly httpUrl: string;
+  readonly app: App;
+  readonly deps: AppDeps;
+  readonly registered: Registered;
+  /** Shell mode: resolves when the console reaches end of input. */
+  readonly finished: Promise<void> | undefined;
+  stop(): Promise<void>;
+}
+
+/** How long a stop waits for handlers in flight before closing the database anyway. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+
+export async function startBot(options: StartOptions): Promise<RunningBot> {
+  const { env, config, logger } = options;
+  // Resources are closed in reverse order if a later step of the start fails.
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.warn(`cleanup after a failed start: ${describeError(error)}`);
+      }
+    }
+  };
+
+  try {
+    const store = Store.open(env.dbPath);
+    cleanups.push(() => store.close());
+    const lifecycle = new Lifecycle();
+    const deps: AppDeps = {
+      config,
+      store,
+      logger,
+      metrics: new BotMetrics({ processMetrics: options.processMetrics ?? true }),
+      lifecycle,
+      features: {
+        notion: env.notionToken !== undefined,
+        alertmanager: env.alertmanagerUrl !== undefined,
+        webhooks: env.webhookToken !== undefined,
+      },
+      now: options.now ?? (() => new Date()),
+    };
+    const http = createHttpApp(deps);
+    const transport = env.transport;
+
+    let app: App;
+    let registered: Registered;
+    let finished: Promise<void> | undefined;
+    let stopTransport: () => Promise<void> = async () => {};
+
+    if (transport.kind === 'http') {
+      const receiver = new ExpressReceiver({
+        signingSecret: transport.signingSecret,
+        logger: boltLogger(logger),
+        app: http,
+        endpoints: '/slack/events',
+      });
+      ({ app, registered } = buildApp({ receiver, botToken: transport.botToken, slackApiUrl: env.slackApiUrl, deps }));
+      await initialise(app, env);
+    } else if (transport.kind === 'socket') {
+      const receiver = new SocketModeReceiver({
+        appToken: transport.appToken,
+        logger: boltLogger(logger),
+        installerOptions: { clientOptions: { slackApiUrl: env.slackApiUrl } },
+      });
+      ({ app, registered } = buildApp({ receiver, botToken: transport.botToken, slackApiUrl: env.slackApiUrl, deps }));
+      await initialise(app, env);
+    } else {
+      const slack = new LocalSlack();
+      await slack.start();
+      cleanups.push(() => slack.stop());
+      const receiver = new ShellReceiver();
+      ({ app, registered } = buildApp({ receiver, botToken: 'xoxb-local-shell', slackApiUrl: slack.apiUrl, deps }));
+      await initialise(app, env);
+      const io = options.shellIo ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) };
+      const shell = new ShellConsole({
+        receiver,
+        slack,
+        ...io,
+        user: env.shellUser ?? 'U0SHELL',
+        approvers: config.slack.approvers,
+        teamId: 'T0LOCAL',
+      });
+      finished = shell.run();
+    }
+
+    addFallbackHandlers(http, deps);
+    const server: Server = await listen(http, env.port, env.host);
+    cleanups.push(() => closeServer(server, 1000));
+
+    if (transport.kind === 'socket') {
+      try {
+        await app.start();
+      } catch (error) {
+        throw new AuditBotError('slack_auth_failed', `Socket Mode could not connect: ${slackReason(error)} (check SLACK_APP_TOKEN)`, {
+          cause: error,
+        });
+      }
+      stopTransport = async () => {
+        await app.stop();
+      };
+    }
+
+    const httpUrl = serverUrl(server);
+    logger.info({ transport: transport.kind, url: httpUrl, config: config.source, db: store.path }, 'audit-bot started');
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        lifecycle.beginStopping();
+        await stopTransport().catch((error: unknown) => logger.warn(`stopping Slack connection: ${describeError(error)}`));
+        await closeServer(server, DRAIN_TIMEOUT_MS);
+        const drained = await lifecycle.drain(DRAIN_TIMEOUT_MS);
+        if (!drained) logger.warn({ pending: lifecycle.pending }, 'stopped with work still in flight');
+        cleanups.pop(); // the server, closed above
+        await cleanUp();
+        logger.info('audit-bot stopped');
+      })();
+      return stopping;
+    };
+    return { transport: transport.kind, httpUrl, app, deps, registered, finished, stop };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/** Runs Bolt's init (auth.test), turning Slack's refusal into one clear error. */
+async function initialise(app: App, env: Env): Promise<void> {
+  try {
+    await app.init();
+  } catch (error) {
+    const where = env.transport.kind === 'shell' ? 'the local shell' : env.slackApiUrl;
+    throw new AuditBotError('slack_auth_failed', `Slack rejected SLACK_BOT_TOKEN on auth.test at ${where}: ${slackReason(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function slackReason(error: unknown): string {
+  const platform = error as Partial<webApi.WebAPIPlatformError> & { original?: Error };
+  if (platform.data?.error) return platform.data.error;
+  if (platform.original?.message) return platform.original.message;
+  return describeError(error);
+}

@@ -1,0 +1,297 @@
+// The shell transport's console (like Hubot's shell adapter): reads lines, sends slash
+// commands and button presses to the bot as Slack would, and prints what the bot sends to
+// Slack as text. Ends at end of input, so `printf '/audit status\n' | npm start` works.
+
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { LocalSlack, SlackCall } from './local-slack.js';
+import type { ShellReceiver } from './receiver.js';
+import { type RenderedButton, renderMessage, renderView } from './render.js';
+
+export interface ShellConsoleOptions {
+  readonly receiver: ShellReceiver;
+  readonly slack: LocalSlack;
+  readonly input: Readable;
+  readonly output: Writable;
+  /** Show a prompt (only when a person is typing). */
+  readonly interactive: boolean;
+  /** The Slack user the console acts as. */
+  readonly user: string;
+  readonly approvers: readonly string[];
+  readonly teamId: string;
+}
+
+/** Where a pressable button was shown, so a press can be sent with the right context. */
+interface ButtonOrigin {
+  readonly button: RenderedButton;
+  readonly container:
+    | { kind: 'message'; channel: string; ts: string; text: string; blocks: unknown[] }
+    | { kind: 'ephemeral'; channel: string; text: string; blocks: unknown[] }
+    | { kind: 'view'; view: Record<string, unknown> };
+}
+
+const SHELL_CHANNEL = 'C0SHELL';
+const DIRECT_CHANNEL = 'D0SHELL';
+const APP_ID = 'A0AUDITBOT';
+
+export class ShellConsole {
+  private user: string;
+  private nextButton = 1;
+  private readonly buttons = new Map<number, ButtonOrigin>();
+  private readonly options: ShellConsoleOptions;
+
+  constructor(options: ShellConsoleOptions) {
+    this.options = options;
+    this.user = options.user;
+    options.slack.on('call', (call) => this.show(call));
+  }
+
+  /** Reads until end of input; resolves once every line has been handled. */
+  async run(): Promise<void> {
+    const { input, interactive } = this.options;
+    this.greet();
+    const lines = createInterface({ input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
+    if (interactive) this.prompt();
+    for await (const line of lines) {
+      const keepGoing = await this.handleLine(line);
+      if (!keepGoing) break;
+      if (interactive) this.prompt();
+    }
+    lines.close();
+  }
+
+  /** One line of input; false when the user asked to quit. */
+  async handleLine(raw: string): Promise<boolean> {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return true;
+    const [word = '', ...rest] = line.split(/\s+/);
+    const args = rest.join(' ');
+    try {
+      switch (word.toLowerCase()) {
+        case 'quit':
+        case 'exit':
+        case '/quit':
+          return false;
+        case 'help':
+        case '?':
+        case '/shell':
+          this.print(SHELL_HELP);
+          return true;
+        case 'press':
+        case 'p':
+          await this.press(args);
+          return true;
+        case '/user':
+          this.switchUser(args);
+          return true;
+        case '/home':
+          await this.openHome();
+          return true;
+        default:
+          if (word.startsWith('/')) await this.command(word, args);
+          else this.print(`Type a slash command such as /audit help, "press N" for a button, or "help".`);
+          return true;
+      }
+    } catch (error) {
+      this.print(`error: ${error instanceof Error ? error.message : String(error)}`);
+      return true;
+    }
+  }
+
+  private greet(): void {
+    const { approvers } = this.options;
+    const role = approvers.includes(this.user) ? 'an approver' : 'not an approver';
+    const hint = approvers[0] && !approvers.includes(this.user) ? ` (type "/user ${approvers[0]}" to act as one)` : '';
+    this.print(`audit-bot shell — you are ${this.user}, ${role}${hint}. Type "help" for shell commands.`);
+  }
+
+  private prompt(): void {
+    this.options.output.write('audit> ');
+  }
+
+  private print(text: string): void {
+    this.options.output.write(`${text}\n`);
+  }
+
+  private switchUser(id: string): void {
+    if (!/^[UW][A-Z0-9]{2,}$/.test(id)) {
+      this.print(`You are ${this.user}. Usage: /user U0123ABCD`);
+      return;
+    }
+    this.user = id;
+    const role = this.options.approvers.includes(id) ? 'an approver' : 'not an approver';
+    this.print(`You are now ${id}, ${role}.`);
+  }
+
+  private base(): Record<string, unknown> {
+    return {
+      token: 'shell',
+      api_app_id: APP_ID,
+      team: { id: this.options.teamId, domain: 'local' },
+      user: { id: this.user, username: this.user.toLowerCase(), name: this.user.toLowerCase(), team_id: this.options.teamId },
+      is_enterprise_install: false,
+    };
+  }
+
+  private async command(command: string, text: string): Promise<void> {
+    const body = {
+      token: 'shell',
+      api_app_id: APP_ID,
+      team_id: this.options.teamId,
+      team_domain: 'local',
+      channel_id: SHELL_CHANNEL,
+      channel_name: 'shell',
+      user_id: this.user,
+      user_name: this.user.toLowerCase(),
+      command,
+      text,
+      is_enterprise_install: 'false',
+      response_url: this.options.slack.newResponseUrl(),
+      trigger_id: this.options.slack.newTriggerId(),
+    };
+    const result = await this.options.receiver.dispatch(body);
+    if (!result.acked) {
+      this.print(`${command} is not a command of audit-bot. Try /audit help.`);
+      return;
+    }
+    this.showAck(result.response, { kind: 'ephemeral', channel: SHELL_CHANNEL });
+  }
+
+  private async press(arg: string): Promise<void> {
+    const number = Number.parseInt(arg, 10);
+    const origin = this.buttons.get(number);
+    if (!origin) {
+      this.print(this.buttons.size === 0 ? 'There is no button to press yet.' : `No button [${arg}]. Buttons are numbered in the answers above.`);
+      return;
+    }
+    const { button, container } = origin;
+    if (button.url) this.print(`(opens ${button.url})`);
+    const action = {
+      type: 'button',
+      action_id: button.actionId,
+      block_id: button.blockId ?? 'shell',
+      text: { type: 'plain_text', text: button.text },
+      value: button.value,
+      action_ts: String(Date.now() / 1000),
+    };
+    const body: Record<string, unknown> = {
+      ...this.base(),
+      type: 'block_actions',
+      trigger_id: this.options.slack.newTriggerId(),
+      actions: [action],
+    };
+    if (container.kind === 'view') {
+      body.container = { type: 'view', view_id: container.view.id };
+      body.view = container.view;
+    } else {
+      body.response_url = this.options.slack.newResponseUrl();
+      body.channel = { id: container.channel, name: container.channel.toLowerCase() };
+      const message = { type: 'message', text: container.text, blocks: container.blocks };
+      if (container.kind === 'message') {
+        body.container = { type: 'message', message_ts: container.ts, channel_id: container.channel, is_ephemeral: false };
+        body.message = { ...message, ts: container.ts };
+      } else {
+        body.container = { type: 'message', message_ts: '0', channel_id: container.channel, is_ephemeral: true };
+        body.message = { ...message, ts: '0' };
+      }
+    }
+    const result = await this.options.receiver.dispatch(body);
+    if (!result.acked) this.print(`Nothing handles the button "${button.text}" (${button.actionId}).`);
+  }
+
+  private async openHome(): Promise<void> {
+    const now = Date.now() / 1000;
+    await this.options.receiver.dispatch({
+      token: 'shell',
+      type: 'event_callback',
+      api_app_id: APP_ID,
+      team_id: this.options.teamId,
+      event: { type: 'app_home_opened', user: this.user, channel: DIRECT_CHANNEL, tab: 'home', event_ts: String(now) },
+      event_id: `Ev${Math.floor(now * 1000)}`,
+      event_time: Math.floor(now),
+      authorizations: [{ team_id: this.options.teamId, user_id: 'U0AUDITBOT', is_bot: true }],
+    });
+  }
+
+  private showAck(response: unknown, where: { kind: 'ephemeral'; channel: string }): void {
+    if (response === undefined || response === '') return;
+    if (typeof response === 'string') {
+      this.printMessage('only visible to you', { text: response, blocks: [] }, { ...where, text: response, blocks: [] });
+      return;
+    }
+    const message = response as { text?: string; blocks?: unknown[] };
+    this.printMessage('only visible to you', message, { ...where, text: message.text ?? '', blocks: message.blocks ?? [] });
+  }
+
+  /** Prints what the bot sent to "Slack". */
+  private show(call: SlackCall): void {
+    const { body, answer } = call;
+    if (answer.ok !== true) {
+      if (call.method !== 'auth.test') this.print(`! Slack rejected ${call.method}: ${describeRejection(answer)}`);
+      return;
+    }
+    const text = typeof body.text === 'string' ? body.text : '';
+    const blocks = Array.isArray(body.blocks) ? body.blocks : [];
+    const channel = typeof body.channel === 'string' ? body.channel : SHELL_CHANNEL;
+    switch (call.method) {
+      case 'response_url': {
+        if (body.delete_original === true || body.delete_original === 'true') return this.print('(message removed)');
+        const visibility = body.response_type === 'in_channel' ? `#${SHELL_CHANNEL}` : 'only visible to you';
+        const label = body.replace_original === true || body.replace_original === 'true' ? `${visibility}, updated` : visibility;
+        return this.printMessage(label, { text, blocks }, { kind: 'ephemeral', channel: SHELL_CHANNEL, text, blocks });
+      }
+      case 'chat.postMessage': {
+        const thread = typeof body.thread_ts === 'string' ? ', in thread' : '';
+        const ts = String(answer.ts);
+        return this.printMessage(`#${channel}${thread}`, { text, blocks }, { kind: 'message', channel, ts, text, blocks });
+      }
+      case 'chat.update':
+        return this.printMessage(`#${channel}, updated`, { text, blocks }, { kind: 'message', channel, ts: String(body.ts), text, blocks });
+      case 'chat.postEphemeral':
+        return this.printMessage(`#${channel}, only visible to ${String(body.user)}`, { text, blocks }, { kind: 'ephemeral', channel, text, blocks });
+      case 'views.open':
+      case 'views.push':
+      case 'views.update':
+      case 'views.publish': {
+        const view = { ...(body.view as Record<string, unknown>), id: (answer.view as { id?: string } | undefined)?.id };
+        const label = call.method === 'views.publish' ? 'Home tab' : 'dialog';
+        const rendered = renderView(view, { firstButtonNumber: this.nextButton });
+        this.remember(rendered.buttons, { kind: 'view', view });
+        return this.print(frame(label, rendered.text));
+      }
+      default:
+    }
+  }
+
+  private printMessage(label: string, message: { text?: string; blocks?: unknown[] }, container: ButtonOrigin['container']): void {
+    const rendered = renderMessage(message, { firstButtonNumber: this.nextButton });
+    this.remember(rendered.buttons, container);
+    this.print(frame(label, rendered.text));
+  }
+
+  private remember(buttons: readonly RenderedButton[], container: ButtonOrigin['container']): void {
+    for (const button of buttons) {
+      this.buttons.set(button.number, { button, container });
+      this.nextButton = Math.max(this.nextButton, button.number + 1);
+    }
+  }
+}
+
+function frame(label: string, text: string): string {
+  return `── audit-bot · ${label} ${'─'.repeat(Math.max(3, 48 - label.length))}\n${text.trimEnd()}\n`;
+}
+
+function describeRejection(answer: Record<string, unknown>): string {
+  const details = Array.isArray(answer.errors) ? answer.errors : (answer.response_metadata as { messages?: unknown[] } | undefined)?.messages;
+  return [String(answer.error), ...(details ?? []).map(String)].join('; ');
+}
+
+const SHELL_HELP = [
+  'Shell commands:',
+  '  /audit …        a slash command, as typed in Slack (try /audit help)',
+  '  press N         press the button numbered [N] in an answer above',
+  '  /home           open the bot\'s Home tab',
+  '  /user U0123     act as another Slack user (approvers can approve and silence)',
+  '  help            this list',
+  '  quit            leave (end of input works too)',
+].join('\n');

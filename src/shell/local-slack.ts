@@ -1,0 +1,322 @@
+// A Slack Web API stand-in on loopback. Shell mode points the real Bolt/WebClient at it so the
+// same handlers run unchanged and their messages are printed instead of sent; the test suite
+// extends it as its fake Slack server. It answers like Slack (`{ok, ts, channel}`), rejects
+// Block Kit that Slack would reject, and serves `response_url` endpoints.
+
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { findBlockKitProblems, formatProblems, type Surface } from '../blocks/limits.js';
+
+/** One request the bot made: a Web API method call or a `response_url` post. */
+export interface SlackCall {
+  /** Web API method (`chat.postMessage`), or `response_url` for posts to a response URL. */
+  readonly method: string;
+  readonly body: Record<string, unknown>;
+  /** The token the call carried (Web API calls only). */
+  readonly token: string | undefined;
+  /** The response URL's id, for `response_url` calls. */
+  readonly responseId?: string;
+  /** What was answered, so tests can see rejected calls too. */
+  readonly answer: Record<string, unknown>;
+  readonly status: number;
+  readonly at: number;
+}
+
+/** A canned failure for the next calls of a method (or of every method with `*`). */
+export interface InjectedFailure {
+  readonly status?: number;
+  readonly error?: string;
+  readonly retryAfterSeconds?: number;
+  /** How many calls fail before the method works again (default 1). */
+  times?: number;
+}
+
+interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  thread_ts?: string;
+  user?: string;
+}
+
+export interface LocalSlackOptions {
+  /** Bot tokens accepted; any other token gets `invalid_auth`. Empty: any token is accepted. */
+  readonly tokens?: readonly string[];
+  readonly teamId?: string;
+  readonly botUserId?: string;
+  readonly botId?: string;
+}
+
+/** Fields that WebClient sends as JSON strings inside a form-encoded body. */
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurl_links', 'unfurl_media']);
+
+export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
+  readonly calls: SlackCall[] = [];
+  readonly messages = new Map<string, StoredMessage>();
+  private server: Server | undefined;
+  private readonly failures = new Map<string, InjectedFailure>();
+  private tsCounter = 0;
+  private responseCounter = 0;
+  private viewCounter = 0;
+  private readonly options: Required<LocalSlackOptions>;
+
+  constructor(options: LocalSlackOptions = {}) {
+    super();
+    this.options = {
+      tokens: options.tokens ?? [],
+      teamId: options.teamId ?? 'T0LOCAL',
+      botUserId: options.botUserId ?? 'U0AUDITBOT',
+      botId: options.botId ?? 'B0AUDITBOT',
+    };
+  }
+
+  async start(host = '127.0.0.1'): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        // A fake must never crash the process it runs in; answer like an internal error.
+        if (!res.headersSent) send(res, 500, { ok: false, error: 'internal_error', detail: String(error) });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(0, host, () => resolve());
+    });
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('LocalSlack is not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Base URL to give WebClient as `slackApiUrl`. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A fresh `response_url`, as Slack puts in command and interaction payloads. */
+  newResponseUrl(): string {
+    this.responseCounter += 1;
+    return `${this.url}/response/${this.responseCounter}`;
+  }
+
+  newTriggerId(): string {
+    return `${Date.now()}.${++this.responseCounter}.local`;
+  }
+
+  failNext(method: string, failure: InjectedFailure): void {
+    this.failures.set(method, { times: 1, ...failure });
+  }
+
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    const seconds = Math.floor(Date.now() / 1000);
+    return `${seconds}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const raw = await readBody(req);
+    if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'method_not_allowed' });
+
+    const responseMatch = /^\/response\/([\w.-]+)$/.exec(url.pathname);
+    if (responseMatch) {
+      const body = parseBody(raw, req.headers['content-type']);
+      const problems = blockProblems('message', body);
+      const answer = problems.length > 0 ? { ok: false, error: 'invalid_blocks', errors: problems } : { ok: true };
+      const status = problems.length > 0 ? 400 : 200;
+      this.record({ method: 'response_url', body, token: undefined, responseId: responseMatch[1], answer, status });
+      return send(res, status, answer);
+    }
+
+    const apiMatch = /^\/api\/([\w.]+)$/.exec(url.pathname);
+    if (!apiMatch?.[1]) return send(res, 404, { ok: false, error: 'unknown_method' });
+    const method = apiMatch[1];
+    const body = parseBody(raw, req.headers['content-type']);
+    const token = bearer(req.headers.authorization) ?? (typeof body.token === 'string' ? body.token : undefined);
+    delete body.token;
+
+    const failure = this.takeFailure(method);
+    if (failure) {
+      const status = failure.status ?? 200;
+      const answer = { ok: false, error: failure.error ?? (status === 429 ? 'ratelimited' : 'internal_error') };
+      const headers: Record<string, string> = {};
+      if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
+      this.record({ method, body, token, answer, status });
+      return send(res, status, answer, headers);
+    }
+
+    const answer = this.answer(method, body, token);
+    this.record({ method, body, token, answer, status: 200 });
+    send(res, 200, answer);
+  }
+
+  private takeFailure(method: string): InjectedFailure | undefined {
+    for (const key of [method, '*']) {
+      const failure = this.failures.get(key);
+      if (!failure) continue;
+      failure.times = (failure.times ?? 1) - 1;
+      if (failure.times <= 0) this.failures.delete(key);
+      return failure;
+    }
+    return undefined;
+  }
+
+  private record(call: Omit<SlackCall, 'at'>): void {
+    const full = { ...call, at: Date.now() };
+    this.calls.push(full);
+    this.emit('call', full);
+  }
+
+  /** Slack's answer to a Web API call. */
+  private answer(method: string, body: Record<string, unknown>, token: string | undefined): Record<string, unknown> {
+    if (!token) return { ok: false, error: 'not_authed' };
+    if (this.options.tokens.length > 0 && !this.options.tokens.includes(token)) return { ok: false, error: 'invalid_auth' };
+    const { teamId, botUserId, botId } = this.options;
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://local.slack/', team: 'Local', user: 'audit-bot', team_id: teamId, user_id: botUserId, bot_id: botId };
+      case 'chat.postMessage':
+      case 'chat.postEphemeral':
+      case 'chat.update':
+        return this.chat(method, body);
+      case 'chat.delete': {
+        const key = `${String(body.channel)}/${String(body.ts)}`;
+        if (!this.messages.delete(key)) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel: body.channel, ts: body.ts };
+      }
+      case 'chat.getPermalink':
+        return {
+          ok: true,
+          channel: body.channel,
+          permalink: `https://local.slack/archives/${String(body.channel)}/p${String(body.message_ts).replace('.', '')}`,
+        };
+      case 'views.open':
+      case 'views.push':
+      case 'views.update':
+      case 'views.publish':
+        return this.view(method, body);
+      case 'users.info':
+        return { ok: true, user: { id: body.user, name: String(body.user).toLowerCase(), tz: 'UTC', is_bot: false } };
+      case 'usergroups.users.list':
+        return { ok: true, users: [] };
+      case 'conversations.info':
+        return { ok: true, channel: { id: body.channel, name: String(body.channel).toLowerCase(), is_member: true } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private chat(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    const channel = typeof body.channel === 'string' ? body.channel : undefined;
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const hasText = typeof body.text === 'string' && body.text.length > 0;
+    const blocks = Array.isArray(body.blocks) ? body.blocks : undefined;
+    if (!hasText && !blocks && method !== 'chat.update') return { ok: false, error: 'no_text' };
+    const problems = blockProblems('message', body);
+    if (problems.length > 0) return { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+
+    if (method === 'chat.update') {
+      const key = `${channel}/${String(body.ts)}`;
+      const existing = this.messages.get(key);
+      if (!existing) return { ok: false, error: 'message_not_found' };
+      if (typeof body.text === 'string') existing.text = body.text;
+      if (blocks) existing.blocks = blocks;
+      return { ok: true, channel, ts: existing.ts, text: existing.text, message: { ...existing } };
+    }
+    const ts = this.nextTs();
+    if (method === 'chat.postEphemeral') {
+      if (typeof body.user !== 'string') return { ok: false, error: 'user_not_found' };
+      return { ok: true, message_ts: ts };
+    }
+    const message: StoredMessage = { channel, ts, text: typeof body.text === 'string' ? body.text : '', blocks: blocks ?? [] };
+    if (typeof body.thread_ts === 'string') message.thread_ts = body.thread_ts;
+    this.messages.set(`${channel}/${ts}`, message);
+    return { ok: true, channel, ts, message: { ...message, type: 'message', bot_id: this.options.botId } };
+  }
+
+  private view(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    const view = body.view;
+    if (!isRecord(view)) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: view'] } };
+    if (method === 'views.open' || method === 'views.push') {
+      if (typeof body.trigger_id !== 'string') return { ok: false, error: 'invalid_trigger_id' };
+    }
+    if (method === 'views.publish' && typeof body.user_id !== 'string') return { ok: false, error: 'user_not_found' };
+    const surface: Surface = view.type === 'home' ? 'home' : 'modal';
+    if (method === 'views.publish' && surface !== 'home') return { ok: false, error: 'invalid_arguments' };
+    const problems = formatProblems(findBlockKitProblems(surface, view)).map((p) => p.replace('[json-pointer:/', '[json-pointer:/view/'));
+    if (problems.length > 0) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+    this.viewCounter += 1;
+    const id = typeof body.view_id === 'string' ? body.view_id : `V${String(this.viewCounter).padStart(8, '0')}`;
+    return { ok: true, view: { ...view, id, hash: `${Date.now()}.${this.viewCounter}` } };
+  }
+}
+
+function blockProblems(surface: Surface, body: Record<string, unknown>): string[] {
+  if (body.blocks === undefined) return [];
+  return formatProblems(findBlockKitProblems(surface, body));
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Form-encoded (WebClient's default, nested fields as JSON strings) or JSON bodies. */
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType?.includes('application/json')) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return isRecord(parsed) ? parsed : {};
+    } catch {
+      return {};
+    }
+  }
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (JSON_FIELDS.has(key)) {
+      try {
+        body[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // Slack itself answers a malformed JSON field with invalid_arguments; keep the text.
+      }
+    }
+    body[key] = value;
+  }
+  return body;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
