@@ -12,7 +12,13 @@ import { boltLogger } from './logger.js';
  * 5xx and 429 (honouring Retry-After) are retried five times over about half a minute;
  * Slack's own refusals (invalid_auth, channel_not_found…) are final and not retried.
  */
-export const SLACK_RETRY_POLICY = { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 15_000, randomize: true } as const;
+export const SLACK_RETRY_POLICY = {
+  retries: 5,
+  factor: 2,
+  minTimeout: 500,
+  maxTimeout: 15_000,
+  randomize: true,
+} as const;
 
 export interface BuildAppOptions {
   readonly receiver: Receiver;
@@ -21,7 +27,10 @@ export interface BuildAppOptions {
   readonly deps: AppDeps;
 }
 
-export function buildApp({ receiver, botToken, slackApiUrl, deps }: BuildAppOptions): { app: App; registered: Registered } {
+export function buildApp({ receiver, botToken, slackApiUrl, deps }: BuildAppOptions): {
+  app: App;
+  registered: Registered;
+} {
   const app = new App({
     token: botToken,
     receiver,

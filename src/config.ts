@@ -544,10 +544,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
         break;
       case 'invalid_value': {
         const values = issue.values.map((v) => String(v));
-        lines.push(`${formatPath(where)}: must be ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}`);
+        lines.push(
+          `${formatPath(where)}: must be ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}`,
+        );
         break;
       }
-        break;
       case 'too_small':
         lines.push(`${formatPath(where)}: ${describeSize(issue, 'at least')}`);
         break;

@@ -27,8 +27,11 @@ export interface AppDeps {
 /** One line per missing piece of configuration, shown under help and on the Home tab. */
 export function configurationNotes(deps: Pick<AppDeps, 'config' | 'features'>): string[] {
   const notes: string[] = [];
-  if (deps.config.probes.length === 0) notes.push('No checks are configured: add `probes:` to audit-bot.yml.');
-  if (!deps.features.notion) notes.push('Notion is not connected (NOTION_TOKEN unset): issues stay local drafts.');
-  if (!deps.features.webhooks) notes.push('Alert and probe webhooks are off until AUDIT_BOT_WEBHOOK_TOKEN is set.');
+  if (deps.config.probes.length === 0)
+    notes.push('No checks are configured: add `probes:` to audit-bot.yml.');
+  if (!deps.features.notion)
+    notes.push('Notion is not connected (NOTION_TOKEN unset): issues stay local drafts.');
+  if (!deps.features.webhooks)
+    notes.push('Alert and probe webhooks are off until AUDIT_BOT_WEBHOOK_TOKEN is set.');
   return notes;
 }

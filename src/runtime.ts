@@ -97,7 +97,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         app: http,
         endpoints: '/slack/events',
       });
-      ({ app, registered } = buildApp({ receiver, botToken: transport.botToken, slackApiUrl: env.slackApiUrl, deps }));
+      ({ app, registered } = buildApp({
+        receiver,
+        botToken: transport.botToken,
+        slackApiUrl: env.slackApiUrl,
+        deps,
+      }));
       await initialise(app, env);
     } else if (transport.kind === 'socket') {
       const receiver = new SocketModeReceiver({
@@ -105,16 +110,30 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         logger: boltLogger(logger),
         installerOptions: { clientOptions: { slackApiUrl: env.slackApiUrl } },
       });
-      ({ app, registered } = buildApp({ receiver, botToken: transport.botToken, slackApiUrl: env.slackApiUrl, deps }));
+      ({ app, registered } = buildApp({
+        receiver,
+        botToken: transport.botToken,
+        slackApiUrl: env.slackApiUrl,
+        deps,
+      }));
       await initialise(app, env);
     } else {
       const slack = new LocalSlack();
       await slack.start();
       cleanups.push(() => slack.stop());
       const receiver = new ShellReceiver();
-      ({ app, registered } = buildApp({ receiver, botToken: 'xoxb-local-shell', slackApiUrl: slack.apiUrl, deps }));
+      ({ app, registered } = buildApp({
+        receiver,
+        botToken: 'xoxb-local-shell',
+        slackApiUrl: slack.apiUrl,
+        deps,
+      }));
       await initialise(app, env);
-      const io = options.shellIo ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) };
+      const io = options.shellIo ?? {
+        input: process.stdin,
+        output: process.stdout,
+        interactive: Boolean(process.stdin.isTTY),
+      };
       const shell = new ShellConsole({
         receiver,
         slack,
@@ -134,9 +153,13 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       try {
         await app.start();
       } catch (error) {
-        throw new AuditBotError('slack_auth_failed', `Socket Mode could not connect: ${slackReason(error)} (check SLACK_APP_TOKEN)`, {
-          cause: error,
-        });
+        throw new AuditBotError(
+          'slack_auth_failed',
+          `Socket Mode could not connect: ${slackReason(error)} (check SLACK_APP_TOKEN)`,
+          {
+            cause: error,
+          },
+        );
       }
       stopTransport = async () => {
         await app.stop();
@@ -144,13 +167,18 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     }
 
     const httpUrl = serverUrl(server);
-    logger.info({ transport: transport.kind, url: httpUrl, config: config.source, db: store.path }, 'audit-bot started');
+    logger.info(
+      { transport: transport.kind, url: httpUrl, config: config.source, db: store.path },
+      'audit-bot started',
+    );
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
         lifecycle.beginStopping();
-        await stopTransport().catch((error: unknown) => logger.warn(`stopping Slack connection: ${describeError(error)}`));
+        await stopTransport().catch((error: unknown) =>
+          logger.warn(`stopping Slack connection: ${describeError(error)}`),
+        );
         await closeServer(server, DRAIN_TIMEOUT_MS);
         const drained = await lifecycle.drain(DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ pending: lifecycle.pending }, 'stopped with work still in flight');
@@ -173,9 +201,13 @@ async function initialise(app: App, env: Env): Promise<void> {
     await app.init();
   } catch (error) {
     const where = env.transport.kind === 'shell' ? 'the local shell' : env.slackApiUrl;
-    throw new AuditBotError('slack_auth_failed', `Slack rejected SLACK_BOT_TOKEN on auth.test at ${where}: ${slackReason(error)}`, {
-      cause: error,
-    });
+    throw new AuditBotError(
+      'slack_auth_failed',
+      `Slack rejected SLACK_BOT_TOKEN on auth.test at ${where}: ${slackReason(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

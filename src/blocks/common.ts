@@ -31,7 +31,10 @@ export function header(text: string): Block {
 }
 
 export function section(mrkdwn: string, accessory?: Button): Block {
-  const block: types.SectionBlock = { type: 'section', text: { type: 'mrkdwn', text: clamp(mrkdwn, LIMIT.sectionText) } };
+  const block: types.SectionBlock = {
+    type: 'section',
+    text: { type: 'mrkdwn', text: clamp(mrkdwn, LIMIT.sectionText) },
+  };
   if (accessory) block.accessory = accessory;
   return block;
 }

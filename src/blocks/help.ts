@@ -9,15 +9,15 @@ export interface HelpOptions {
   readonly notes?: readonly string[];
 }
 
-export function helpMessage(subcommands: readonly SubcommandSpec[], options: HelpOptions = {}): MessageContent {
+export function helpMessage(
+  subcommands: readonly SubcommandSpec[],
+  options: HelpOptions = {},
+): MessageContent {
   const lines = subcommands.map((s) => {
     const usage = [COMMAND, s.name, s.args].filter(Boolean).join(' ');
     return `\`${usage}\` — ${escapeMrkdwn(s.summary)}\n      e.g. \`${s.example}\``;
   });
-  const blocks = [
-    header('audit-bot — checks of the music-library pipeline'),
-    section(lines.join('\n')),
-  ];
+  const blocks = [header('audit-bot — checks of the music-library pipeline'), section(lines.join('\n'))];
   if (options.notes && options.notes.length > 0) {
     blocks.push(divider(), context(...options.notes.map(escapeMrkdwn)));
   }

@@ -20,7 +20,11 @@ export function homeView(input: HomeInput): types.HomeView {
         'module checks — with morning digests, alerts and Notion issues.',
     ),
     divider(),
-    section(input.subcommands.map((s) => `\`${COMMAND} ${s.name}${s.args ? ` ${s.args}` : ''}\` — ${escapeMrkdwn(s.summary)}`).join('\n')),
+    section(
+      input.subcommands
+        .map((s) => `\`${COMMAND} ${s.name}${s.args ? ` ${s.args}` : ''}\` — ${escapeMrkdwn(s.summary)}`)
+        .join('\n'),
+    ),
   ];
   if (input.notes.length > 0) blocks.push(context(...input.notes.map(escapeMrkdwn)));
   blocks.push(context(`Updated ${input.now.toISOString().slice(0, 16).replace('T', ' ')} UTC`));

@@ -11,8 +11,9 @@ export function unknownSubcommandMessage(word: string, suggestion: string | unde
   return { text: stripMarks(text), blocks: [section(`:grey_question: ${text}`)] };
 }
 
-export function notConfiguredMessage(feature: string, hint: string): MessageContent {
-  const text = `${feature} is not configured yet.`;
+/** `sentence` says what is missing ("Checks are not configured yet."); `hint` says what to do. */
+export function notConfiguredMessage(sentence: string, hint: string): MessageContent {
+  const text = sentence;
   return {
     text,
     blocks: [section(`:hourglass_flowing_sand: ${escapeMrkdwn(text)}`), context(escapeMrkdwn(hint))],

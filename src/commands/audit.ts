@@ -9,14 +9,20 @@ import { parseCommandText, type Subcommand } from './registry.js';
 
 export type AuditCommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
-export function auditCommand(deps: Pick<AppDeps, 'metrics'>, subcommands: ReadonlyMap<SubcommandName, Subcommand>) {
+export function auditCommand(
+  deps: Pick<AppDeps, 'metrics'>,
+  subcommands: ReadonlyMap<SubcommandName, Subcommand>,
+) {
   const names = [...subcommands.keys()];
   return async ({ command, ack, respond, client }: AuditCommandArgs): Promise<void> => {
     await ack();
     const parsed = parseCommandText(command.text, names);
     if (parsed.kind === 'unknown') {
       deps.metrics.commands.inc({ subcommand: 'unknown' });
-      await respond({ response_type: 'ephemeral', ...unknownSubcommandMessage(parsed.word, parsed.suggestion) });
+      await respond({
+        response_type: 'ephemeral',
+        ...unknownSubcommandMessage(parsed.word, parsed.suggestion),
+      });
       return;
     }
     deps.metrics.commands.inc({ subcommand: parsed.name });
@@ -34,7 +40,10 @@ export function auditCommand(deps: Pick<AppDeps, 'metrics'>, subcommands: Readon
     } catch (error) {
       // Tell the user their command failed; the error itself goes on to app.error for logging.
       const code = isAuditBotError(error) ? error.code : 'unexpected_error';
-      await respond({ response_type: 'ephemeral', ...failureMessage(`\`/audit ${parsed.name}\``, code) }).catch(() => {});
+      await respond({
+        response_type: 'ephemeral',
+        ...failureMessage(`\`/audit ${parsed.name}\``, code),
+      }).catch(() => {});
       throw error;
     }
   };

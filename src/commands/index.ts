@@ -13,11 +13,31 @@ export function buildSubcommands(deps: AppDeps): Map<SubcommandName, Subcommand>
   const listed = () => SUBCOMMANDS.map((name) => table.get(name)).filter((s) => s !== undefined);
   const all: Subcommand[] = [
     helpSubcommand(deps, listed),
-    notConfiguredSubcommand('status', 'Checks', 'Measuring the pipeline arrives with the probes feature.'),
-    notConfiguredSubcommand('refresh', 'Checks', 'Measuring the pipeline arrives with the probes feature.'),
-    notConfiguredSubcommand('digest', 'Digests', 'Scheduled digests arrive with the digests feature.'),
-    notConfiguredSubcommand('issue', 'Notion issues', 'The issue form arrives with the Notion issues feature.'),
-    notConfiguredSubcommand('alerts', 'Alerts', 'The alert relay arrives with the alerts feature.'),
+    notConfiguredSubcommand(
+      'status',
+      'Checks are not set up yet.',
+      'Measuring the pipeline arrives with the probes feature.',
+    ),
+    notConfiguredSubcommand(
+      'refresh',
+      'Checks are not set up yet.',
+      'Measuring the pipeline arrives with the probes feature.',
+    ),
+    notConfiguredSubcommand(
+      'digest',
+      'Digests are not set up yet.',
+      'Scheduled digests arrive with the digests feature.',
+    ),
+    notConfiguredSubcommand(
+      'issue',
+      'Notion issues are not set up yet.',
+      'The issue form arrives with the Notion issues feature.',
+    ),
+    notConfiguredSubcommand(
+      'alerts',
+      'The alert relay is not set up yet.',
+      'The alert relay arrives with the alerts feature.',
+    ),
   ];
   for (const name of SUBCOMMANDS) {
     const subcommand = all.find((s) => s.name === name);

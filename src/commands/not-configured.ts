@@ -2,13 +2,13 @@
 
 import { notConfiguredMessage } from '../blocks/notice.js';
 import type { SubcommandName } from '../ids.js';
-import { type Subcommand, SUBCOMMAND_SPECS } from './registry.js';
+import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
-export function notConfiguredSubcommand(name: SubcommandName, feature: string, hint: string): Subcommand {
+export function notConfiguredSubcommand(name: SubcommandName, sentence: string, hint: string): Subcommand {
   return {
     ...SUBCOMMAND_SPECS[name],
     async run({ respond }) {
-      await respond({ response_type: 'ephemeral', ...notConfiguredMessage(feature, hint) });
+      await respond({ response_type: 'ephemeral', ...notConfiguredMessage(sentence, hint) });
     },
   };
 }

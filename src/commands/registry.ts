@@ -53,7 +53,12 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandName, SubcommandSpec>> 
     summary: 'Open the form for a new Notion issue',
     example: `${COMMAND} issue Eagle export misses BPM tags`,
   },
-  alerts: { name: 'alerts', args: '', summary: 'List alert groups that are firing', example: `${COMMAND} alerts` },
+  alerts: {
+    name: 'alerts',
+    args: '',
+    summary: 'List alert groups that are firing',
+    example: `${COMMAND} alerts`,
+  },
 };
 
 export type ParsedCommand =

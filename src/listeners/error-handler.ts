@@ -10,6 +10,9 @@ export function errorHandler(deps: Pick<AppDeps, 'logger' | 'metrics'>) {
     const code = typeof error.code === 'string' ? error.code : 'unexpected_error';
     deps.metrics.errors.inc({ code });
     // Only the message and stack: error objects from HTTP clients can carry request headers.
-    deps.logger.error({ code, stack: error.stack ? maskTokens(error.stack) : undefined }, maskTokens(describeError(error)));
+    deps.logger.error(
+      { code, stack: error.stack ? maskTokens(error.stack) : undefined },
+      maskTokens(describeError(error)),
+    );
   };
 }

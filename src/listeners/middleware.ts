@@ -7,7 +7,10 @@ export function trackInFlight(deps: Pick<AppDeps, 'lifecycle' | 'logger'>): Midd
   return async ({ next, body }) => {
     if (deps.lifecycle.stopping) {
       // Shutting down: leave it unacknowledged so Slack retries against the next instance.
-      deps.logger.info({ type: (body as { type?: string }).type }, 'ignoring Slack request received while stopping');
+      deps.logger.info(
+        { type: (body as { type?: string }).type },
+        'ignoring Slack request received while stopping',
+      );
       return;
     }
     await deps.lifecycle.track(next);
@@ -24,7 +27,12 @@ export function countActions(deps: Pick<AppDeps, 'metrics'>): Middleware<AnyMidd
 
 /** `action_id` of a button, `callback_id` of a shortcut or view; undefined for commands/events. */
 export function actionName(body: AnyMiddlewareArgs['body']): string | undefined {
-  const b = body as { type?: string; actions?: Array<{ action_id?: string }>; callback_id?: string; view?: { callback_id?: string } };
+  const b = body as {
+    type?: string;
+    actions?: Array<{ action_id?: string }>;
+    callback_id?: string;
+    view?: { callback_id?: string };
+  };
   switch (b.type) {
     case 'block_actions':
       return b.actions?.[0]?.action_id;

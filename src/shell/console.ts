@@ -101,7 +101,8 @@ export class ShellConsole {
   private greet(): void {
     const { approvers } = this.options;
     const role = approvers.includes(this.user) ? 'an approver' : 'not an approver';
-    const hint = approvers[0] && !approvers.includes(this.user) ? ` (type "/user ${approvers[0]}" to act as one)` : '';
+    const hint =
+      approvers[0] && !approvers.includes(this.user) ? ` (type "/user ${approvers[0]}" to act as one)` : '';
     this.print(`audit-bot shell — you are ${this.user}, ${role}${hint}. Type "help" for shell commands.`);
   }
 
@@ -128,7 +129,12 @@ export class ShellConsole {
       token: 'shell',
       api_app_id: APP_ID,
       team: { id: this.options.teamId, domain: 'local' },
-      user: { id: this.user, username: this.user.toLowerCase(), name: this.user.toLowerCase(), team_id: this.options.teamId },
+      user: {
+        id: this.user,
+        username: this.user.toLowerCase(),
+        name: this.user.toLowerCase(),
+        team_id: this.options.teamId,
+      },
       is_enterprise_install: false,
     };
   }
@@ -161,7 +167,11 @@ export class ShellConsole {
     const number = Number.parseInt(arg, 10);
     const origin = this.buttons.get(number);
     if (!origin) {
-      this.print(this.buttons.size === 0 ? 'There is no button to press yet.' : `No button [${arg}]. Buttons are numbered in the answers above.`);
+      this.print(
+        this.buttons.size === 0
+          ? 'There is no button to press yet.'
+          : `No button [${arg}]. Buttons are numbered in the answers above.`,
+      );
       return;
     }
     const { button, container } = origin;
@@ -188,10 +198,20 @@ export class ShellConsole {
       body.channel = { id: container.channel, name: container.channel.toLowerCase() };
       const message = { type: 'message', text: container.text, blocks: container.blocks };
       if (container.kind === 'message') {
-        body.container = { type: 'message', message_ts: container.ts, channel_id: container.channel, is_ephemeral: false };
+        body.container = {
+          type: 'message',
+          message_ts: container.ts,
+          channel_id: container.channel,
+          is_ephemeral: false,
+        };
         body.message = { ...message, ts: container.ts };
       } else {
-        body.container = { type: 'message', message_ts: '0', channel_id: container.channel, is_ephemeral: true };
+        body.container = {
+          type: 'message',
+          message_ts: '0',
+          channel_id: container.channel,
+          is_ephemeral: true,
+        };
         body.message = { ...message, ts: '0' };
       }
     }
@@ -206,7 +226,13 @@ export class ShellConsole {
       type: 'event_callback',
       api_app_id: APP_ID,
       team_id: this.options.teamId,
-      event: { type: 'app_home_opened', user: this.user, channel: DIRECT_CHANNEL, tab: 'home', event_ts: String(now) },
+      event: {
+        type: 'app_home_opened',
+        user: this.user,
+        channel: DIRECT_CHANNEL,
+        tab: 'home',
+        event_ts: String(now),
+      },
       event_id: `Ev${Math.floor(now * 1000)}`,
       event_time: Math.floor(now),
       authorizations: [{ team_id: this.options.teamId, user_id: 'U0AUDITBOT', is_bot: true }],
@@ -216,18 +242,27 @@ export class ShellConsole {
   private showAck(response: unknown, where: { kind: 'ephemeral'; channel: string }): void {
     if (response === undefined || response === '') return;
     if (typeof response === 'string') {
-      this.printMessage('only visible to you', { text: response, blocks: [] }, { ...where, text: response, blocks: [] });
+      this.printMessage(
+        'only visible to you',
+        { text: response, blocks: [] },
+        { ...where, text: response, blocks: [] },
+      );
       return;
     }
     const message = response as { text?: string; blocks?: unknown[] };
-    this.printMessage('only visible to you', message, { ...where, text: message.text ?? '', blocks: message.blocks ?? [] });
+    this.printMessage('only visible to you', message, {
+      ...where,
+      text: message.text ?? '',
+      blocks: message.blocks ?? [],
+    });
   }
 
   /** Prints what the bot sent to "Slack". */
   private show(call: SlackCall): void {
     const { body, answer } = call;
     if (answer.ok !== true) {
-      if (call.method !== 'auth.test') this.print(`! Slack rejected ${call.method}: ${describeRejection(answer)}`);
+      if (call.method !== 'auth.test')
+        this.print(`! Slack rejected ${call.method}: ${describeRejection(answer)}`);
       return;
     }
     const text = typeof body.text === 'string' ? body.text : '';
@@ -235,35 +270,69 @@ export class ShellConsole {
     const channel = typeof body.channel === 'string' ? body.channel : SHELL_CHANNEL;
     switch (call.method) {
       case 'response_url': {
-        if (body.delete_original === true || body.delete_original === 'true') return this.print('(message removed)');
+        if (body.delete_original === true || body.delete_original === 'true') {
+          this.print('(message removed)');
+          return;
+        }
         const visibility = body.response_type === 'in_channel' ? `#${SHELL_CHANNEL}` : 'only visible to you';
-        const label = body.replace_original === true || body.replace_original === 'true' ? `${visibility}, updated` : visibility;
-        return this.printMessage(label, { text, blocks }, { kind: 'ephemeral', channel: SHELL_CHANNEL, text, blocks });
+        const label =
+          body.replace_original === true || body.replace_original === 'true'
+            ? `${visibility}, updated`
+            : visibility;
+        this.printMessage(
+          label,
+          { text, blocks },
+          { kind: 'ephemeral', channel: SHELL_CHANNEL, text, blocks },
+        );
+        return;
       }
       case 'chat.postMessage': {
         const thread = typeof body.thread_ts === 'string' ? ', in thread' : '';
         const ts = String(answer.ts);
-        return this.printMessage(`#${channel}${thread}`, { text, blocks }, { kind: 'message', channel, ts, text, blocks });
+        this.printMessage(
+          `#${channel}${thread}`,
+          { text, blocks },
+          { kind: 'message', channel, ts, text, blocks },
+        );
+        return;
       }
       case 'chat.update':
-        return this.printMessage(`#${channel}, updated`, { text, blocks }, { kind: 'message', channel, ts: String(body.ts), text, blocks });
+        this.printMessage(
+          `#${channel}, updated`,
+          { text, blocks },
+          { kind: 'message', channel, ts: String(body.ts), text, blocks },
+        );
+        return;
       case 'chat.postEphemeral':
-        return this.printMessage(`#${channel}, only visible to ${String(body.user)}`, { text, blocks }, { kind: 'ephemeral', channel, text, blocks });
+        this.printMessage(
+          `#${channel}, only visible to ${String(body.user)}`,
+          { text, blocks },
+          { kind: 'ephemeral', channel, text, blocks },
+        );
+        return;
       case 'views.open':
       case 'views.push':
       case 'views.update':
       case 'views.publish': {
-        const view = { ...(body.view as Record<string, unknown>), id: (answer.view as { id?: string } | undefined)?.id };
+        const view: { blocks?: unknown[]; [key: string]: unknown } = {
+          ...(body.view as Record<string, unknown>),
+          id: (answer.view as { id?: string } | undefined)?.id,
+        };
         const label = call.method === 'views.publish' ? 'Home tab' : 'dialog';
         const rendered = renderView(view, { firstButtonNumber: this.nextButton });
         this.remember(rendered.buttons, { kind: 'view', view });
-        return this.print(frame(label, rendered.text));
+        this.print(frame(label, rendered.text));
+        return;
       }
       default:
     }
   }
 
-  private printMessage(label: string, message: { text?: string; blocks?: unknown[] }, container: ButtonOrigin['container']): void {
+  private printMessage(
+    label: string,
+    message: { text?: string; blocks?: unknown[] },
+    container: ButtonOrigin['container'],
+  ): void {
     const rendered = renderMessage(message, { firstButtonNumber: this.nextButton });
     this.remember(rendered.buttons, container);
     this.print(frame(label, rendered.text));
@@ -282,7 +351,9 @@ function frame(label: string, text: string): string {
 }
 
 function describeRejection(answer: Record<string, unknown>): string {
-  const details = Array.isArray(answer.errors) ? answer.errors : (answer.response_metadata as { messages?: unknown[] } | undefined)?.messages;
+  const details = Array.isArray(answer.errors)
+    ? answer.errors
+    : (answer.response_metadata as { messages?: unknown[] } | undefined)?.messages;
   return [String(answer.error), ...(details ?? []).map(String)].join('; ');
 }
 
@@ -290,7 +361,7 @@ const SHELL_HELP = [
   'Shell commands:',
   '  /audit …        a slash command, as typed in Slack (try /audit help)',
   '  press N         press the button numbered [N] in an answer above',
-  '  /home           open the bot\'s Home tab',
+  "  /home           open the bot's Home tab",
   '  /user U0123     act as another Slack user (approvers can approve and silence)',
   '  help            this list',
   '  quit            leave (end of input works too)',

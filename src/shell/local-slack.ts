@@ -141,9 +141,17 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     if (responseMatch) {
       const body = parseBody(raw, req.headers['content-type']);
       const problems = blockProblems('message', body);
-      const answer = problems.length > 0 ? { ok: false, error: 'invalid_blocks', errors: problems } : { ok: true };
+      const answer =
+        problems.length > 0 ? { ok: false, error: 'invalid_blocks', errors: problems } : { ok: true };
       const status = problems.length > 0 ? 400 : 200;
-      this.record({ method: 'response_url', body, token: undefined, responseId: responseMatch[1], answer, status });
+      this.record({
+        method: 'response_url',
+        body,
+        token: undefined,
+        responseId: responseMatch[1],
+        answer,
+        status,
+      });
       return send(res, status, answer);
     }
 
@@ -151,13 +159,17 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     if (!apiMatch?.[1]) return send(res, 404, { ok: false, error: 'unknown_method' });
     const method = apiMatch[1];
     const body = parseBody(raw, req.headers['content-type']);
-    const token = bearer(req.headers.authorization) ?? (typeof body.token === 'string' ? body.token : undefined);
+    const token =
+      bearer(req.headers.authorization) ?? (typeof body.token === 'string' ? body.token : undefined);
     delete body.token;
 
     const failure = this.takeFailure(method);
     if (failure) {
       const status = failure.status ?? 200;
-      const answer = { ok: false, error: failure.error ?? (status === 429 ? 'ratelimited' : 'internal_error') };
+      const answer = {
+        ok: false,
+        error: failure.error ?? (status === 429 ? 'ratelimited' : 'internal_error'),
+      };
       const headers: Record<string, string> = {};
       if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
       this.record({ method, body, token, answer, status });
@@ -187,13 +199,26 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   }
 
   /** Slack's answer to a Web API call. */
-  private answer(method: string, body: Record<string, unknown>, token: string | undefined): Record<string, unknown> {
+  private answer(
+    method: string,
+    body: Record<string, unknown>,
+    token: string | undefined,
+  ): Record<string, unknown> {
     if (!token) return { ok: false, error: 'not_authed' };
-    if (this.options.tokens.length > 0 && !this.options.tokens.includes(token)) return { ok: false, error: 'invalid_auth' };
+    if (this.options.tokens.length > 0 && !this.options.tokens.includes(token))
+      return { ok: false, error: 'invalid_auth' };
     const { teamId, botUserId, botId } = this.options;
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://local.slack/', team: 'Local', user: 'audit-bot', team_id: teamId, user_id: botUserId, bot_id: botId };
+        return {
+          ok: true,
+          url: 'https://local.slack/',
+          team: 'Local',
+          user: 'audit-bot',
+          team_id: teamId,
+          user_id: botUserId,
+          bot_id: botId,
+        };
       case 'chat.postMessage':
       case 'chat.postEphemeral':
       case 'chat.update':
@@ -215,11 +240,17 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       case 'views.publish':
         return this.view(method, body);
       case 'users.info':
-        return { ok: true, user: { id: body.user, name: String(body.user).toLowerCase(), tz: 'UTC', is_bot: false } };
+        return {
+          ok: true,
+          user: { id: body.user, name: String(body.user).toLowerCase(), tz: 'UTC', is_bot: false },
+        };
       case 'usergroups.users.list':
         return { ok: true, users: [] };
       case 'conversations.info':
-        return { ok: true, channel: { id: body.channel, name: String(body.channel).toLowerCase(), is_member: true } };
+        return {
+          ok: true,
+          channel: { id: body.channel, name: String(body.channel).toLowerCase(), is_member: true },
+        };
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -232,7 +263,13 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     const blocks = Array.isArray(body.blocks) ? body.blocks : undefined;
     if (!hasText && !blocks && method !== 'chat.update') return { ok: false, error: 'no_text' };
     const problems = blockProblems('message', body);
-    if (problems.length > 0) return { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+    if (problems.length > 0)
+      return {
+        ok: false,
+        error: 'invalid_blocks',
+        errors: problems,
+        response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
+      };
 
     if (method === 'chat.update') {
       const key = `${channel}/${String(body.ts)}`;
@@ -247,7 +284,12 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       if (typeof body.user !== 'string') return { ok: false, error: 'user_not_found' };
       return { ok: true, message_ts: ts };
     }
-    const message: StoredMessage = { channel, ts, text: typeof body.text === 'string' ? body.text : '', blocks: blocks ?? [] };
+    const message: StoredMessage = {
+      channel,
+      ts,
+      text: typeof body.text === 'string' ? body.text : '',
+      blocks: blocks ?? [],
+    };
     if (typeof body.thread_ts === 'string') message.thread_ts = body.thread_ts;
     this.messages.set(`${channel}/${ts}`, message);
     return { ok: true, channel, ts, message: { ...message, type: 'message', bot_id: this.options.botId } };
@@ -255,17 +297,31 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
 
   private view(method: string, body: Record<string, unknown>): Record<string, unknown> {
     const view = body.view;
-    if (!isRecord(view)) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: view'] } };
+    if (!isRecord(view))
+      return {
+        ok: false,
+        error: 'invalid_arguments',
+        response_metadata: { messages: ['[ERROR] missing required field: view'] },
+      };
     if (method === 'views.open' || method === 'views.push') {
       if (typeof body.trigger_id !== 'string') return { ok: false, error: 'invalid_trigger_id' };
     }
-    if (method === 'views.publish' && typeof body.user_id !== 'string') return { ok: false, error: 'user_not_found' };
+    if (method === 'views.publish' && typeof body.user_id !== 'string')
+      return { ok: false, error: 'user_not_found' };
     const surface: Surface = view.type === 'home' ? 'home' : 'modal';
     if (method === 'views.publish' && surface !== 'home') return { ok: false, error: 'invalid_arguments' };
-    const problems = formatProblems(findBlockKitProblems(surface, view)).map((p) => p.replace('[json-pointer:/', '[json-pointer:/view/'));
-    if (problems.length > 0) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+    const problems = formatProblems(findBlockKitProblems(surface, view)).map((p) =>
+      p.replace('[json-pointer:/', '[json-pointer:/view/'),
+    );
+    if (problems.length > 0)
+      return {
+        ok: false,
+        error: 'invalid_arguments',
+        response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
+      };
     this.viewCounter += 1;
-    const id = typeof body.view_id === 'string' ? body.view_id : `V${String(this.viewCounter).padStart(8, '0')}`;
+    const id =
+      typeof body.view_id === 'string' ? body.view_id : `V${String(this.viewCounter).padStart(8, '0')}`;
     return { ok: true, view: { ...view, id, hash: `${Date.now()}.${this.viewCounter}` } };
   }
 }
@@ -316,7 +372,12 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
   return body;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }

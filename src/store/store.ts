@@ -30,7 +30,8 @@ export class Store {
         mkdirSync(path.dirname(resolved), { recursive: true });
       } catch (error) {
         const reason =
-          (error as NodeJS.ErrnoException).code === 'EEXIST' || (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+          (error as NodeJS.ErrnoException).code === 'EEXIST' ||
+          (error as NodeJS.ErrnoException).code === 'ENOTDIR'
             ? 'a file stands where its folder should be'
             : describeError(error);
         throw new AuditBotError(

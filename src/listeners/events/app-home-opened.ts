@@ -7,7 +7,10 @@ import { type AppDeps, configurationNotes } from '../../deps.js';
 import { SUBCOMMANDS } from '../../ids.js';
 
 export function appHomeOpened(deps: Pick<AppDeps, 'config' | 'features' | 'now'>) {
-  return async ({ event, client }: AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_home_opened'>): Promise<void> => {
+  return async ({
+    event,
+    client,
+  }: AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_home_opened'>): Promise<void> => {
     if (event.tab !== 'home') return;
     await client.views.publish({
       user_id: event.user,

@@ -1,0 +1,185 @@
+// Shell mode: `npm start` without Slack tokens, as a child process with piped stdin, and the
+// console in-process for button presses.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LogCapture, startTestBot, type TestBot, tempDir } from '../support/bot.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { runMain } from '../support/run-main.js';
+
+describe('shell mode as a child process', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+  });
+
+  it('answers /audit help from piped stdin and exits 0 at end of input', async () => {
+    const result = await runMain({
+      input: '/audit help\n',
+      env: { AUDIT_BOT_DB: path.join(dir, 'help.db') },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'audit-bot shell — you are U0SHELL, not an approver (type "/user U0APPROVER" to act as one).',
+    );
+    expect(result.stdout).toContain('audit-bot — checks of the music-library pipeline');
+    for (const usage of [
+      '/audit help',
+      '/audit status [probe-id]',
+      '/audit refresh [probe-id]',
+      '/audit digest [digest-id]',
+      '/audit issue [title…]',
+      '/audit alerts',
+    ]) {
+      expect(result.stdout).toContain(usage);
+    }
+    // Logs go to stderr, so stdout is only the conversation.
+    expect(result.stdout).not.toMatch(/INFO|"level"/);
+  });
+
+  it('suggests a subcommand, switches user, shows Home, and explains press without buttons', async () => {
+    const input = ['/audit stuts', '/user U0APPROVER', '/home', 'press 3', '/nope', '/audit status'].join(
+      '\n',
+    );
+    const result = await runMain({ input: `${input}\n`, env: { AUDIT_BOT_DB: path.join(dir, 'multi.db') } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('/audit stuts is not a command. Did you mean /audit status?');
+    expect(result.stdout).toContain('You are now U0APPROVER, an approver.');
+    expect(result.stdout).toContain('── audit-bot · Home tab');
+    expect(result.stdout).toContain('There is no button to press yet.');
+    expect(result.stdout).toContain('/nope is not a command of audit-bot. Try /audit help.');
+    expect(result.stdout).toContain('Checks are not set up yet.');
+  });
+
+  it('acts as AUDIT_BOT_SHELL_USER', async () => {
+    const result = await runMain({
+      input: '',
+      env: { AUDIT_BOT_DB: path.join(dir, 'user.db'), AUDIT_BOT_SHELL_USER: 'U0APPROVER' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('you are U0APPROVER, an approver.');
+  });
+
+  it('stops cleanly on SIGTERM while waiting for input', async () => {
+    const result = await runMain({
+      keepStdinOpen: true,
+      env: { AUDIT_BOT_DB: path.join(dir, 'term.db') },
+      onOutput: { text: 'Type "help"', run: (child) => setTimeout(() => child.kill('SIGTERM'), 300) },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('audit-bot stopped');
+  });
+
+  it('refuses a bad config with one line per problem and exit code 2', async () => {
+    const file = path.join(dir, 'bad.yml');
+    writeFileSync(
+      file,
+      [
+        'timezone: Mars/Olympus',
+        'probes:',
+        '  - { id: a, kind: push }',
+        '  - { id: b, kind: push }',
+        '  - { id: c, kind: sqlite, path: x.db, total_sql: "SELECT 1", covered_sql: "SELECT 1", target: 80 }',
+        'colour: red',
+      ].join('\n'),
+    );
+    const result = await runMain({ env: { AUDIT_BOT_CONFIG: file, AUDIT_BOT_DB: path.join(dir, 'cfg.db') } });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'audit-bot: timezone: must be an IANA time zone such as Europe/Berlin or UTC',
+      'audit-bot: probes[2].target: must be between 0 and 1',
+      'audit-bot: colour: unknown key',
+    ]);
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses a bad environment variable without echoing its value', async () => {
+    const result = await runMain({ env: { SLACK_BOT_TOKEN: 'xoxp-user-SECRET', SLACK_SIGNING_SECRET: 's' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('audit-bot: SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+  });
+
+  it('names a corrupt database file in one line and exits 1', async () => {
+    const file = path.join(dir, 'corrupt.db');
+    writeFileSync(file, 'this is not a database, it is a shopping list\n'.repeat(200));
+    const result = await runMain({ env: { AUDIT_BOT_DB: file } });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `audit-bot: cannot open the database ${file}: the file is not an SQLite database (corrupt, or another kind of file)`,
+    );
+  });
+
+  it('exits 1 with one line when Slack rejects the token, without a stack trace', async () => {
+    const slack = await FakeSlack.start({ tokens: ['xoxb-the-right-one'] });
+    try {
+      const result = await runMain({
+        env: {
+          SLACK_BOT_TOKEN: 'xoxb-wrong-SECRET',
+          SLACK_SIGNING_SECRET: 'signing',
+          SLACK_API_URL: slack.apiUrl,
+          AUDIT_BOT_DB: path.join(dir, 'auth.db'),
+        },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `audit-bot: Slack rejected SLACK_BOT_TOKEN on auth.test at ${slack.apiUrl}: invalid_auth`,
+      );
+    } finally {
+      await slack.stop();
+    }
+  });
+});
+
+describe('shell console in process', () => {
+  let test: TestBot;
+  const input = new PassThrough();
+  const output = new LogCapture();
+
+  beforeAll(async () => {
+    test = await startTestBot({ shellIo: { input, output, interactive: false } });
+  });
+  afterAll(async () => {
+    input.end();
+    await test.bot.finished;
+    await test.stop();
+  });
+
+  async function until(text: string): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!output.text.includes(text)) {
+      if (Date.now() > deadline) throw new Error(`"${text}" not printed; output:\n${output.text}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('numbers buttons in bot messages and sends a press back to the bot', async () => {
+    await test.bot.app.client.chat.postMessage({
+      channel: 'C0DIGEST',
+      text: 'Docs',
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: 'The *runbook* is online.' } },
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'open_link',
+              text: { type: 'plain_text', text: 'Open runbook' },
+              url: 'https://example.com/runbook',
+            },
+          ],
+        },
+      ],
+    });
+    await until('[1] Open runbook');
+    expect(output.text).toContain('── audit-bot · #C0DIGEST');
+    input.write('press 1\n');
+    await until('(opens https://example.com/runbook)');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(output.text).not.toContain('Nothing handles the button');
+    const after = await test.bot.deps.metrics.registry.getSingleMetricAsString('audit_bot_actions_total');
+    expect(after).toContain('audit_bot_actions_total{action="open_link"} 1');
+  });
+});

@@ -1,0 +1,77 @@
+// Starts a real bot in this process for end-to-end tests: a temporary SQLite file, port 0,
+// the given transport, and log lines captured so tests can check what was (not) logged.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { type Config, loadEnv, parseConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningBot, type ShellIo, startBot } from '../../src/runtime.js';
+
+export const TEST_CONFIG = `
+timezone: Europe/Berlin
+slack:
+  channels: { digest: C0DIGEST, alerts: C0ALERTS, issues: C0ISSUES }
+  approvers: [U0APPROVER]
+`;
+
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestBot {
+  readonly bot: RunningBot;
+  readonly logs: LogCapture;
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+export interface TestBotOptions {
+  readonly env?: Record<string, string>;
+  readonly configYaml?: string;
+  readonly shellIo?: ShellIo;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'audit-bot-test-'));
+}
+
+export function testConfig(yaml: string, dir: string): Config {
+  return parseConfig(yaml, path.join(dir, 'audit-bot.yml'));
+}
+
+export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
+  const dir = tempDir();
+  const logs = new LogCapture();
+  const env = loadEnv({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AUDIT_BOT_DB: path.join(dir, 'bot.db'),
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  });
+  const bot = await startBot({
+    env,
+    config: testConfig(options.configYaml ?? TEST_CONFIG, dir),
+    logger: createLogger({ level: 'debug', pretty: false, destination: logs }),
+    processMetrics: false,
+    ...(options.shellIo ? { shellIo: options.shellIo } : {}),
+  });
+  return {
+    bot,
+    logs,
+    dir,
+    async stop() {
+      await bot.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
