@@ -40,6 +40,7 @@ describe('HTTP mode', () => {
     slack = await FakeSlack.start({ tokens: [BOT_TOKEN] });
     test = await startTestBot({
       env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+      processMetrics: true,
     });
     events = `${test.bot.httpUrl}/slack/events`;
   });
@@ -165,6 +166,8 @@ describe('HTTP mode', () => {
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toContain('# TYPE audit_bot_commands_total counter');
+    expect(text).toContain('# TYPE audit_bot_process_cpu_user_seconds_total counter');
+    expect(text).toContain('audit_bot_nodejs_heap_size_used_bytes');
     expect(text).toMatch(/audit_bot_commands_total\{subcommand="help"\} [2-9]/);
     expect(text).toMatch(/audit_bot_commands_total\{subcommand="unknown"\} 1/);
     expect(text).toMatch(/audit_bot_actions_total\{action="create_notion_issue"\} 1/);

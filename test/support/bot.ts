@@ -38,6 +38,8 @@ export interface TestBotOptions {
   readonly env?: Record<string, string>;
   readonly configYaml?: string;
   readonly shellIo?: ShellIo;
+  /** Process metrics (CPU, memory, event loop) on /metrics; off by default to keep tests light. */
+  readonly processMetrics?: boolean;
 }
 
 export function tempDir(): string {
@@ -62,7 +64,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     env,
     config: testConfig(options.configYaml ?? TEST_CONFIG, dir),
     logger: createLogger({ level: 'debug', pretty: false, destination: logs }),
-    processMetrics: false,
+    processMetrics: options.processMetrics ?? false,
     ...(options.shellIo ? { shellIo: options.shellIo } : {}),
   });
   return {
