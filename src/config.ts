@@ -353,9 +353,7 @@ const envSchema = z
     ALERTMANAGER_URL: z.preprocess(emptyToUndefined, httpUrl.optional()),
     AUDIT_BOT_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
     AUDIT_BOT_DB: z.preprocess(emptyToUndefined, z.string().default('./data/audit-bot.db')),
-    AUDIT_BOT_WEBHOOK_TOKEN: optionalSecret.pipe(
-      z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
-    ),
+    AUDIT_BOT_WEBHOOK_TOKEN: optionalSecret,
     /** Shell mode only: the Slack user ID the console acts as (for trying approver-only actions). */
     AUDIT_BOT_SHELL_USER: z.preprocess(emptyToUndefined, userId.optional()),
     PORT: z.preprocess(

@@ -48,6 +48,9 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** Shorter webhook tokens are accepted (other tools may already use them) but warned about. */
+const WEBHOOK_TOKEN_MIN_LENGTH = 16;
+
 /** How long a stop waits for handlers in flight before closing the database anyway. */
 export const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -166,6 +169,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       };
     }
 
+    if (env.webhookToken !== undefined && env.webhookToken.length < WEBHOOK_TOKEN_MIN_LENGTH) {
+      logger.warn(
+        `AUDIT_BOT_WEBHOOK_TOKEN is shorter than ${WEBHOOK_TOKEN_MIN_LENGTH} characters: easy to guess`,
+      );
+    }
     const httpUrl = serverUrl(server);
     logger.info(
       { transport: transport.kind, url: httpUrl, config: config.source, db: store.path },
