@@ -223,6 +223,25 @@ const digest = z.strictObject({
   grace: duration.default(2 * 3_600_000),
 });
 
+/** Shell-mode demo sources generated at start (the bundled example uses them). */
+const demoSchema = z.strictObject({
+  eagle: z
+    .strictObject({
+      port: z.number().int().min(1).max(65535),
+      items: z.number().int().nonnegative(),
+      fingerprinted: z.number().int().nonnegative(),
+      tag_prefix: z.string().min(1).default('fp:'),
+    })
+    .optional(),
+  djay: z
+    .strictObject({
+      path: z.string().min(1),
+      tracks: z.number().int().nonnegative(),
+      matched: z.number().int().nonnegative(),
+    })
+    .optional(),
+});
+
 const configFileSchema = z
   .strictObject({
     timezone: timezone.default('UTC'),
@@ -267,6 +286,7 @@ const configFileSchema = z
           .optional(),
       })
       .default({}),
+    demo: demoSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
@@ -486,6 +506,9 @@ function resolvePaths(config: Config): Config {
   return {
     ...config,
     reports: config.reports ? { dir: at(config.reports.dir) } : undefined,
+    demo: config.demo?.djay
+      ? { ...config.demo, djay: { ...config.demo.djay, path: at(config.demo.djay.path) } }
+      : config.demo,
     probes: config.probes.map((p) => {
       switch (p.kind) {
         case 'sqlite':

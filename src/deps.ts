@@ -5,6 +5,9 @@ import type { Config } from './config.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import type { BotMetrics } from './metrics.js';
+import type { PushResults } from './probes/push.js';
+import type { ProbeResults } from './probes/results-store.js';
+import type { ProbeRunner } from './probes/runner.js';
 import type { Store } from './store/store.js';
 
 /** Which optional outside systems are connected, for honest "not configured" answers. */
@@ -22,6 +25,9 @@ export interface AppDeps {
   readonly lifecycle: Lifecycle;
   readonly features: Features;
   readonly now: () => Date;
+  readonly runner: ProbeRunner;
+  readonly results: ProbeResults;
+  readonly pushResults: PushResults;
 }
 
 /** One line per missing piece of configuration, shown under help and on the Home tab. */

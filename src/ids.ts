@@ -14,6 +14,8 @@ export const SHORTCUT = {
 export const ACTION = {
   /** Buttons that only open a URL still send an action; it is acknowledged and ignored. */
   openLink: 'open_link',
+  /** "Refresh" under a status answer; its value is a probe id or `all`. */
+  refreshStatus: 'status_refresh',
 } as const;
 
 export const EVENT = {

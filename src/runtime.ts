@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { type App, ExpressReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import { buildApp } from './app.js';
 import type { Config, Env } from './config.js';
+import { startDemo } from './demo/index.js';
 import type { AppDeps } from './deps.js';
 import { AuditBotError, describeError } from './errors.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
@@ -14,6 +15,12 @@ import { Lifecycle } from './lifecycle.js';
 import type { Registered } from './listeners/index.js';
 import { boltLogger, type Logger } from './logger.js';
 import { BotMetrics } from './metrics.js';
+import { createNotionClient } from './notion/client.js';
+import { createProbes } from './probes/index.js';
+import { PushResults } from './probes/push.js';
+import { registerPushRoute } from './probes/push-route.js';
+import { ProbeResults } from './probes/results-store.js';
+import { ProbeRunner } from './probes/runner.js';
 import { ShellConsole } from './shell/console.js';
 import { LocalSlack } from './shell/local-slack.js';
 import { ShellReceiver } from './shell/receiver.js';
@@ -34,6 +41,8 @@ export interface StartOptions {
   /** Off in tests that start many bots in one process. */
   readonly processMetrics?: boolean;
   readonly now?: () => Date;
+  /** Measure every probe at start and on its schedule (tests that drive the runner turn it off). */
+  readonly startProbes?: boolean;
 }
 
 export interface RunningBot {
@@ -50,6 +59,9 @@ export interface RunningBot {
 
 /** Shorter webhook tokens are accepted (other tools may already use them) but warned about. */
 const WEBHOOK_TOKEN_MIN_LENGTH = 16;
+
+/** How long shell mode waits for the first measurements before taking input. */
+const SHELL_FIRST_ROUND_WAIT_MS = 15_000;
 
 /** How long a stop waits for handlers in flight before closing the database anyway. */
 export const DRAIN_TIMEOUT_MS = 10_000;
@@ -72,6 +84,23 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const store = Store.open(env.dbPath);
     cleanups.push(() => store.close());
     const lifecycle = new Lifecycle();
+    const now = options.now ?? (() => new Date());
+    const results = new ProbeResults(store);
+    const pushResults = new PushResults(store);
+    const notion = env.notionToken
+      ? createNotionClient({ token: env.notionToken, baseUrl: env.notionBaseUrl, logger })
+      : undefined;
+    const demo = config.demo ? await startDemo(config.demo, logger) : undefined;
+    if (demo) cleanups.push(() => demo.stop());
+    const runner = new ProbeRunner({
+      probes: createProbes(config, { store, pushResults, notion, now }),
+      configs: config.probes,
+      results,
+      logger,
+      timezone: config.timezone,
+      now,
+    });
+    cleanups.push(() => runner.stop());
     const deps: AppDeps = {
       config,
       store,
@@ -83,7 +112,10 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         alertmanager: env.alertmanagerUrl !== undefined,
         webhooks: env.webhookToken !== undefined,
       },
-      now: options.now ?? (() => new Date()),
+      now,
+      runner,
+      results,
+      pushResults,
     };
     const http = createHttpApp(deps);
     const transport = env.transport;
@@ -91,6 +123,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     let app: App;
     let registered: Registered;
     let finished: Promise<void> | undefined;
+    let shell: ShellConsole | undefined;
     let stopTransport: () => Promise<void> = async () => {};
 
     if (transport.kind === 'http') {
@@ -137,7 +170,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         output: process.stdout,
         interactive: Boolean(process.stdin.isTTY),
       };
-      const shell = new ShellConsole({
+      shell = new ShellConsole({
         receiver,
         slack,
         ...io,
@@ -145,9 +178,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         approvers: config.slack.approvers,
         teamId: 'T0LOCAL',
       });
-      finished = shell.run();
     }
 
+    registerPushRoute(http, deps, env.webhookToken);
     addFallbackHandlers(http, deps);
     const server: Server = await listen(http, env.port, env.host);
     cleanups.push(() => closeServer(server, 1000));
@@ -173,6 +206,16 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       logger.warn(
         `AUDIT_BOT_WEBHOOK_TOKEN is shorter than ${WEBHOOK_TOKEN_MIN_LENGTH} characters: easy to guess`,
       );
+    }
+    const firstRound = (options.startProbes ?? true) ? runner.start() : Promise.resolve();
+    if (shell) {
+      // The console answers from stored figures: give the first measurements a moment, so
+      // `printf '/audit status\n' | npm start` shows numbers rather than "never measured".
+      await Promise.race([
+        firstRound,
+        new Promise((resolve) => setTimeout(resolve, SHELL_FIRST_ROUND_WAIT_MS).unref()),
+      ]);
+      finished = shell.run();
     }
     const httpUrl = serverUrl(server);
     logger.info(

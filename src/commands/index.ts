@@ -6,23 +6,17 @@ import { COMMAND, SUBCOMMANDS, type SubcommandName } from '../ids.js';
 import { auditCommand } from './audit.js';
 import { helpSubcommand } from './help.js';
 import { notConfiguredSubcommand } from './not-configured.js';
+import { refreshSubcommand } from './refresh.js';
 import type { Subcommand } from './registry.js';
+import { statusSubcommand } from './status.js';
 
 export function buildSubcommands(deps: AppDeps): Map<SubcommandName, Subcommand> {
   const table = new Map<SubcommandName, Subcommand>();
   const listed = () => SUBCOMMANDS.map((name) => table.get(name)).filter((s) => s !== undefined);
   const all: Subcommand[] = [
     helpSubcommand(deps, listed),
-    notConfiguredSubcommand(
-      'status',
-      'Checks are not set up yet.',
-      'Measuring the pipeline arrives with the probes feature.',
-    ),
-    notConfiguredSubcommand(
-      'refresh',
-      'Checks are not set up yet.',
-      'Measuring the pipeline arrives with the probes feature.',
-    ),
+    statusSubcommand(deps),
+    refreshSubcommand(deps),
     notConfiguredSubcommand(
       'digest',
       'Digests are not set up yet.',

@@ -22,7 +22,7 @@ export function registerListeners(app: App, deps: AppDeps): Registered {
   return {
     commands: registerCommands(app, deps),
     shortcuts: registerShortcuts(app),
-    actions: registerActions(app),
+    actions: registerActions(app, deps),
     events: registerEvents(app, deps),
   };
 }

@@ -21,4 +21,47 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'probes',
+    up: `
+      -- Every measurement of every probe, newest last; /audit status reads the latest per probe.
+      CREATE TABLE probe_results (
+        id           INTEGER PRIMARY KEY,
+        probe_id     TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        measurement  TEXT,
+        measured_at  TEXT NOT NULL,
+        duration_ms  INTEGER NOT NULL,
+        error        TEXT
+      ) STRICT;
+      CREATE INDEX probe_results_by_probe ON probe_results (probe_id, measured_at);
+
+      -- Results POSTed to /probes/:id/results, kept as received (validated) before the 202.
+      CREATE TABLE push_results (
+        id           INTEGER PRIMARY KEY,
+        probe_id     TEXT NOT NULL,
+        body         TEXT NOT NULL,
+        received_at  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX push_results_by_probe ON push_results (probe_id, id);
+
+      -- Notion probes count incrementally: one row per page seen, updated from pages edited
+      -- since the last scan; a periodic full scan replaces the set (deleted pages drop out).
+      CREATE TABLE notion_pages (
+        probe_id          TEXT NOT NULL,
+        page_id           TEXT NOT NULL,
+        covered           INTEGER NOT NULL,
+        last_edited_time  TEXT NOT NULL,
+        PRIMARY KEY (probe_id, page_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE notion_scans (
+        probe_id           TEXT PRIMARY KEY,
+        data_source_id     TEXT NOT NULL,
+        last_full_scan_at  TEXT NOT NULL,
+        -- Newest last_edited_time seen; the next incremental scan asks for pages edited on or after it.
+        edited_watermark   TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

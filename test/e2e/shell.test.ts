@@ -50,7 +50,7 @@ describe('shell mode as a child process', () => {
     expect(result.stdout).toContain('── audit-bot · Home tab');
     expect(result.stdout).toContain('There is no button to press yet.');
     expect(result.stdout).toContain('/nope is not a command of audit-bot. Try /audit help.');
-    expect(result.stdout).toContain('Checks are not set up yet.');
+    expect(result.stdout).toContain('Pipeline checks — ');
   });
 
   it('acts as AUDIT_BOT_SHELL_USER', async () => {

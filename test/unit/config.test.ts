@@ -816,7 +816,6 @@ describe('loadEnv', () => {
     { name: 'bot token alone', env: { SLACK_BOT_TOKEN: 'xoxb-SECRET-123' } },
     { name: 'wrong app token', env: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxp-SECRET-123' } },
     { name: 'signing secret without bot token', env: { SLACK_SIGNING_SECRET: 'xoxp-SECRET-123' } },
-    { name: 'short webhook token', env: { AUDIT_BOT_WEBHOOK_TOKEN: 'SECRET-123' } },
     { name: 'secret pasted into PORT', env: { PORT: 'xoxp-SECRET-123' } },
     { name: 'secret pasted into LOG_LEVEL', env: { LOG_LEVEL: 'xoxp-SECRET-123' } },
     { name: 'secret pasted into a URL', env: { SLACK_API_URL: 'xoxp-SECRET-123' } },

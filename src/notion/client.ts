@@ -1,0 +1,84 @@
+// The Notion client the bot uses: the official @notionhq/client on API version 2025-09-03
+// (data sources), paced to Notion's rate limit so long scans do not run into 429s, and
+// retrying the 429s that happen anyway for as long as Notion asks.
+
+import { Client, isNotionClientError, LogLevel } from '@notionhq/client';
+import type { Logger } from '../logger.js';
+
+export const NOTION_VERSION = '2025-09-03';
+
+/** Notion's documented average: about 3 requests per second per integration. */
+export const NOTION_REQUESTS_PER_SECOND = 3;
+
+/**
+ * A rate limit slows a scan, it never fails it: 429 (and 529 overload) are retried many times,
+ * honouring Retry-After. The client retries 500/503 only for GET; a failed POST query ends
+ * the scan and the next refresh starts over.
+ */
+export const NOTION_RETRY_POLICY = {
+  maxRetries: 30,
+  initialRetryDelayMs: 1000,
+  maxRetryDelayMs: 60_000,
+} as const;
+
+export interface NotionClientOptions {
+  readonly token: string;
+  readonly baseUrl: string;
+  readonly logger?: Logger;
+  /** Requests per second the client paces itself to; Infinity turns pacing off. */
+  readonly requestsPerSecond?: number;
+  readonly fetch?: typeof fetch;
+}
+
+export function createNotionClient(options: NotionClientOptions): Client {
+  const pace = pacer(options.requestsPerSecond ?? NOTION_REQUESTS_PER_SECOND);
+  const baseFetch = options.fetch ?? fetch;
+  const log = options.logger?.child({ component: 'notion' });
+  return new Client({
+    auth: options.token,
+    baseUrl: options.baseUrl,
+    notionVersion: NOTION_VERSION,
+    retry: NOTION_RETRY_POLICY,
+    logLevel: LogLevel.WARN,
+    // The client's own logger would print request details; ours keeps only the message.
+    logger: (level, message) =>
+      log?.[level === LogLevel.ERROR ? 'error' : level === LogLevel.WARN ? 'warn' : 'debug'](message),
+    fetch: async (url, init) => {
+      await pace();
+      return baseFetch(url, init);
+    },
+  });
+}
+
+/** Spaces calls evenly at `perSecond`; returns a function that resolves at the caller's turn. */
+export function pacer(perSecond: number): () => Promise<void> {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return async () => {};
+  const interval = 1000 / perSecond;
+  let next = 0;
+  return async () => {
+    const now = performance.now();
+    const at = Math.max(now, next);
+    next = at + interval;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+  };
+}
+
+/** A short, secret-free description of a Notion failure for users. */
+export function describeNotionError(error: unknown): string {
+  if (isNotionClientError(error)) {
+    const code = 'code' in error ? String(error.code) : 'error';
+    switch (code) {
+      case 'unauthorized':
+        return 'Notion rejected the token (NOTION_TOKEN)';
+      case 'restricted_resource':
+        return 'the Notion integration has no access to it (share it with the integration)';
+      case 'object_not_found':
+        return 'not found in Notion, or not shared with the integration';
+      case 'rate_limited':
+        return 'Notion kept answering "rate limited"';
+      default:
+        return `Notion answered ${code}`;
+    }
+  }
+  return error instanceof Error ? error.message : String(error);
+}

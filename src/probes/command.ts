@@ -1,0 +1,117 @@
+// `command` probes: run a program (argv list, never a shell) and judge it by its exit code;
+// a JSON line on stdout ({covered,total} or {value}) turns it into a ratio or value probe.
+// The timeout kills the whole process group, so a script's children cannot linger.
+
+import { spawn } from 'node:child_process';
+import { z } from 'zod';
+import type { ProbeConfig } from '../config.js';
+import { type Measurement, type Probe, ProbeError } from './types.js';
+
+type CommandProbeConfig = Extract<ProbeConfig, { kind: 'command' }>;
+
+const STDOUT_MAX_BYTES = 1024 * 1024;
+const STDERR_TAIL_CHARS = 600;
+/** After SIGTERM, how long the group gets before SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+const stdoutSchema = z.union([
+  z.object({ covered: z.number().nonnegative(), total: z.number().nonnegative() }),
+  z.object({ value: z.number() }),
+]);
+
+export function createCommandProbe(config: CommandProbeConfig): Probe {
+  return {
+    id: config.id,
+    kind: 'command',
+    title: config.title ?? config.id,
+    source: `command: ${config.run.join(' ')}`,
+    run: ({ signal }) => runCommand(config, signal),
+  };
+}
+
+function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Measurement> {
+  const [program, ...args] = config.run as [string, ...string[]];
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new ProbeError('cancelled before it started'));
+    const child = spawn(program, args, {
+      cwd: config.cwd,
+      // Its own process group, so a timeout can kill everything it started.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
+    let stdout = '';
+    let stderr = '';
+    let stdoutTooLarge = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (stdout.length + chunk.length > STDOUT_MAX_BYTES) stdoutTooLarge = true;
+      else stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS * 4);
+    });
+    let killTimer: NodeJS.Timeout | undefined;
+    const killGroup = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+        // Already gone.
+      }
+    };
+    const onAbort = () => {
+      killGroup('SIGTERM');
+      killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(
+        new ProbeError(
+          error.code === 'ENOENT'
+            ? `program not found: ${program}`
+            : `cannot run ${program}: ${error.message}`,
+        ),
+      );
+    });
+    child.once('close', (code, killedBy) => {
+      signal.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      // Children that kept the group alive after the leader exited are stopped too.
+      if (signal.aborted) killGroup('SIGKILL');
+      const tail = stderrTail(stderr);
+      if (signal.aborted)
+        return reject(new ProbeError(`timed out and was stopped${tail ? `: ${tail}` : ''}`));
+      if (code !== 0) {
+        const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
+        resolve({ kind: 'tests', passed: false, summary: `${program} ${how}${tail ? `: ${tail}` : ''}` });
+        return;
+      }
+      if (stdoutTooLarge) return reject(new ProbeError(`printed more than ${STDOUT_MAX_BYTES} bytes`));
+      resolve(
+        interpretStdout(stdout) ?? { kind: 'tests', passed: true, summary: `${program} exited with code 0` },
+      );
+    });
+  });
+}
+
+/** The last JSON object line of stdout, when it carries {covered,total} or {value}. */
+export function interpretStdout(stdout: string): Measurement | undefined {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith('{')) continue;
+    try {
+      const parsed = stdoutSchema.safeParse(JSON.parse(trimmed));
+      if (!parsed.success) continue;
+      if ('covered' in parsed.data)
+        return { kind: 'ratio', covered: parsed.data.covered, total: parsed.data.total };
+      return { kind: 'value', value: parsed.data.value };
+    } catch {}
+  }
+  return undefined;
+}
+
+function stderrTail(stderr: string): string {
+  const text = stderr.trim().replace(/\s+/g, ' ');
+  return text.length > STDERR_TAIL_CHARS ? `…${text.slice(-STDERR_TAIL_CHARS)}` : text;
+}

@@ -1,0 +1,68 @@
+// `http-json` probes: GET a JSON document and read one number at a dotted path
+// (`latency.p95`). Time and size are bounded so a stuck or huge answer cannot hurt the bot.
+
+import type { ProbeConfig } from '../config.js';
+import { type Measurement, type Probe, ProbeError } from './types.js';
+
+type HttpJsonProbeConfig = Extract<ProbeConfig, { kind: 'http-json' }>;
+
+export const HTTP_JSON_MAX_BYTES = 1024 * 1024;
+
+export function createHttpJsonProbe(config: HttpJsonProbeConfig, fetchImpl: typeof fetch = fetch): Probe {
+  return {
+    id: config.id,
+    kind: 'http-json',
+    title: config.title ?? config.id,
+    source: `GET ${config.url} → ${config.value}`,
+    async run({ signal }): Promise<Measurement> {
+      let response: Response;
+      try {
+        response = await fetchImpl(config.url, { signal, headers: { accept: 'application/json' } });
+      } catch (error) {
+        if (signal.aborted) throw new ProbeError('no answer before the timeout');
+        const code = (error as { cause?: { code?: unknown } }).cause?.code;
+        throw new ProbeError(
+          `${config.url} is not reachable (${typeof code === 'string' ? code : 'network error'})`,
+        );
+      }
+      if (!response.ok) throw new ProbeError(`${config.url} answered HTTP ${response.status}`);
+      const text = await readBounded(response, HTTP_JSON_MAX_BYTES);
+      let document: unknown;
+      try {
+        document = JSON.parse(text);
+      } catch {
+        throw new ProbeError(`${config.url} did not answer JSON`);
+      }
+      const value = readPath(document, config.value);
+      const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof number !== 'number' || !Number.isFinite(number)) {
+        throw new ProbeError(`no number at "${config.value}" in the answer of ${config.url}`);
+      }
+      return { kind: 'value', value: number };
+    },
+  };
+}
+
+/** `a.b.0.c` into nested objects and arrays; undefined when any step is missing. */
+export function readPath(document: unknown, dotted: string): unknown {
+  let current: unknown = document;
+  for (const step of dotted.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[step];
+  }
+  return current;
+}
+
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) throw new ProbeError(`answer too large (${declared} bytes; at most ${maxBytes})`);
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new ProbeError(`answer too large (over ${maxBytes} bytes)`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,85 @@
+// `push` probes: a script (the DriveSheetsSync production tests, a cron job) POSTs its
+// results to /probes/:id/results; they are stored before the 202, and the probe reports
+// the newest one. `stale_after` makes an old result show as stale.
+
+import { z } from 'zod';
+import type { ProbeConfig } from '../config.js';
+import type { Store } from '../store/store.js';
+import { type Measurement, type Probe, ProbeError } from './types.js';
+
+type PushProbeConfig = Extract<ProbeConfig, { kind: 'push' }>;
+
+/** The body of POST /probes/:id/results (DESIGN.md). */
+export const pushResultSchema = z.object({
+  status: z.enum(['pass', 'fail']),
+  passed: z.number().int().nonnegative().optional(),
+  failed: z.number().int().nonnegative().optional(),
+  summary: z.string().max(3000).optional(),
+  tests: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(500),
+        status: z.enum(['pass', 'fail', 'skip']),
+        message: z.string().max(3000).optional(),
+      }),
+    )
+    .max(1000)
+    .optional(),
+  ran_at: z.iso.datetime({ offset: true }).optional(),
+});
+export type PushResult = z.infer<typeof pushResultSchema>;
+
+export class PushResults {
+  constructor(private readonly store: Store) {}
+
+  /** Stored in one durable transaction; returns the row id. */
+  add(probeId: string, result: PushResult, receivedAt: Date): number {
+    const info = this.store.db
+      .prepare('INSERT INTO push_results (probe_id, body, received_at) VALUES (?, ?, ?)')
+      .run(probeId, JSON.stringify(result), receivedAt.toISOString());
+    return Number(info.lastInsertRowid);
+  }
+
+  latest(probeId: string): { result: PushResult; receivedAt: string } | undefined {
+    const row = this.store.db
+      .prepare<[string], { body: string; received_at: string }>(
+        'SELECT body, received_at FROM push_results WHERE probe_id = ? ORDER BY id DESC LIMIT 1',
+      )
+      .get(probeId);
+    if (!row) return undefined;
+    const parsed = pushResultSchema.safeParse(JSON.parse(row.body));
+    return parsed.success ? { result: parsed.data, receivedAt: row.received_at } : undefined;
+  }
+}
+
+export function toTestsMeasurement(result: PushResult, receivedAt: string): Measurement {
+  const tests = result.tests ?? [];
+  const passedCount =
+    result.passed ?? (tests.length > 0 ? tests.filter((t) => t.status === 'pass').length : undefined);
+  const failedCount =
+    result.failed ?? (tests.length > 0 ? tests.filter((t) => t.status === 'fail').length : undefined);
+  return {
+    kind: 'tests',
+    passed: result.status === 'pass',
+    ...(passedCount !== undefined ? { passedCount } : {}),
+    ...(failedCount !== undefined ? { failedCount } : {}),
+    ...(tests.length > 0 ? { tests } : {}),
+    ...(result.summary ? { summary: result.summary } : {}),
+    ranAt: result.ran_at ? new Date(result.ran_at).toISOString() : receivedAt,
+  };
+}
+
+export function createPushProbe(config: PushProbeConfig, results: PushResults): Probe {
+  return {
+    id: config.id,
+    kind: 'push',
+    title: config.title ?? config.id,
+    source: `results POSTed to /probes/${config.id}/results`,
+    async run(): Promise<Measurement> {
+      const latest = results.latest(config.id);
+      if (!latest)
+        throw new ProbeError(`no results posted yet (POST /probes/${config.id}/results)`, { noData: true });
+      return toTestsMeasurement(latest.result, latest.receivedAt);
+    },
+  };
+}

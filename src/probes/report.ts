@@ -1,0 +1,49 @@
+// `report` probes: the newest markdown audit report in the reports folder, parsed into its
+// tasks and documented issues (status shows the open tasks; proposals use the issues).
+
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type { ProbeConfig } from '../config.js';
+import { findNewestReport } from '../reports/files.js';
+import { parseAuditReport } from '../reports/parser.js';
+import { type Measurement, type Probe, ProbeError } from './types.js';
+
+type ReportProbeConfig = Extract<ProbeConfig, { kind: 'report' }>;
+
+export const REPORT_MAX_BYTES = 2 * 1024 * 1024;
+
+export function createReportProbe(config: ReportProbeConfig, deps: { reportsDir: string }): Probe {
+  return {
+    id: config.id,
+    kind: 'report',
+    title: config.title ?? config.id,
+    source: `audit reports in ${deps.reportsDir}`,
+    async run(): Promise<Measurement> {
+      const file = findNewestReport(deps.reportsDir);
+      if (!file) throw new ProbeError(`no audit report (*.md) in ${deps.reportsDir}`);
+      const text = await readBounded(file, REPORT_MAX_BYTES);
+      const parsed = parseAuditReport(text, path.basename(file));
+      return {
+        kind: 'report',
+        file: path.basename(file),
+        title: parsed.title,
+        ...(parsed.generatedAt ? { generatedAt: parsed.generatedAt } : {}),
+        tasks: parsed.tasks,
+        issues: parsed.issues,
+        warnings: parsed.warnings,
+      };
+    },
+  };
+}
+
+async function readBounded(file: string, maxBytes: number): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
+    if (bytesRead > maxBytes) throw new ProbeError(`${path.basename(file)} is larger than ${maxBytes} bytes`);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}

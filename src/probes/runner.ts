@@ -1,0 +1,191 @@
+// Runs probes: on their `refresh` schedules, on demand, never the same probe twice at once,
+// each under its own timeout (AbortSignal), one probe's failure never touching another.
+// Every result is stored as history; `/audit status` only ever reads the store.
+
+import { createTask, type ScheduledTask } from 'node-cron';
+import type { ProbeConfig } from '../config.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { evaluate } from './evaluate.js';
+import type { ProbeResults } from './results-store.js';
+import { type Probe, ProbeError, type ProbeResult } from './types.js';
+
+/** Time limits when a probe sets no `timeout`: a full Notion scan of 21k pages takes minutes. */
+export const DEFAULT_TIMEOUT_MS: Readonly<Record<ProbeConfig['kind'], number>> = {
+  notion: 15 * 60_000,
+  eagle: 2 * 60_000,
+  sqlite: 30_000,
+  'http-json': 15_000,
+  command: 60_000,
+  push: 10_000,
+  report: 10_000,
+};
+
+/** Refresh schedules when a probe sets no `refresh`. */
+export const DEFAULT_REFRESH: Readonly<Record<ProbeConfig['kind'], string>> = {
+  notion: '*/30 * * * *',
+  eagle: '*/15 * * * *',
+  sqlite: '*/15 * * * *',
+  'http-json': '*/5 * * * *',
+  command: '*/30 * * * *',
+  push: '*/5 * * * *',
+  report: '*/5 * * * *',
+};
+
+export interface RunnerOptions {
+  readonly probes: readonly Probe[];
+  readonly configs: readonly ProbeConfig[];
+  readonly results: ProbeResults;
+  readonly logger: Logger;
+  readonly timezone: string;
+  readonly now?: () => Date;
+}
+
+export type ResultListener = (result: ProbeResult) => void;
+
+export class ProbeRunner {
+  private readonly probes = new Map<string, Probe>();
+  private readonly configs = new Map<string, ProbeConfig>();
+  private readonly inFlight = new Map<string, Promise<ProbeResult | undefined>>();
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly stopping = new AbortController();
+  private readonly listeners: ResultListener[] = [];
+  private readonly now: () => Date;
+
+  constructor(private readonly options: RunnerOptions) {
+    for (const probe of options.probes) this.probes.set(probe.id, probe);
+    for (const config of options.configs) this.configs.set(config.id, config);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get ids(): string[] {
+    return [...this.probes.keys()];
+  }
+
+  probe(id: string): Probe | undefined {
+    return this.probes.get(id);
+  }
+
+  config(id: string): ProbeConfig | undefined {
+    return this.configs.get(id);
+  }
+
+  isRunning(id: string): boolean {
+    return this.inFlight.has(id);
+  }
+
+  onResult(listener: ResultListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Measures one probe now. A second call while it runs joins the first instead of starting
+   * another. Resolves with the stored result; undefined when there was nothing to measure yet
+   * or the runner is stopping. Never rejects.
+   */
+  run(id: string): Promise<ProbeResult | undefined> {
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    const probe = this.probes.get(id);
+    const config = this.configs.get(id);
+    if (!probe || !config || this.stopping.signal.aborted) return Promise.resolve(undefined);
+    const work = this.measure(probe, config).finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, work);
+    return work;
+  }
+
+  async runAll(): Promise<Array<ProbeResult | undefined>> {
+    return Promise.all(this.ids.map((id) => this.run(id)));
+  }
+
+  /** Starts the refresh schedules and measures every probe once; resolves when that round ends. */
+  start(): Promise<void> {
+    for (const [id, config] of this.configs) {
+      const task = createTask(config.refresh ?? DEFAULT_REFRESH[config.kind], () => this.run(id), {
+        name: `probe:${id}`,
+        timezone: this.options.timezone,
+        noOverlap: true,
+      });
+      void task.start();
+      this.tasks.push(task);
+    }
+    return this.runAll().then(() => undefined);
+  }
+
+  /** Stops schedules, aborts running probes and waits for them to settle. */
+  async stop(): Promise<void> {
+    for (const task of this.tasks.splice(0)) await task.destroy();
+    this.stopping.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private async measure(probe: Probe, config: ProbeConfig): Promise<ProbeResult | undefined> {
+    const started = performance.now();
+    const startedAt = this.now();
+    const timeoutMs = config.timeout ?? DEFAULT_TIMEOUT_MS[config.kind];
+    const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(timeoutMs)]);
+    let result: ProbeResult;
+    try {
+      const measurement = await raceAbort(probe.run({ signal, now: this.now }), signal, timeoutMs);
+      const { status, reason } = evaluate(config, measurement);
+      const measuredAt =
+        measurement.kind === 'tests' && measurement.ranAt ? measurement.ranAt : startedAt.toISOString();
+      result = {
+        probeId: probe.id,
+        status,
+        measurement,
+        measuredAt,
+        durationMs: performance.now() - started,
+        ...(reason ? { error: reason } : {}),
+      };
+    } catch (error) {
+      if (error instanceof ProbeError && error.noData) return undefined;
+      if (this.stopping.signal.aborted) return undefined;
+      const message =
+        error instanceof ProbeError ? error.message : `unexpected failure: ${describeError(error)}`;
+      this.options.logger.warn({ probe: probe.id, kind: probe.kind }, `probe failed: ${message}`);
+      result = {
+        probeId: probe.id,
+        status: 'error',
+        measuredAt: startedAt.toISOString(),
+        durationMs: performance.now() - started,
+        error: message,
+      };
+    }
+    try {
+      this.options.results.record(result);
+    } catch (error) {
+      this.options.logger.error({ probe: probe.id }, `cannot store probe result: ${describeError(error)}`);
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(result);
+      } catch (error) {
+        this.options.logger.warn(`result listener failed: ${describeError(error)}`);
+      }
+    }
+    return result;
+  }
+}
+
+/** Rejects when the signal aborts, even if a probe ignores its signal. */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new ProbeError(`no result within ${Math.round(timeoutMs / 1000)} s (timeout)`));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        // A probe that noticed the abort itself still reports the timeout clearly.
+        if (signal.aborted) onAbort();
+        else reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,42 @@
+// What the status command, the Refresh button and the detail view share: snapshot the
+// store, or refresh first with a bounded wait (slow sources answer later, never block).
+
+import type { MessageContent } from '../blocks/common.js';
+import { probeDetailMessage, statusMessage, unknownProbeMessage } from '../blocks/status.js';
+import type { AppDeps } from '../deps.js';
+import { takeSnapshot } from './snapshot.js';
+
+type StatusDeps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now'>;
+
+/** How long a refresh waits for fresh figures before answering with what is there. */
+export const REFRESH_WAIT_MS = 20_000;
+
+export function renderStatus(deps: StatusDeps, probeId?: string): MessageContent {
+  const now = deps.now();
+  const timezone = deps.config.timezone;
+  if (!probeId) return statusMessage(takeSnapshot(deps.runner, deps.results, { now, timezone }));
+  if (!deps.runner.probe(probeId)) return unknownProbeMessage(probeId, deps.runner.ids);
+  const snapshot = takeSnapshot(deps.runner, deps.results, {
+    now,
+    timezone,
+    only: [probeId],
+    historyLength: 30,
+  });
+  const probe = snapshot.probes[0];
+  if (!probe) return unknownProbeMessage(probeId, deps.runner.ids);
+  return probeDetailMessage({ probe, lastError: deps.results.lastError(probeId), now, timezone });
+}
+
+/** Runs the probe (or all), waiting at most `waitMs`; probes still running show as measuring. */
+export async function refreshThenRender(
+  deps: StatusDeps,
+  probeId?: string,
+  waitMs = REFRESH_WAIT_MS,
+): Promise<MessageContent> {
+  const ids = probeId ? [probeId] : deps.runner.ids;
+  const work = Promise.all(ids.map((id) => deps.runner.run(id)));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+  clearTimeout(timer);
+  return renderStatus(deps, probeId);
+}

@@ -1,0 +1,99 @@
+// The probe contract. A probe measures one thing and returns a Measurement; the runner adds
+// timing, status (against the probe's target or bounds), history and error handling, so
+// every probe kind only has to know how to read its source.
+
+/** One test of a pass/fail probe (the DriveSheetsSync production tests are the model). */
+export interface TestOutcome {
+  readonly name: string;
+  readonly status: 'pass' | 'fail' | 'skip';
+  readonly message?: string;
+}
+
+/** A task of an audit report, from its "Overall Status" table or an action section. */
+export interface ReportTask {
+  readonly title: string;
+  /** The status as written, without emoji (e.g. "Complete", "Documented"). */
+  readonly status: string;
+  /** Normalised for filtering: done, documented, in_progress, pending, blocked, unknown. */
+  readonly state: 'done' | 'documented' | 'in_progress' | 'pending' | 'blocked' | 'unknown';
+  readonly notes?: string;
+}
+
+/** An issue a report documents "for manual creation" in Notion. */
+export interface DocumentedIssue {
+  /** Stable within a report: its heading number or a slug of the title. */
+  readonly key: string;
+  readonly title: string;
+  readonly priority?: string;
+  readonly type?: string;
+  readonly description: string;
+}
+
+export type Measurement =
+  /** covered of total, e.g. fingerprinted items of the library. */
+  | { readonly kind: 'ratio'; readonly covered: number; readonly total: number }
+  /** A single number, e.g. a p95 latency. */
+  | { readonly kind: 'value'; readonly value: number; readonly unit?: string }
+  /** A test run or command: passed overall or not, with per-test detail when there is any. */
+  | {
+      readonly kind: 'tests';
+      readonly passed: boolean;
+      readonly passedCount?: number;
+      readonly failedCount?: number;
+      readonly tests?: readonly TestOutcome[];
+      readonly summary?: string;
+      /** When the tests ran (push results say so); the runner's time otherwise. */
+      readonly ranAt?: string;
+    }
+  /** The newest audit report: its tasks and documented issues. */
+  | {
+      readonly kind: 'report';
+      readonly file: string;
+      readonly title: string;
+      readonly generatedAt?: string;
+      readonly tasks: readonly ReportTask[];
+      readonly issues: readonly DocumentedIssue[];
+      readonly warnings: readonly string[];
+    };
+
+export type ProbeStatus = 'ok' | 'below_target' | 'failing' | 'stale' | 'error';
+
+/** One stored measurement of one probe: what `/audit status` shows. */
+export interface ProbeResult {
+  readonly probeId: string;
+  readonly status: ProbeStatus;
+  /** Absent when the probe failed before measuring anything. */
+  readonly measurement?: Measurement;
+  /** ISO time the measurement was taken (for push probes: when the tests ran). */
+  readonly measuredAt: string;
+  readonly durationMs: number;
+  /** Short text for the user when status is error (or why it is failing/stale). */
+  readonly error?: string;
+}
+
+export interface ProbeContext {
+  /** Aborted when the probe's timeout passes or the bot stops. */
+  readonly signal: AbortSignal;
+  readonly now: () => Date;
+}
+
+export interface Probe {
+  readonly id: string;
+  readonly kind: string;
+  readonly title: string;
+  /** Where the figure comes from, for the detail view ("Eagle at http://localhost:41595"). */
+  readonly source: string;
+  run(context: ProbeContext): Promise<Measurement>;
+}
+
+/** A probe failure with a short text meant for the user (no stack, no secrets). */
+export class ProbeError extends Error {
+  /** Nothing to measure yet (a push probe nobody has posted to): "never measured", not an error. */
+  readonly noData: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; noData?: boolean }) {
+    super(message, options);
+    this.name = 'ProbeError';
+    this.noData = options?.noData ?? false;
+  }
+}
