@@ -131,6 +131,7 @@ async function fullScan(
 ): Promise<void> {
   const startedAt = now();
   const seen = new Map<string, PageState>();
+  let newestEdit = '';
   const rows = iterateAllDataSourceRows(client, {
     data_source_id: schema.dataSourceId,
     page_size: NOTION_PAGE_SIZE,
@@ -141,11 +142,14 @@ async function fullScan(
       throw new ProbeError('the full scan was stopped before it finished; counts are unchanged');
     const page = toPageState(row, config.covered_when);
     if (page && !page.trashed) seen.set(page.state.pageId, page.state);
+    if (page && page.state.lastEditedTime > newestEdit) newestEdit = page.state.lastEditedTime;
   }
   if (signal.aborted)
     throw new ProbeError('the full scan was stopped before it finished; counts are unchanged');
-  // Edits made while the scan ran are picked up by the next incremental scan.
-  const watermark = new Date(startedAt.getTime() - WATERMARK_SLACK_MS).toISOString();
+  // Edits made while the scan ran are picked up by the next incremental scan. Notion's own
+  // timestamps bound the watermark too, so a local clock running ahead cannot skip edits.
+  const newestMs = newestEdit ? Date.parse(newestEdit) : startedAt.getTime();
+  const watermark = new Date(Math.min(newestMs, startedAt.getTime()) - WATERMARK_SLACK_MS).toISOString();
   pages.replaceAll(config.id, seen.values(), {
     dataSourceId: schema.dataSourceId,
     lastFullScanAt: startedAt.toISOString(),
