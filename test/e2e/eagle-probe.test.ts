@@ -1,0 +1,105 @@
+// The eagle probe against the Eagle API stand-in over real HTTP: V2 with fields, the V1
+// fallback, coverage by tag prefix or annotation, token, and failures.
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { EagleServer, generateDemoItems } from '../../src/demo/eagle-server.js';
+import { createEagleProbe } from '../../src/probes/eagle.js';
+import { ProbeError } from '../../src/probes/types.js';
+
+function eagleConfig(url: string, coveredWhen: string, extra = '') {
+  const probe = parseConfig(
+    `probes:\n  - { id: fingerprint-coverage, kind: eagle, url: "${url}", covered_when: ${coveredWhen}, target: 0.8${extra} }`,
+    '/tmp/audit-bot.yml',
+  ).probes[0];
+  if (probe?.kind !== 'eagle') throw new Error('not an eagle probe');
+  return probe;
+}
+
+const run = (probe: ReturnType<typeof createEagleProbe>, signal = new AbortController().signal) =>
+  probe.run({ signal, now: () => new Date() });
+
+describe('eagle probe', () => {
+  const servers: Array<{ stop(): Promise<void> }> = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.stop();
+  });
+
+  async function eagle(options: ConstructorParameters<typeof EagleServer>[0]): Promise<EagleServer> {
+    const server = new EagleServer(options);
+    await server.start();
+    servers.push(server);
+    return server;
+  }
+
+  it('counts 21,125 items and 4,244 fingerprinted through V2 with large pages', async () => {
+    const server = await eagle({ items: generateDemoItems(21_125, 4_244) });
+    const probe = createEagleProbe(eagleConfig(server.url, '{ tag_prefix: "fp:" }'));
+    await expect(run(probe)).resolves.toEqual({ kind: 'ratio', covered: 4_244, total: 21_125 });
+    expect(server.requests.v2).toBe(22);
+    expect(server.requests.v1).toBe(0);
+  });
+
+  it('falls back to V1 when the Eagle build has no V2 API', async () => {
+    const server = await eagle({ items: generateDemoItems(2_500, 500), v2: false });
+    const probe = createEagleProbe(eagleConfig(server.url, '{ tag_prefix: "fp:" }'));
+    await expect(run(probe)).resolves.toEqual({ kind: 'ratio', covered: 500, total: 2_500 });
+    expect(server.requests.v1).toBe(3);
+  });
+
+  it('covers by annotation regex, skips deleted items and tolerates missing fields', async () => {
+    const server = await eagle({
+      items: [
+        { id: 'A', name: 'a', ext: 'mp3', tags: [], annotation: 'chromaprint ok 1' },
+        { id: 'B', name: 'b', ext: 'mp3', tags: [], annotation: 'no fingerprint' },
+        { id: 'C', name: 'c', ext: 'mp3', tags: [], annotation: 'chromaprint ok 3', isDeleted: true },
+        { id: 'D', name: 'd', ext: 'mp3', tags: ['fp:x'], annotation: '' },
+      ],
+    });
+    const probe = createEagleProbe(eagleConfig(server.url, '{ annotation_regex: "^chromaprint ok" }'));
+    await expect(run(probe)).resolves.toEqual({ kind: 'ratio', covered: 1, total: 3 });
+  });
+
+  it('passes the token and explains a refusal without repeating the token', async () => {
+    const server = await eagle({ items: generateDemoItems(10, 5), token: 'eagle-SECRET' });
+    const ok = createEagleProbe(eagleConfig(server.url, '{ tag_prefix: "fp:" }', ', token: eagle-SECRET'));
+    await expect(run(ok)).resolves.toEqual({ kind: 'ratio', covered: 5, total: 10 });
+    const wrong = createEagleProbe(eagleConfig(server.url, '{ tag_prefix: "fp:" }', ', token: nope-SECRET'));
+    const error = await run(wrong).catch((e: Error) => e);
+    expect((error as Error).message).toBe("Eagle refused the request (HTTP 401): check the probe's token");
+  });
+
+  it('says Eagle is not running when nothing listens', async () => {
+    const server = await eagle({ items: [] });
+    const url = server.url;
+    await server.stop();
+    const probe = createEagleProbe(eagleConfig(url, '{ tag_prefix: "fp:" }'));
+    await expect(run(probe)).rejects.toThrow(
+      `Eagle is not reachable at ${url} (is the app running? ECONNREFUSED)`,
+    );
+  });
+
+  it('reports a malformed answer as a probe error, not a crash', async () => {
+    const bad = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"success","data":{"data":"not a list"}}');
+    });
+    await new Promise<void>((resolve) => bad.listen(0, '127.0.0.1', () => resolve()));
+    servers.push({ stop: () => new Promise<void>((resolve) => bad.close(() => resolve())) });
+    const url = `http://127.0.0.1:${(bad.address() as AddressInfo).port}`;
+    const probe = createEagleProbe(eagleConfig(url, '{ tag_prefix: "fp:" }'));
+    const error = await run(probe).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProbeError);
+    expect((error as Error).message).toBe("Eagle's answer for /api/v2/item/get has an unexpected shape");
+  });
+
+  it('stops when its signal aborts', async () => {
+    const server = await eagle({ items: generateDemoItems(21_125, 4_244) });
+    const probe = createEagleProbe(eagleConfig(server.url, '{ tag_prefix: "fp:" }'));
+    const controller = new AbortController();
+    controller.abort();
+    await expect(run(probe, controller.signal)).rejects.toThrow('Eagle did not answer before the timeout');
+  });
+});
