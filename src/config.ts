@@ -83,7 +83,8 @@ const ratio = z
   .max(1, { message: 'must be between 0 and 1' });
 const selectSql = z
   .string()
-  .regex(/^\s*select\b/i, { message: 'must be a single SELECT statement' })
+  // WITH … SELECT is read-only too; the sqlite probe also refuses any statement that writes.
+  .regex(/^\s*(select|with)\b/i, { message: 'must be a single SELECT statement' })
   .refine((sql) => !/;\s*\S/.test(sql), { message: 'must be a single SELECT statement' });
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import type { ProbeConfig } from '../config.js';
+import { networkReason } from './net.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
 type EagleProbeConfig = Extract<ProbeConfig, { kind: 'eagle' }>;
@@ -118,10 +119,7 @@ async function getJson(
     response = await fetchImpl(url, { signal, headers: { accept: 'application/json' } });
   } catch (error) {
     if (signal.aborted) throw new ProbeError('Eagle did not answer before the timeout');
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    throw new ProbeError(
-      `Eagle is not reachable at ${base} (is the app running?${typeof code === 'string' ? ` ${code}` : ''})`,
-    );
+    throw new ProbeError(`Eagle is not reachable at ${base} (is the app running? ${networkReason(error)})`);
   }
   if (response.status === 404 && path.startsWith('/api/v2/')) throw new V2Missing();
   if (response.status === 401 || response.status === 403) {

@@ -2,6 +2,7 @@
 // (`latency.p95`). Time and size are bounded so a stuck or huge answer cannot hurt the bot.
 
 import type { ProbeConfig } from '../config.js';
+import { networkReason } from './net.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
 type HttpJsonProbeConfig = Extract<ProbeConfig, { kind: 'http-json' }>;
@@ -20,10 +21,7 @@ export function createHttpJsonProbe(config: HttpJsonProbeConfig, fetchImpl: type
         response = await fetchImpl(config.url, { signal, headers: { accept: 'application/json' } });
       } catch (error) {
         if (signal.aborted) throw new ProbeError('no answer before the timeout');
-        const code = (error as { cause?: { code?: unknown } }).cause?.code;
-        throw new ProbeError(
-          `${config.url} is not reachable (${typeof code === 'string' ? code : 'network error'})`,
-        );
+        throw new ProbeError(`${config.url} is not reachable (${networkReason(error)})`);
       }
       if (!response.ok) throw new ProbeError(`${config.url} answered HTTP ${response.status}`);
       const text = await readBounded(response, HTTP_JSON_MAX_BYTES);
