@@ -40,6 +40,8 @@ export interface TestBotOptions {
   readonly shellIo?: ShellIo;
   /** Process metrics (CPU, memory, event loop) on /metrics; off by default to keep tests light. */
   readonly processMetrics?: boolean;
+  /** Measure probes at start and on their schedules (default on, as in production). */
+  readonly startProbes?: boolean;
 }
 
 export function tempDir(): string {
@@ -65,6 +67,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     config: testConfig(options.configYaml ?? TEST_CONFIG, dir),
     logger: createLogger({ level: 'debug', pretty: false, destination: logs }),
     processMetrics: options.processMetrics ?? false,
+    ...(options.startProbes !== undefined ? { startProbes: options.startProbes } : {}),
     ...(options.shellIo ? { shellIo: options.shellIo } : {}),
   });
   return {
