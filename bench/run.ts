@@ -5,10 +5,8 @@
 //   2. requests used by an incremental refresh after 50 edits (goal: at most 2)
 //   3. /audit status acknowledgement latency p50/p99 while that scan runs (goal: p99 < 50 ms)
 
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { NOTION_REQUESTS_PER_SECOND } from '../src/notion/client.js';
-import { startTestBot, tempDir } from '../test/support/bot.js';
+import { startTestBot } from '../test/support/bot.js';
 import { FakeNotion, notionValue } from '../test/support/fake-notion.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { postCommand } from '../test/support/sign.js';
@@ -38,7 +36,6 @@ async function main(): Promise<void> {
     Fingerprint: notionValue.richText('fp', (i * COVERED) % ROWS < COVERED ? `AQAD${i}` : ''),
   }));
   const slack = await FakeSlack.start({ tokens: [TOKEN] });
-  const dir = tempDir();
   const test = await startTestBot({
     env: {
       SLACK_BOT_TOKEN: TOKEN,
@@ -138,7 +135,6 @@ probes:
   await test.stop();
   await slack.stop();
   await notion.stop();
-  rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {
