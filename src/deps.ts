@@ -2,6 +2,7 @@
 // nothing in here is a hidden global, so tests construct their own.
 
 import type { Config } from './config.js';
+import type { DigestScheduler } from './digests/scheduler.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import type { BotMetrics } from './metrics.js';
@@ -28,6 +29,7 @@ export interface AppDeps {
   readonly runner: ProbeRunner;
   readonly results: ProbeResults;
   readonly pushResults: PushResults;
+  readonly digests: DigestScheduler;
 }
 
 /** One line per missing piece of configuration, shown under help and on the Home tab. */

@@ -16,8 +16,22 @@ export const ACTION = {
   openLink: 'open_link',
   /** "Refresh" under a status answer; its value is a probe id or `all`. */
   refreshStatus: 'status_refresh',
+  /** "Propose issue" under a digest line below target; its value is the probe id. */
+  proposeIssue: 'propose_issue',
 } as const;
 
 export const EVENT = {
   appHomeOpened: 'app_home_opened',
 } as const;
+
+/**
+ * Slack rejects two buttons with one action_id in the same actions block, so per-probe buttons
+ * carry the probe id in theirs and listeners match the prefix.
+ */
+export function perProbeActionId(action: string, probeId: string): string {
+  return `${action}:${probeId}`;
+}
+
+export function perProbeActionPattern(action: string): RegExp {
+  return new RegExp(`^${action}(:|$)`);
+}

@@ -27,6 +27,20 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly digestsPosted = new Counter({
+    name: 'audit_bot_digests_posted_total',
+    help: 'Digests posted to Slack, by digest id',
+    labelNames: ['digest'] as const,
+    registers: [this.registry],
+  });
+
+  readonly digestFailures = new Counter({
+    name: 'audit_bot_digest_failures_total',
+    help: 'Digests that could not be posted after retries, by digest id',
+    labelNames: ['digest'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'audit_bot_' });

@@ -4,11 +4,12 @@
 
 import type { Server } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
-import { type App, ExpressReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
-import { buildApp } from './app.js';
+import { type App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { buildApp, SLACK_RETRY_POLICY } from './app.js';
 import type { Config, Env } from './config.js';
 import { startDemo } from './demo/index.js';
 import type { AppDeps } from './deps.js';
+import { DigestScheduler } from './digests/scheduler.js';
 import { AuditBotError, describeError } from './errors.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
 import { Lifecycle } from './lifecycle.js';
@@ -43,6 +44,8 @@ export interface StartOptions {
   readonly now?: () => Date;
   /** Measure every probe at start and on its schedule (tests that drive the runner turn it off). */
   readonly startProbes?: boolean;
+  /** Run digest schedules (tests of other features turn them off). */
+  readonly startDigests?: boolean;
 }
 
 export interface RunningBot {
@@ -59,6 +62,8 @@ export interface RunningBot {
 
 /** Shorter webhook tokens are accepted (other tools may already use them) but warned about. */
 const WEBHOOK_TOKEN_MIN_LENGTH = 16;
+
+const SHELL_BOT_TOKEN = 'xoxb-local-shell';
 
 /** How long shell mode waits for the first measurements before taking input. */
 const SHELL_FIRST_ROUND_WAIT_MS = 15_000;
@@ -101,11 +106,41 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       now,
     });
     cleanups.push(() => runner.stop());
+    const metrics = new BotMetrics({ processMetrics: options.processMetrics ?? true });
+    const transport = env.transport;
+
+    // Shell mode's "Slack" is a stand-in on loopback; the same Web API client code talks to it.
+    let localSlack: LocalSlack | undefined;
+    if (transport.kind === 'shell') {
+      const slack = new LocalSlack();
+      await slack.start();
+      cleanups.push(() => slack.stop());
+      localSlack = slack;
+    }
+    const botToken = transport.kind === 'shell' ? SHELL_BOT_TOKEN : transport.botToken;
+    const slackApiUrl = localSlack ? localSlack.apiUrl : env.slackApiUrl;
+    // Background jobs (digests) post with their own client; handlers use Bolt's.
+    const jobClient = new webApi.WebClient(botToken, {
+      slackApiUrl,
+      retryConfig: SLACK_RETRY_POLICY,
+      logger: boltLogger(logger),
+    });
+    const digests = new DigestScheduler({
+      config,
+      store,
+      runner,
+      results,
+      client: jobClient,
+      logger,
+      metrics,
+      now,
+    });
+    cleanups.push(() => digests.stop());
     const deps: AppDeps = {
       config,
       store,
       logger,
-      metrics: new BotMetrics({ processMetrics: options.processMetrics ?? true }),
+      metrics,
       lifecycle,
       features: {
         notion: env.notionToken !== undefined,
@@ -116,9 +151,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       runner,
       results,
       pushResults,
+      digests,
     };
     const http = createHttpApp(deps);
-    const transport = env.transport;
 
     let app: App;
     let registered: Registered;
@@ -133,12 +168,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         app: http,
         endpoints: '/slack/events',
       });
-      ({ app, registered } = buildApp({
-        receiver,
-        botToken: transport.botToken,
-        slackApiUrl: env.slackApiUrl,
-        deps,
-      }));
+      ({ app, registered } = buildApp({ receiver, botToken, slackApiUrl, deps }));
       await initialise(app, env);
     } else if (transport.kind === 'socket') {
       const receiver = new SocketModeReceiver({
@@ -146,24 +176,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         logger: boltLogger(logger),
         installerOptions: { clientOptions: { slackApiUrl: env.slackApiUrl } },
       });
-      ({ app, registered } = buildApp({
-        receiver,
-        botToken: transport.botToken,
-        slackApiUrl: env.slackApiUrl,
-        deps,
-      }));
+      ({ app, registered } = buildApp({ receiver, botToken, slackApiUrl, deps }));
       await initialise(app, env);
     } else {
-      const slack = new LocalSlack();
-      await slack.start();
-      cleanups.push(() => slack.stop());
+      const slack = localSlack as LocalSlack;
       const receiver = new ShellReceiver();
-      ({ app, registered } = buildApp({
-        receiver,
-        botToken: 'xoxb-local-shell',
-        slackApiUrl: slack.apiUrl,
-        deps,
-      }));
+      ({ app, registered } = buildApp({ receiver, botToken, slackApiUrl, deps }));
       await initialise(app, env);
       const io = options.shellIo ?? {
         input: process.stdin,
@@ -208,6 +226,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       );
     }
     const firstRound = (options.startProbes ?? true) ? runner.start() : Promise.resolve();
+    if (options.startDigests ?? true) await digests.start();
     if (shell) {
       // The console answers from stored figures: give the first measurements a moment, so
       // `printf '/audit status\n' | npm start` shows numbers rather than "never measured".

@@ -4,6 +4,7 @@ import type { App } from '@slack/bolt';
 import type { AppDeps } from '../deps.js';
 import { COMMAND, SUBCOMMANDS, type SubcommandName } from '../ids.js';
 import { auditCommand } from './audit.js';
+import { digestSubcommand } from './digest.js';
 import { helpSubcommand } from './help.js';
 import { notConfiguredSubcommand } from './not-configured.js';
 import { refreshSubcommand } from './refresh.js';
@@ -17,11 +18,7 @@ export function buildSubcommands(deps: AppDeps): Map<SubcommandName, Subcommand>
     helpSubcommand(deps, listed),
     statusSubcommand(deps),
     refreshSubcommand(deps),
-    notConfiguredSubcommand(
-      'digest',
-      'Digests are not set up yet.',
-      'Scheduled digests arrive with the digests feature.',
-    ),
+    digestSubcommand(deps),
     notConfiguredSubcommand(
       'issue',
       'Notion issues are not set up yet.',

@@ -64,4 +64,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'digests',
+    up: `
+      -- One row per digest slot (or manual post). The primary key is the claim: whichever
+      -- process inserts it posts that slot, so a slot is never posted twice.
+      CREATE TABLE digest_runs (
+        key          TEXT PRIMARY KEY,
+        digest_id    TEXT NOT NULL,
+        slot         TEXT NOT NULL,
+        late         INTEGER NOT NULL DEFAULT 0,
+        state        TEXT NOT NULL,
+        claimed_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        channel      TEXT,
+        ts           TEXT,
+        error        TEXT,
+        -- Figures shown, by probe id, for "change since the previous digest".
+        figures      TEXT
+      ) STRICT;
+      CREATE INDEX digest_runs_by_digest ON digest_runs (digest_id, slot);
+    `,
+  },
 ];

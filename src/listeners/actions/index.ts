@@ -1,6 +1,7 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../deps.js';
-import { ACTION } from '../../ids.js';
+import { ACTION, perProbeActionPattern } from '../../ids.js';
+import { proposeIssueAction } from './propose-issue.js';
 import { refreshStatusAction } from './refresh-status.js';
 
 export function registerActions(app: App, deps: AppDeps): string[] {
@@ -9,5 +10,6 @@ export function registerActions(app: App, deps: AppDeps): string[] {
     await ack();
   });
   app.action(ACTION.refreshStatus, refreshStatusAction(deps));
-  return [ACTION.openLink, ACTION.refreshStatus];
+  app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction);
+  return [ACTION.openLink, ACTION.refreshStatus, ACTION.proposeIssue];
 }

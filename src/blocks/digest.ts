@@ -1,0 +1,150 @@
+// Scheduled digests: pure function from probe snapshots to one channel message. Each line has
+// the figure, target, change since the previous digest of the same id and a sparkline; every
+// probe below target gets a "Propose issue" button.
+
+import { ACTION, perProbeActionId } from '../ids.js';
+import { ratioOf } from '../probes/evaluate.js';
+import type { ProbeSnapshot, ReportSnapshot } from '../probes/snapshot.js';
+import { figureOf } from '../probes/snapshot.js';
+import {
+  actions,
+  type Block,
+  button,
+  clamp,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  LIMIT,
+  type MessageContent,
+} from './common.js';
+import { formatAge, formatPointsDelta, formatTime, formatValueDelta, sparkline } from './format.js';
+import { formatFigure, formatTarget, packLines, STATUS_EMOJI } from './status.js';
+
+export interface DigestProbe {
+  readonly probe: ProbeSnapshot;
+  /** The figure this probe had in the previous digest of the same id. */
+  readonly previousFigure: number | undefined;
+}
+
+export interface DigestInput {
+  readonly digestId: string;
+  readonly title: string;
+  readonly slot: Date;
+  /** Posted after the bot came back from downtime. */
+  readonly late: boolean;
+  readonly timezone: string;
+  readonly now: Date;
+  readonly probes: readonly DigestProbe[];
+  readonly report: ReportSnapshot | undefined;
+}
+
+/** At most this many "Propose issue" buttons; the rest are counted. */
+export const MAX_PROPOSE_BUTTONS = 10;
+
+export function digestTitle(digestId: string, configured: string | undefined): string {
+  if (configured) return configured;
+  return `${digestId.charAt(0).toUpperCase()}${digestId.slice(1).replaceAll('-', ' ')} audit digest`;
+}
+
+/** `— 2 of 4 checks below target` / `— all 4 checks OK`. */
+export function digestHeadline(input: Pick<DigestInput, 'title' | 'probes'>): string {
+  const total = input.probes.length;
+  const needing = input.probes.filter((p) => p.probe.status !== 'ok').length;
+  if (total === 0) return `${input.title} — no checks listed`;
+  if (needing === 0) return `${input.title} — all ${total} checks OK`;
+  const below = input.probes.filter((p) => p.probe.status === 'below_target').length;
+  if (below === needing) return `${input.title} — ${below} of ${total} checks below target`;
+  return `${input.title} — ${needing} of ${total} checks need attention`;
+}
+
+function changeSincePrevious({ probe, previousFigure }: DigestProbe): string | undefined {
+  const m = probe.latest?.measurement;
+  if (previousFigure === undefined || !m) return undefined;
+  if (m.kind === 'ratio') {
+    const now = ratioOf(m);
+    return now === undefined ? undefined : `${formatPointsDelta(now, previousFigure)} since last digest`;
+  }
+  if (m.kind === 'value') return `${formatValueDelta(m.value, previousFigure)} since last digest`;
+  return undefined;
+}
+
+export function digestLine(entry: DigestProbe, now: Date): string {
+  const { probe } = entry;
+  const title = `*${escapeMrkdwn(probe.title)}*`;
+  if (!probe.latest) return `${STATUS_EMOJI.never} ${title} — never measured yet`;
+  if (probe.latest.status === 'error') {
+    return `${STATUS_EMOJI.error} ${title}  could not measure: ${escapeMrkdwn(clamp(probe.latest.error ?? 'unknown', 200))} · ${formatAge(probe.latest.measuredAt, now)}`;
+  }
+  const parts = [escapeMrkdwn(formatFigure(probe.latest.measurement))];
+  const target = formatTarget(probe);
+  if (target) parts.push(target);
+  const change = changeSincePrevious(entry);
+  if (change) parts.push(change);
+  if (probe.history.length >= 2) parts.push(`\`${sparkline(probe.history.slice(-12))}\``);
+  if (probe.status === 'stale') parts.push(`stale, measured ${formatAge(probe.latest.measuredAt, now)}`);
+  return `${STATUS_EMOJI[probe.status]} ${title}  ${parts.join(' · ')}`;
+}
+
+export function digestMessage(input: DigestInput): MessageContent {
+  const headline = digestHeadline(input);
+  const blocks: Block[] = [header(headline)];
+  if (input.late) {
+    blocks.push(
+      context(
+        `:clock3: Posted late: this digest was due ${formatTime(input.slot, input.timezone)} (${input.timezone}) while audit-bot was not running.`,
+      ),
+    );
+  }
+  if (input.probes.length > 0)
+    blocks.push(...packLines(input.probes.map((p) => digestLine(p, input.now))).slice(0, 20));
+  if (input.report && input.report.openTasks.length > 0) {
+    const lines = input.report.openTasks.map(
+      (t) =>
+        `• *${escapeMrkdwn(t.title)}*: ${escapeMrkdwn(t.status)}${t.notes ? ` — ${escapeMrkdwn(t.notes)}` : ''}`,
+    );
+    blocks.push(
+      divider(),
+      ...packLines([`*Open tasks* from _${escapeMrkdwn(input.report.file)}_`, ...lines]).slice(0, 5),
+    );
+  }
+  const below = input.probes.filter((p) => p.probe.status === 'below_target');
+  if (below.length > 0) {
+    const buttons = below.slice(0, MAX_PROPOSE_BUTTONS).map((p) =>
+      button({
+        text: `Propose issue: ${p.probe.title}`,
+        actionId: perProbeActionId(ACTION.proposeIssue, p.probe.id),
+        value: p.probe.id,
+      }),
+    );
+    // Five per row reads better than one long row; each actions block allows 25.
+    for (let i = 0; i < buttons.length; i += 5) blocks.push(actions(undefined, buttons.slice(i, i + 5)));
+    if (below.length > MAX_PROPOSE_BUTTONS) {
+      blocks.push(
+        context(`and ${below.length - MAX_PROPOSE_BUTTONS} more below target — see \`/audit status\``),
+      );
+    }
+  }
+  blocks.push(
+    context(
+      `Digest \`${escapeMrkdwn(input.digestId)}\` · ${formatTime(input.slot, input.timezone)} ${input.timezone} · \`/audit status\` for every check`,
+    ),
+  );
+  const summary = input.probes
+    .map(
+      (p) =>
+        `${p.probe.title}: ${p.probe.latest ? formatFigure(p.probe.latest.measurement) : 'never measured'}`,
+    )
+    .join('; ');
+  return { text: clamp(`${headline}${input.late ? ' (late)' : ''}. ${summary}`, LIMIT.fallbackText), blocks };
+}
+
+/** The figures a digest showed, stored for the next digest's "since last digest". */
+export function digestFigures(probes: readonly DigestProbe[]): Record<string, number> {
+  const figures: Record<string, number> = {};
+  for (const { probe } of probes) {
+    const figure = figureOf(probe.latest?.measurement);
+    if (figure !== undefined) figures[probe.id] = figure;
+  }
+  return figures;
+}

@@ -1,0 +1,264 @@
+// Scheduled digests. Each digest's cron runs in the config's time zone (node-cron `timezone`,
+// DST-safe) with node-cron's own coordination hook (`distributed` + a RunCoordinator backed
+// by the store), so processes sharing the database post each slot exactly once. A slot missed
+// while the bot was down is posted once, marked late, if it is within the digest's grace.
+
+import type { webApi } from '@slack/bolt';
+import { createTask, type ScheduledTask } from 'node-cron';
+import { type DigestProbe, digestFigures, digestMessage, digestTitle } from '../blocks/digest.js';
+import type { Config, DigestConfig } from '../config.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { BotMetrics } from '../metrics.js';
+import type { ProbeResults } from '../probes/results-store.js';
+import { DEFAULT_REFRESH, type ProbeRunner } from '../probes/runner.js';
+import { takeSnapshot } from '../probes/snapshot.js';
+import type { Store } from '../store/store.js';
+import { DigestRuns, slotKey, storeRunCoordinator, taskName } from './runs.js';
+
+/** How long a digest waits for stale probes to be measured again before posting anyway. */
+export const DIGEST_REFRESH_WAIT_MS = 60_000;
+/** How far back a restart looks for slots it missed (older ones are only counted). */
+const MISSED_LOOKBACK_MS = 7 * 86_400_000;
+
+export interface DigestSchedulerDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly runner: ProbeRunner;
+  readonly results: ProbeResults;
+  readonly client: webApi.WebClient;
+  readonly logger: Logger;
+  readonly metrics: BotMetrics;
+  readonly now: () => Date;
+  readonly refreshWaitMs?: number;
+}
+
+export interface PostOutcome {
+  readonly posted: boolean;
+  readonly channel: string;
+  readonly ts?: string;
+  readonly error?: string;
+}
+
+export class DigestScheduler {
+  readonly runs: DigestRuns;
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(private readonly deps: DigestSchedulerDeps) {
+    this.runs = new DigestRuns(deps.store);
+  }
+
+  get digests(): readonly DigestConfig[] {
+    return this.deps.config.digests;
+  }
+
+  digest(id: string | undefined): DigestConfig | undefined {
+    return id ? this.digests.find((d) => d.id === id) : this.digests[0];
+  }
+
+  channelOf(digest: DigestConfig): string {
+    // The config schema requires one of the two.
+    return digest.channel ?? this.deps.config.slack.channels.digest ?? '';
+  }
+
+  /** Schedules every digest, then posts slots missed while the bot was down (within grace). */
+  async start(): Promise<void> {
+    for (const digest of this.digests) {
+      const task = createTask(
+        digest.cron,
+        (context) => this.track(this.post(digest, context.date, { late: false, claimed: true })),
+        {
+          name: taskName(digest.id),
+          timezone: this.deps.config.timezone,
+          distributed: true,
+          runCoordinator: storeRunCoordinator(this.runs, digest.id, this.deps.now),
+          noOverlap: false,
+        },
+      );
+      await task.start();
+      this.tasks.push(task);
+    }
+    // In the background: a late digest may wait for probes, and the start should not.
+    for (const digest of this.digests) void this.track(this.catchUp(digest));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const task of this.tasks.splice(0)) await task.destroy();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** `/audit digest`: posts now, outside the schedule. */
+  async postNow(digest: DigestConfig, requestedBy: string): Promise<PostOutcome> {
+    const now = this.deps.now();
+    const key = `manual:${digest.id}:${now.toISOString()}:${requestedBy}`;
+    this.runs.claim(key, digest.id, now, false, now);
+    return this.track(this.post(digest, now, { late: false, claimed: true, key }));
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+    return work;
+  }
+
+  /** The newest missed slot within grace is posted late; older misses are logged. */
+  private async catchUp(digest: DigestConfig): Promise<void> {
+    const now = this.deps.now();
+    const lastKnown = this.runs.lastSlot(digest.id);
+    // Without any history this is a first start: nothing was missed.
+    if (!lastKnown) return;
+    const from = new Date(Math.max(Date.parse(lastKnown) + 1000, now.getTime() - MISSED_LOOKBACK_MS));
+    const missed = slotsBetween(digest.cron, this.deps.config.timezone, from, now).filter(
+      (slot) => !this.runs.has(slotKey(digest.id, slot)),
+    );
+    if (missed.length === 0) return;
+    const newest = missed[missed.length - 1] as Date;
+    const withinGrace = now.getTime() - newest.getTime() <= digest.grace;
+    const skipped = withinGrace ? missed.length - 1 : missed.length;
+    if (skipped > 0) {
+      this.deps.logger.warn(
+        { digest: digest.id, missed: skipped, oldest: missed[0]?.toISOString() },
+        'digest slots were missed while audit-bot was down; only the newest within grace is posted',
+      );
+    }
+    if (!withinGrace) return;
+    const key = slotKey(digest.id, newest);
+    if (!this.runs.claim(key, digest.id, newest, true, now)) return;
+    await this.post(digest, newest, { late: true, claimed: true, key });
+  }
+
+  private async post(
+    digest: DigestConfig,
+    slot: Date,
+    options: { late: boolean; claimed: true; key?: string },
+  ): Promise<PostOutcome> {
+    const channel = this.channelOf(digest);
+    const key = options.key ?? slotKey(digest.id, slot);
+    try {
+      if (this.stopped) throw new Error('audit-bot is stopping');
+      const probes = await this.compose(digest);
+      const message = digestMessage({
+        digestId: digest.id,
+        title: digestTitle(digest.id, digest.title),
+        slot,
+        late: options.late,
+        timezone: this.deps.config.timezone,
+        now: this.deps.now(),
+        probes: probes.entries,
+        report: probes.report,
+      });
+      const answer = await this.deps.client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        metadata: {
+          event_type: 'audit_digest',
+          event_payload: { digest: digest.id, slot: slot.toISOString(), late: options.late },
+        },
+      });
+      this.runs.finish(
+        key,
+        {
+          state: 'posted',
+          channel,
+          ...(answer.ts ? { ts: answer.ts } : {}),
+          figures: digestFigures(probes.entries),
+        },
+        this.deps.now(),
+      );
+      this.deps.metrics.digestsPosted.inc({ digest: digest.id });
+      this.deps.logger.info(
+        { digest: digest.id, slot: slot.toISOString(), late: options.late, channel },
+        'digest posted',
+      );
+      return { posted: true, channel, ...(answer.ts ? { ts: answer.ts } : {}) };
+    } catch (error) {
+      const reason = slackReason(error);
+      this.runs.finish(key, { state: 'failed', channel, error: reason }, this.deps.now());
+      this.deps.metrics.digestFailures.inc({ digest: digest.id });
+      this.deps.logger.error(
+        { digest: digest.id, slot: slot.toISOString(), channel },
+        `digest not posted: ${reason}`,
+      );
+      return { posted: false, channel, error: reason };
+    }
+  }
+
+  /** Refreshes listed probes older than their refresh interval (bounded wait), then snapshots. */
+  private async compose(
+    digest: DigestConfig,
+  ): Promise<{ entries: DigestProbe[]; report: ReturnType<typeof takeSnapshot>['report'] }> {
+    const { runner, results } = this.deps;
+    const now = this.deps.now();
+    const stale = digest.probes.filter((id) => {
+      const config = runner.config(id);
+      const latest = results.latest(id);
+      if (!config || config.kind === 'push') return false;
+      if (!latest) return true;
+      return (
+        now.getTime() - Date.parse(latest.measuredAt) >
+        refreshIntervalMs(config.refresh ?? DEFAULT_REFRESH[config.kind], this.deps.config.timezone)
+      );
+    });
+    if (stale.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(stale.map((id) => runner.run(id))),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, this.deps.refreshWaitMs ?? DIGEST_REFRESH_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    const previous = this.runs.lastPosted(digest.id)?.figures ?? {};
+    const reportProbe = runner.ids.find((id) => runner.config(id)?.kind === 'report');
+    const snapshot = takeSnapshot(runner, results, {
+      now: this.deps.now(),
+      timezone: this.deps.config.timezone,
+      only: [...digest.probes, ...(reportProbe && !digest.probes.includes(reportProbe) ? [reportProbe] : [])],
+    });
+    const entries = snapshot.probes
+      .filter((p) => digest.probes.includes(p.id))
+      .map((probe) => ({ probe, previousFigure: previous[probe.id] }));
+    return { entries, report: snapshot.report };
+  }
+}
+
+/** Milliseconds between two consecutive runs of a cron expression. */
+export function refreshIntervalMs(cron: string, timezone: string): number {
+  const task = createTask(cron, () => {}, { timezone });
+  try {
+    const [a, b] = task.getNextRuns(2);
+    return a && b ? b.getTime() - a.getTime() : Number.POSITIVE_INFINITY;
+  } finally {
+    void task.destroy();
+  }
+}
+
+/** Slots of `cron` in (from, to], oldest first; seconds resolution for 6-field expressions. */
+export function slotsBetween(cron: string, timezone: string, from: Date, to: Date): Date[] {
+  const task = createTask(cron, () => {}, { timezone });
+  try {
+    const withSeconds = cron.trim().split(/\s+/).length === 6;
+    const step = withSeconds ? 1000 : 60_000;
+    const slots: Date[] = [];
+    let t = Math.ceil(from.getTime() / step) * step;
+    for (; t <= to.getTime(); t += step) {
+      const date = new Date(t);
+      if (task.match(date)) slots.push(date);
+    }
+    return slots;
+  } finally {
+    void task.destroy();
+  }
+}
+
+function slackReason(error: unknown): string {
+  const data = (error as { data?: { error?: unknown } }).data;
+  if (typeof data?.error === 'string') return `Slack answered ${data.error}`;
+  return describeError(error);
+}
