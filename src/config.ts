@@ -222,6 +222,8 @@ const digest = z.strictObject({
   probes: z.array(z.string()).default([]),
   /** A slot missed while the bot was down is still posted when it comes back within this time. */
   grace: duration.default(2 * 3_600_000),
+  /** How long a digest waits for stale probes to be measured again before posting anyway. */
+  refresh_wait: duration.default(60_000),
 });
 
 /** Shell-mode demo sources generated at start (the bundled example uses them). */

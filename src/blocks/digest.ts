@@ -52,7 +52,7 @@ export function digestHeadline(input: Pick<DigestInput, 'title' | 'probes'>): st
   const total = input.probes.length;
   const needing = input.probes.filter((p) => p.probe.status !== 'ok').length;
   if (total === 0) return `${input.title} — no checks listed`;
-  if (needing === 0) return `${input.title} — all ${total} checks OK`;
+  if (needing === 0) return `${input.title} — ${total === 1 ? 'the check is' : `all ${total} checks`} OK`;
   const below = input.probes.filter((p) => p.probe.status === 'below_target').length;
   if (below === needing) return `${input.title} — ${below} of ${total} checks below target`;
   return `${input.title} — ${needing} of ${total} checks need attention`;

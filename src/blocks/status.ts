@@ -149,7 +149,7 @@ export function statusHeadline(snapshot: StatusSnapshot): string {
   const total = snapshot.probes.length;
   const attention = attentionCount(snapshot.probes);
   if (total === 0) return 'Pipeline checks — none configured';
-  if (attention === 0) return `Pipeline checks — all ${total} OK`;
+  if (attention === 0) return `Pipeline checks — ${total === 1 ? 'the check is' : `all ${total}`} OK`;
   return `Pipeline checks — ${attention} of ${total} need attention`;
 }
 

@@ -16,8 +16,6 @@ import { takeSnapshot } from '../probes/snapshot.js';
 import type { Store } from '../store/store.js';
 import { DigestRuns, slotKey, storeRunCoordinator, taskName } from './runs.js';
 
-/** How long a digest waits for stale probes to be measured again before posting anyway. */
-export const DIGEST_REFRESH_WAIT_MS = 60_000;
 /** How far back a restart looks for slots it missed (older ones are only counted). */
 const MISSED_LOOKBACK_MS = 7 * 86_400_000;
 
@@ -30,7 +28,6 @@ export interface DigestSchedulerDeps {
   readonly logger: Logger;
   readonly metrics: BotMetrics;
   readonly now: () => Date;
-  readonly refreshWaitMs?: number;
 }
 
 export interface PostOutcome {
@@ -209,7 +206,7 @@ export class DigestScheduler {
       await Promise.race([
         Promise.all(stale.map((id) => runner.run(id))),
         new Promise((resolve) => {
-          timer = setTimeout(resolve, this.deps.refreshWaitMs ?? DIGEST_REFRESH_WAIT_MS);
+          timer = setTimeout(resolve, digest.refresh_wait);
         }),
       ]);
       clearTimeout(timer);

@@ -149,6 +149,7 @@ describe('parseConfig: valid files', () => {
         channel: 'C0DIGEST',
         probes: ['fingerprint-coverage', 'djay-id-sync', 'drivesheets-tests'],
         grace: 2 * HOUR,
+        refresh_wait: 60_000,
       },
     ]);
     expect(config.alerts).toEqual({
@@ -241,7 +242,7 @@ describe('parseConfig: valid files', () => {
       CONFIG_FILE,
     );
 
-    expect(config.digests).toEqual([{ id: 'daily', cron: '0 8 * * *', probes: [], grace: 2 * HOUR }]);
+    expect(config.digests).toEqual([{ id: 'daily', cron: '0 8 * * *', probes: [], grace: 2 * HOUR, refresh_wait: 60_000 }]);
   });
 
   it('accepts a SELECT ending in a semicolon', () => {

@@ -1,0 +1,227 @@
+// Scheduled digests end to end: a 6-field cron firing every 2 s against the fake Slack server,
+// real SQLite files shared by two bots, restarts, a missed slot posted late, Slack failures.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DigestRuns, slotKey } from '../../src/digests/runs.js';
+import { renderMessage } from '../../src/shell/render.js';
+import { Store } from '../../src/store/store.js';
+import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
+import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
+import { postCommand } from '../support/sign.js';
+
+const TOKEN = 'xoxb-digest-test';
+const SECRET = 'digest-signing-secret';
+
+let dir: string;
+let djay: string;
+
+beforeAll(() => {
+  dir = tempDir();
+  djay = path.join(dir, 'djay.sqlite');
+  const db = new Database(djay);
+  db.exec('CREATE TABLE tracks (id INTEGER PRIMARY KEY, djay_id TEXT)');
+  const insert = db.prepare('INSERT INTO tracks (djay_id) VALUES (?)');
+  db.transaction(() => {
+    for (let i = 0; i < 1554; i += 1) insert.run(i < 1088 ? `d${i}` : null);
+  })();
+  db.close();
+  writeFileSync(
+    path.join(dir, 'fails.js'),
+    "console.error('module websocket_handler failed to compile'); process.exit(1);",
+  );
+});
+
+function config(cron: string, extra = ''): string {
+  return `
+timezone: UTC
+slack: { channels: { digest: C0DIGEST }, approvers: [U0APPROVER] }
+probes:
+  - { id: djay-id-sync, title: djay Pro ID sync, kind: sqlite, path: ${JSON.stringify(djay)}, total_sql: SELECT COUNT(*) FROM tracks, covered_sql: SELECT COUNT(*) FROM tracks WHERE djay_id IS NOT NULL, target: 0.9 }
+  - { id: modules, title: Dashboard modules, kind: command, run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(path.join(dir, 'fails.js'))}] }
+digests:
+  - { id: morning, cron: "${cron}", probes: [djay-id-sync, modules]${extra} }
+`;
+}
+
+function digestPosts(slack: FakeSlack): SlackCall[] {
+  return slack.calls.filter(
+    (c) => c.method === 'chat.postMessage' && c.answer.ok === true && c.body.channel === 'C0DIGEST',
+  );
+}
+
+function slotOf(call: SlackCall): string {
+  const metadata = call.body.metadata as { event_payload?: { slot?: string } } | undefined;
+  return String(metadata?.event_payload?.slot);
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('scheduled digests', () => {
+  const running: Array<{ stop(): Promise<void> }> = [];
+  afterEach(async () => {
+    for (const r of running.splice(0).reverse()) await r.stop();
+  });
+
+  async function bot(slack: FakeSlack, yaml: string, db: string): Promise<TestBot> {
+    const test = await startTestBot({
+      env: {
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        AUDIT_BOT_DB: db,
+      },
+      configYaml: yaml,
+    });
+    running.push(test);
+    return test;
+  }
+
+  async function fakeSlack(): Promise<FakeSlack> {
+    const slack = await FakeSlack.start({ tokens: [TOKEN] });
+    running.push(slack);
+    return slack;
+  }
+
+  it('posts on its cron with figures, failures shown and Propose issue buttons', async () => {
+    const slack = await fakeSlack();
+    await bot(slack, config('*/2 * * * * *'), path.join(dir, 'a.db'));
+    await until(() => digestPosts(slack).length >= 2);
+    const [first, second] = digestPosts(slack) as [SlackCall, SlackCall];
+    expect(slotOf(first)).not.toBe(slotOf(second));
+    const text = renderMessage({ blocks: first.body.blocks as unknown[] }).text;
+    expect(text).toContain('Morning audit digest — 2 of 2 checks need attention');
+    expect(text).toContain('djay Pro ID sync*  70.0% (1,088 / 1,554) · target 90.0%');
+    expect(text).toContain('Dashboard modules');
+    expect(text).toContain('[1] Propose issue: djay Pro ID sync');
+    // The second digest compares with the first.
+    expect(renderMessage({ blocks: second.body.blocks as unknown[] }).text).toContain(
+      '±0.0 pp since last digest',
+    );
+  });
+
+  it('two processes on one store post every slot exactly once', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'shared.db');
+    await Promise.all([bot(slack, config('*/2 * * * * *'), db), bot(slack, config('*/2 * * * * *'), db)]);
+    await until(() => digestPosts(slack).length >= 3);
+    await new Promise((r) => setTimeout(r, 2500));
+    const slots = digestPosts(slack).map(slotOf);
+    expect(slots.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(slots).size).toBe(slots.length);
+  });
+
+  it('a restart does not post a slot again', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'restart.db');
+    const first = await bot(slack, config('*/2 * * * * *'), db);
+    await until(() => digestPosts(slack).length >= 1);
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+    await bot(slack, config('*/2 * * * * *'), db);
+    await until(() => digestPosts(slack).length >= 3);
+    const slots = digestPosts(slack).map(slotOf);
+    expect(new Set(slots).size).toBe(slots.length);
+  });
+
+  it('posts a slot missed while down once, marked late, when within grace', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'late.db');
+    const missed = new Date(Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000);
+    const cron = `${missed.getUTCMinutes()} ${missed.getUTCHours()} * * *`;
+    // History: the day before was posted, so the bot knows it was away since then.
+    const store = Store.open(db);
+    const runs = new DigestRuns(store);
+    const dayBefore = new Date(missed.getTime() - 86_400_000);
+    runs.claim(slotKey('morning', dayBefore), 'morning', dayBefore, false, dayBefore);
+    runs.finish(
+      slotKey('morning', dayBefore),
+      { state: 'posted', channel: 'C0DIGEST', ts: '1.0', figures: {} },
+      dayBefore,
+    );
+    store.close();
+
+    const first = await bot(slack, config(cron), db);
+    await until(() => digestPosts(slack).length >= 1);
+    const post = digestPosts(slack)[0] as SlackCall;
+    expect(slotOf(post)).toBe(missed.toISOString());
+    expect(renderMessage({ blocks: post.body.blocks as unknown[] }).text).toContain(
+      'Posted late: this digest was due',
+    );
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+
+    // Back again: the late slot is not posted a second time.
+    await bot(slack, config(cron), db);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(digestPosts(slack)).toHaveLength(1);
+  });
+
+  it('logs, and does not post, a missed slot older than grace', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'old.db');
+    const missed = new Date(Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000);
+    const store = Store.open(db);
+    const runs = new DigestRuns(store);
+    const dayBefore = new Date(missed.getTime() - 86_400_000);
+    runs.claim(slotKey('morning', dayBefore), 'morning', dayBefore, false, dayBefore);
+    runs.finish(
+      slotKey('morning', dayBefore),
+      { state: 'posted', channel: 'C0DIGEST', figures: {} },
+      dayBefore,
+    );
+    store.close();
+    const test = await bot(
+      slack,
+      config(`${missed.getUTCMinutes()} ${missed.getUTCHours()} * * *`, ', grace: 10m'),
+      db,
+    );
+    await until(() => test.logs.text.includes('digest slots were missed'));
+    expect(digestPosts(slack)).toHaveLength(0);
+  });
+
+  it('retries Slack errors, and counts a digest that cannot be posted', async () => {
+    const slack = await fakeSlack();
+    slack.failNext('chat.postMessage', { status: 500, times: 2 });
+    const test = await bot(slack, config('*/2 * * * * *'), path.join(dir, 'retry.db'));
+    await until(() => digestPosts(slack).length >= 1);
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 500)).toHaveLength(2);
+    slack.failNext('chat.postMessage', { error: 'channel_not_found', times: 100 });
+    await until(() => test.logs.text.includes('digest not posted: Slack answered channel_not_found'));
+    const metric = await test.bot.deps.metrics.registry.getSingleMetricAsString(
+      'audit_bot_digest_failures_total',
+    );
+    expect(metric).toMatch(/audit_bot_digest_failures_total\{digest="morning"\} [1-9]/);
+    slack.clearFailures();
+  });
+
+  it('/audit digest posts now and says where', async () => {
+    const slack = await fakeSlack();
+    const test = await bot(slack, config('0 8 * * 1-5'), path.join(dir, 'now.db'));
+    const responseUrl = slack.newResponseUrl();
+    await postCommand(`${test.bot.httpUrl}/slack/events`, SECRET, {
+      team_id: 'T0LOCAL',
+      channel_id: 'C0GENERAL',
+      user_id: 'U0MEMBER',
+      command: '/audit',
+      text: 'digest morning',
+      response_url: responseUrl,
+      trigger_id: slack.newTriggerId(),
+    });
+    const answer = await slack.waitFor(
+      'response_url',
+      (c) => responseUrl.endsWith(`/${c.responseId}`),
+      15_000,
+    );
+    expect(answer.body.text).toBe('Posted the morning digest to <#C0DIGEST>.');
+    expect(digestPosts(slack)).toHaveLength(1);
+  });
+});
