@@ -198,8 +198,8 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     this.emit('call', full);
   }
 
-  /** Slack's answer to a Web API call. */
-  private answer(
+  /** Slack's answer to a Web API call; the test fake extends it with Socket Mode. */
+  protected answer(
     method: string,
     body: Record<string, unknown>,
     token: string | undefined,

@@ -3,12 +3,13 @@
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DigestRuns, slotKey } from '../../src/digests/runs.js';
 import { renderMessage } from '../../src/shell/render.js';
 import { Store } from '../../src/store/store.js';
-import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
+import { LogCapture, startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { postCommand } from '../support/sign.js';
 
@@ -201,6 +202,26 @@ describe('scheduled digests', () => {
     );
     expect(metric).toMatch(/audit_bot_digest_failures_total\{digest="morning"\} [1-9]/);
     slack.clearFailures();
+  });
+
+  it('prints the digest in shell mode when it fires', async () => {
+    const input = new PassThrough();
+    const output = new LogCapture();
+    const test = await startTestBot({
+      env: { AUDIT_BOT_DB: path.join(dir, 'shell.db') },
+      configYaml: config('*/2 * * * * *'),
+      shellIo: { input, output, interactive: false },
+    });
+    running.push({
+      async stop() {
+        input.end();
+        await test.bot.finished;
+        await test.stop();
+      },
+    });
+    await until(() => output.text.includes('── audit-bot · #C0DIGEST'));
+    expect(output.text).toContain('Morning audit digest — 2 of 2 checks need attention');
+    expect(output.text).toContain('Propose issue: djay Pro ID sync');
   });
 
   it('/audit digest posts now and says where', async () => {

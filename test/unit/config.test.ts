@@ -242,7 +242,9 @@ describe('parseConfig: valid files', () => {
       CONFIG_FILE,
     );
 
-    expect(config.digests).toEqual([{ id: 'daily', cron: '0 8 * * *', probes: [], grace: 2 * HOUR, refresh_wait: 60_000 }]);
+    expect(config.digests).toEqual([
+      { id: 'daily', cron: '0 8 * * *', probes: [], grace: 2 * HOUR, refresh_wait: 60_000 },
+    ]);
   });
 
   it('accepts a SELECT ending in a semicolon', () => {
