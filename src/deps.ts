@@ -1,11 +1,14 @@
 // What handlers and services receive from the composition root. Built once in runtime.ts;
 // nothing in here is a hidden global, so tests construct their own.
 
+import type { AlertGroups } from './alerts/groups.js';
+import type { AlertOutbox } from './alerts/outbox.js';
 import type { Config } from './config.js';
 import type { DigestScheduler } from './digests/scheduler.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import type { BotMetrics } from './metrics.js';
+import type { Permissions } from './permissions.js';
 import type { PushResults } from './probes/push.js';
 import type { ProbeResults } from './probes/results-store.js';
 import type { ProbeRunner } from './probes/runner.js';
@@ -30,6 +33,9 @@ export interface AppDeps {
   readonly results: ProbeResults;
   readonly pushResults: PushResults;
   readonly digests: DigestScheduler;
+  readonly alerts: { readonly groups: AlertGroups; readonly outbox: AlertOutbox };
+  readonly permissions: Permissions;
+  readonly alertmanagerUrl: string | undefined;
 }
 
 /** One line per missing piece of configuration, shown under help and on the Home tab. */

@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'store_migration_failed'
   | 'slack_auth_failed'
   | 'port_in_use'
-  | 'startup_failed';
+  | 'startup_failed'
+  | 'alertmanager_failed';
 
 export class AuditBotError extends Error {
   readonly code: ErrorCode;

@@ -18,6 +18,9 @@ export const ACTION = {
   refreshStatus: 'status_refresh',
   /** "Propose issue" under a digest line below target; its value is the probe id. */
   proposeIssue: 'propose_issue',
+  /** Buttons on an alert group's message; their value is the group id. */
+  alertAcknowledge: 'alert_acknowledge',
+  alertSilence: 'alert_silence',
 } as const;
 
 export const EVENT = {

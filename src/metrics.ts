@@ -41,6 +41,27 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly alertsAccepted = new Counter({
+    name: 'audit_bot_alerts_accepted_total',
+    help: 'Alert webhook bodies accepted and stored, by source',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly alertMessages = new Counter({
+    name: 'audit_bot_alert_messages_total',
+    help: 'Alert messages sent to Slack: post, update, reply',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly alertDeliveryFailures = new Counter({
+    name: 'audit_bot_alert_delivery_failures_total',
+    help: 'Failed attempts to deliver an alert group (retried later), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'audit_bot_' });

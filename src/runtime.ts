@@ -5,6 +5,9 @@
 import type { Server } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import { type App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { AlertGroups } from './alerts/groups.js';
+import { AlertOutbox } from './alerts/outbox.js';
+import { registerAlertRoutes } from './alerts/routes.js';
 import { buildApp, SLACK_RETRY_POLICY } from './app.js';
 import type { Config, Env } from './config.js';
 import { startDemo } from './demo/index.js';
@@ -17,6 +20,7 @@ import type { Registered } from './listeners/index.js';
 import { boltLogger, type Logger } from './logger.js';
 import { BotMetrics } from './metrics.js';
 import { createNotionClient } from './notion/client.js';
+import { Permissions } from './permissions.js';
 import { createProbes } from './probes/index.js';
 import { PushResults } from './probes/push.js';
 import { registerPushRoute } from './probes/push-route.js';
@@ -136,6 +140,23 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       now,
     });
     cleanups.push(() => digests.stop());
+    const alertGroups = new AlertGroups(store);
+    const outbox = new AlertOutbox({
+      groups: alertGroups,
+      // No client-side retries: the outbox reschedules each group itself, so one failing
+      // group never holds up the others, and 429s surface with their Retry-After.
+      client: new webApi.WebClient(botToken, {
+        slackApiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        logger: boltLogger(logger),
+      }),
+      logger,
+      metrics,
+      timezone: config.timezone,
+      now,
+    });
+    cleanups.push(() => outbox.stop());
     const deps: AppDeps = {
       config,
       store,
@@ -152,6 +173,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       results,
       pushResults,
       digests,
+      alerts: { groups: alertGroups, outbox },
+      permissions: new Permissions(config, jobClient),
+      alertmanagerUrl: env.alertmanagerUrl,
     };
     const http = createHttpApp(deps);
 
@@ -199,6 +223,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     }
 
     registerPushRoute(http, deps, env.webhookToken);
+    registerAlertRoutes(
+      http,
+      { config, groups: alertGroups, outbox, metrics, logger, now },
+      env.webhookToken,
+    );
     addFallbackHandlers(http, deps);
     const server: Server = await listen(http, env.port, env.host);
     cleanups.push(() => closeServer(server, 1000));
@@ -227,6 +256,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     }
     const firstRound = (options.startProbes ?? true) ? runner.start() : Promise.resolve();
     if (options.startDigests ?? true) await digests.start();
+    outbox.start();
     if (shell) {
       // The console answers from stored figures: give the first measurements a moment, so
       // `printf '/audit status\n' | npm start` shows numbers rather than "never measured".

@@ -3,6 +3,7 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../deps.js';
 import { COMMAND, SUBCOMMANDS, type SubcommandName } from '../ids.js';
+import { alertsSubcommand } from './alerts.js';
 import { auditCommand } from './audit.js';
 import { digestSubcommand } from './digest.js';
 import { helpSubcommand } from './help.js';
@@ -24,11 +25,7 @@ export function buildSubcommands(deps: AppDeps): Map<SubcommandName, Subcommand>
       'Notion issues are not set up yet.',
       'The issue form arrives with the Notion issues feature.',
     ),
-    notConfiguredSubcommand(
-      'alerts',
-      'The alert relay is not set up yet.',
-      'The alert relay arrives with the alerts feature.',
-    ),
+    alertsSubcommand(deps),
   ];
   for (const name of SUBCOMMANDS) {
     const subcommand = all.find((s) => s.name === name);

@@ -39,6 +39,7 @@ interface StoredMessage {
   blocks: unknown[];
   thread_ts?: string;
   user?: string;
+  metadata?: unknown;
 }
 
 export interface LocalSlackOptions {
@@ -246,6 +247,20 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
         };
       case 'usergroups.users.list':
         return { ok: true, users: [] };
+      case 'conversations.history': {
+        const oldest = Number(body.oldest ?? 0);
+        const messages = [...this.messages.values()]
+          .filter((m) => m.channel === body.channel && !m.thread_ts && Number(m.ts) >= oldest)
+          .sort((a, b) => Number(b.ts) - Number(a.ts))
+          .map((m) => ({
+            type: 'message',
+            ts: m.ts,
+            text: m.text,
+            bot_id: botId,
+            ...(m.metadata ? { metadata: m.metadata } : {}),
+          }));
+        return { ok: true, messages, has_more: false };
+      }
       case 'conversations.info':
         return {
           ok: true,
@@ -291,6 +306,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       blocks: blocks ?? [],
     };
     if (typeof body.thread_ts === 'string') message.thread_ts = body.thread_ts;
+    if (body.metadata !== undefined) message.metadata = body.metadata;
     this.messages.set(`${channel}/${ts}`, message);
     return { ok: true, channel, ts, message: { ...message, type: 'message', bot_id: this.options.botId } };
   }

@@ -87,4 +87,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX digest_runs_by_digest ON digest_runs (digest_id, slot);
     `,
   },
+  {
+    version: 4,
+    name: 'alerts',
+    up: `
+      -- Every accepted webhook body, as received (after validation), before the 2xx.
+      CREATE TABLE alert_inbox (
+        id           INTEGER PRIMARY KEY,
+        source       TEXT NOT NULL,
+        group_key    TEXT NOT NULL,
+        body         TEXT NOT NULL,
+        received_at  TEXT NOT NULL
+      ) STRICT;
+
+      -- One Slack message per alert group. version counts state changes; the outbox worker
+      -- brings Slack up to date whenever posted_version < version (so updates coalesce).
+      CREATE TABLE alert_groups (
+        group_key        TEXT PRIMARY KEY,
+        -- Short stable id for button values (Alertmanager group keys can be long).
+        group_id         TEXT NOT NULL UNIQUE,
+        channel          TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        state            TEXT NOT NULL,
+        version          INTEGER NOT NULL,
+        posted_version   INTEGER NOT NULL DEFAULT 0,
+        ts               TEXT,
+        -- Set before chat.postMessage; a restart that finds it without ts looks in Slack first.
+        posting_since    TEXT,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT NOT NULL,
+        last_error       TEXT,
+        updated_at       TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX alert_groups_due ON alert_groups (next_attempt_at) WHERE posted_version < version;
+
+      -- Thread replies (resolved, firing again, acknowledged, silenced), posted in order.
+      CREATE TABLE alert_replies (
+        id          INTEGER PRIMARY KEY,
+        group_key   TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        posted_at   TEXT
+      ) STRICT;
+      CREATE INDEX alert_replies_pending ON alert_replies (group_key, id) WHERE posted_at IS NULL;
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../deps.js';
 import { ACTION, perProbeActionPattern } from '../../ids.js';
+import { acknowledgeAlertAction, silenceAlertAction } from './alert-buttons.js';
 import { proposeIssueAction } from './propose-issue.js';
 import { refreshStatusAction } from './refresh-status.js';
 
@@ -11,5 +12,13 @@ export function registerActions(app: App, deps: AppDeps): string[] {
   });
   app.action(ACTION.refreshStatus, refreshStatusAction(deps));
   app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction);
-  return [ACTION.openLink, ACTION.refreshStatus, ACTION.proposeIssue];
+  app.action<BlockButtonAction>(ACTION.alertAcknowledge, acknowledgeAlertAction(deps));
+  app.action<BlockButtonAction>(ACTION.alertSilence, silenceAlertAction(deps));
+  return [
+    ACTION.openLink,
+    ACTION.refreshStatus,
+    ACTION.proposeIssue,
+    ACTION.alertAcknowledge,
+    ACTION.alertSilence,
+  ];
 }

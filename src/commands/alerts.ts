@@ -1,0 +1,51 @@
+// `/audit alerts`: the alert groups firing now, with links to their messages.
+
+import { SEVERITY_EMOJI } from '../blocks/alert.js';
+import { clamp, escapeMrkdwn, section } from '../blocks/common.js';
+import { formatAge } from '../blocks/format.js';
+import { packLines } from '../blocks/status.js';
+import type { AppDeps } from '../deps.js';
+import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
+
+export function alertsSubcommand(deps: Pick<AppDeps, 'alerts' | 'now'>): Subcommand {
+  return {
+    ...SUBCOMMAND_SPECS.alerts,
+    async run({ respond }) {
+      const firing = deps.alerts.groups.firing();
+      if (firing.length === 0) {
+        await respond({
+          response_type: 'ephemeral',
+          text: 'No alert groups are firing.',
+          blocks: [section(':large_green_circle: No alert groups are firing.')],
+        });
+        return;
+      }
+      const now = deps.now();
+      const lines = firing.map((row) => {
+        const s = row.state;
+        const emoji = SEVERITY_EMOJI[s.severity ?? ''] ?? ':rotating_light:';
+        const title = escapeMrkdwn(clamp(s.title, 150));
+        // Slack resolves archive links to the message in any workspace the user is in.
+        const link = row.ts
+          ? `<https://slack.com/archives/${row.channel}/p${row.ts.replace('.', '')}|${title}>`
+          : `${title} (not posted yet)`;
+        const count = s.alerts.filter((a) => a.status === 'firing').length + s.truncatedAlerts;
+        const extra = [
+          s.severity,
+          `${count} alert${count === 1 ? '' : 's'}`,
+          `since ${formatAge(s.firingSince, now).replace(' ago', '')}`,
+        ]
+          .concat(s.acknowledged ? [`acknowledged by <@${s.acknowledged.by}>`] : [])
+          .filter(Boolean)
+          .join(' · ');
+        return `${emoji} ${link} — ${extra} in <#${row.channel}>`;
+      });
+      const text = `${firing.length} alert group${firing.length === 1 ? ' is' : 's are'} firing`;
+      await respond({
+        response_type: 'ephemeral',
+        text,
+        blocks: [section(`*${text}*`), ...packLines(lines).slice(0, 45)],
+      });
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Acknowledge and Silence 1h on an alert group's message.
+
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { createSilence } from '../../alerts/alertmanager-client.js';
+import { escapeMrkdwn, section } from '../../blocks/common.js';
+import type { AppDeps } from '../../deps.js';
+import { describeError } from '../../errors.js';
+
+type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+
+const SILENCE_MS = 3_600_000;
+
+function privately(text: string) {
+  return { response_type: 'ephemeral' as const, replace_original: false, text, blocks: [section(text)] };
+}
+
+export function acknowledgeAlertAction(deps: Pick<AppDeps, 'alerts' | 'now'>) {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
+    await ack();
+    const row = deps.alerts.groups.acknowledge(action.value ?? '', body.user.id, deps.now());
+    if (!row) {
+      await respond(privately(':grey_question: This alert group is no longer known to audit-bot.'));
+      return;
+    }
+    deps.alerts.outbox.wake();
+  };
+}
+
+export function silenceAlertAction(
+  deps: Pick<AppDeps, 'alerts' | 'now' | 'permissions' | 'alertmanagerUrl' | 'logger'>,
+) {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
+    await ack();
+    const userId = body.user.id;
+    if (!(await deps.permissions.allows('silence_alerts', userId))) {
+      deps.logger.info({ user: userId, permission: 'silence_alerts' }, 'silence refused: missing permission');
+      await respond(
+        privately(
+          ':no_entry: Only approvers can silence alerts (permission `silence_alerts` in audit-bot.yml).',
+        ),
+      );
+      return;
+    }
+    if (!deps.alertmanagerUrl) {
+      await respond(
+        privately(
+          ':hourglass_flowing_sand: Silencing needs ALERTMANAGER_URL, which is not set on audit-bot.',
+        ),
+      );
+      return;
+    }
+    const row = deps.alerts.groups.byId(action.value ?? '');
+    if (!row) {
+      await respond(privately(':grey_question: This alert group is no longer known to audit-bot.'));
+      return;
+    }
+    const startsAt = deps.now();
+    const endsAt = new Date(startsAt.getTime() + SILENCE_MS);
+    try {
+      const id = await createSilence(deps.alertmanagerUrl, {
+        matchers: row.state.groupLabels,
+        startsAt,
+        endsAt,
+        createdBy: `slack:${userId}`,
+        comment: `Silenced from Slack by ${userId} via audit-bot: ${row.state.title}`,
+      });
+      deps.alerts.groups.recordSilence(
+        row.groupId,
+        { id, by: userId, until: endsAt.toISOString() },
+        deps.now(),
+      );
+      deps.alerts.outbox.wake();
+    } catch (error) {
+      deps.logger.warn({ group: row.groupId }, `silence failed: ${describeError(error)}`);
+      await respond(privately(`:x: The silence could not be created: ${escapeMrkdwn(describeError(error))}`));
+    }
+  };
+}
