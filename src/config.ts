@@ -270,8 +270,11 @@ const configFileSchema = z
         routes: z
           .array(z.strictObject({ match: z.record(z.string(), z.string()), channel: channelId }))
           .default([]),
+        /** Messages per second per channel; Slack allows about one, with short bursts. */
+        rate_per_channel: z.number().positive().max(100).default(1),
+        burst: z.number().int().min(1).max(100).default(3),
       })
-      .default({ routes: [] }),
+      .default({ routes: [], rate_per_channel: 1, burst: 3 }),
     notion: z
       .strictObject({
         issues: z

@@ -155,6 +155,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       metrics,
       timezone: config.timezone,
       now,
+      ratePerSecond: config.alerts.rate_per_channel,
+      burst: config.alerts.burst,
     });
     cleanups.push(() => outbox.stop());
     const deps: AppDeps = {

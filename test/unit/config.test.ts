@@ -155,6 +155,8 @@ describe('parseConfig: valid files', () => {
     expect(config.alerts).toEqual({
       default_channel: 'C0ALERTS',
       routes: [{ match: { severity: 'critical' }, channel: 'C0CRIT' }],
+      rate_per_channel: 1,
+      burst: 3,
     });
     expect(config.notion.issues).toEqual({
       data_source: NOTION_ID,
@@ -198,7 +200,7 @@ describe('parseConfig: valid files', () => {
       probes: [],
       reports: undefined,
       digests: [],
-      alerts: { routes: [] },
+      alerts: { routes: [], rate_per_channel: 1, burst: 3 },
       notion: {},
     });
   });
