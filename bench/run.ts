@@ -4,6 +4,8 @@
 //   1. full Notion scan of 21,125 rows: time against the rate-limit floor (goal: within 5%)
 //   2. requests used by an incremental refresh after 50 edits (goal: at most 2)
 //   3. /audit status acknowledgement latency p50/p99 while that scan runs (goal: p99 < 50 ms)
+//   4. alerts accepted per second (POST /alerts, stored durably before each 202)
+//   5. webhook-to-Slack latency p50/p99 for alerts spread over channels within Slack's rate
 
 import { NOTION_REQUESTS_PER_SECOND } from '../src/notion/client.js';
 import { startTestBot } from '../test/support/bot.js';
@@ -127,7 +129,7 @@ probes:
       `${latencies.length} commands (goal p99 < 50 ms)`,
     ],
   ];
-  const width = Math.max(...rows.map((r) => r[0].length));
+  const width = 36;
   process.stdout.write('\n');
   for (const [name, value, note] of rows)
     process.stdout.write(`${name.padEnd(width)}  ${value}${note ? `  — ${note}` : ''}\n`);
@@ -135,6 +137,95 @@ probes:
   await test.stop();
   await slack.stop();
   await notion.stop();
+
+  const alertRows = await benchAlerts();
+  for (const [name, value, note] of alertRows)
+    process.stdout.write(`${name.padEnd(width)}  ${value}${note ? `  — ${note}` : ''}\n`);
+}
+
+const WEBHOOK = 'bench-webhook-token-0123456789';
+const CHANNELS = Array.from({ length: 10 }, (_, i) => `C0TEAM${i}`);
+
+async function benchAlerts(): Promise<Array<[string, string, string]>> {
+  const slack = await FakeSlack.start({ tokens: [TOKEN] });
+  const routes = CHANNELS.map((c, i) => `    - { match: { team: t${i} }, channel: ${c} }`).join('\n');
+  const test = await startTestBot({
+    env: {
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      AUDIT_BOT_WEBHOOK_TOKEN: WEBHOOK,
+      LOG_LEVEL: 'warn',
+    },
+    startProbes: false,
+    configYaml: `alerts:\n  default_channel: C0ALERTS\n  routes:\n${routes}\n`,
+  });
+  const url = `${test.bot.httpUrl}/alerts`;
+  const send = (body: unknown) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${WEBHOOK}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.status);
+
+  // Acceptance: 2,000 alerts from 20 concurrent senders, each stored before its 202.
+  process.stdout.write('Alert relay: accepting 2,000 alerts, then timing 100 deliveries (about 25 s)…\n');
+  const total = 2000;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      while (next < total) {
+        const i = next++;
+        const status = await send({
+          title: `Accept ${i}`,
+          key: `accept-${i}`,
+          status: 'firing',
+          labels: { team: 'accept' },
+        });
+        if (status !== 202) throw new Error(`alert answered ${status}`);
+      }
+    }),
+  );
+  const acceptSeconds = (performance.now() - t0) / 1000;
+
+  // Latency: 100 alerts at 4 per second over 10 channels (0.4 per channel per second).
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  slack.on('call', (call) => {
+    if (call.method !== 'chat.postMessage' || call.body.thread_ts) return;
+    const text = String(call.body.text ?? '');
+    const match = /Latency (\d+)/.exec(text);
+    const started = match ? sentAt.get(match[1] as string) : undefined;
+    if (started !== undefined) latencies.push(performance.now() - started);
+  });
+  for (let i = 0; i < 100; i += 1) {
+    sentAt.set(String(i), performance.now());
+    await send({
+      title: `Latency ${i}`,
+      key: `latency-${i}`,
+      status: 'firing',
+      labels: { team: `t${i % 10}` },
+    });
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const deadline = Date.now() + 20_000;
+  while (latencies.length < 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  latencies.sort((a, b) => a - b);
+  await test.stop();
+  await slack.stop();
+  return [
+    [
+      'Alerts accepted',
+      `${Math.round(total / acceptSeconds)} per second`,
+      `${total} alerts, 20 concurrent senders, each durable before 202`,
+    ],
+    [
+      'Alert webhook → Slack',
+      `p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+      `${latencies.length} of 100 delivered, 10 channels within 1 msg/s each`,
+    ],
+  ];
 }
 
 main().catch((error: unknown) => {

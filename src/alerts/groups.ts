@@ -195,14 +195,19 @@ export class AlertGroups {
     return raw ? toRow(raw) : undefined;
   }
 
-  /** Groups whose Slack message is behind, oldest change first. */
-  due(now: Date, limit: number): GroupRow[] {
+  /**
+   * Groups whose Slack message is behind, oldest change first, at most `perChannel` of each
+   * channel: a channel with a backlog (at about one message a second) must not starve others.
+   */
+  due(now: Date, perChannel: number): GroupRow[] {
     return this.store.db
       .prepare(
-        `SELECT ${COLUMNS} FROM alert_groups WHERE posted_version < version AND next_attempt_at <= ?
-         ORDER BY updated_at LIMIT ?`,
+        `SELECT ${COLUMNS} FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY channel ORDER BY updated_at) AS position
+           FROM alert_groups WHERE posted_version < version AND next_attempt_at <= ?
+         ) WHERE position <= ? ORDER BY updated_at`,
       )
-      .all(now.toISOString(), limit)
+      .all(now.toISOString(), perChannel)
       .map(toRow);
   }
 

@@ -17,7 +17,8 @@ export const CHANNEL_RATE_PER_SECOND = 1;
 export const CHANNEL_BURST = 3;
 const MAX_BACKOFF_MS = 60_000;
 const IDLE_POLL_MS = 1000;
-const BATCH = 50;
+/** Groups fetched per channel per round; more than a round's rate budget allows. */
+const PER_CHANNEL_BATCH = 10;
 const METADATA_EVENT = 'audit_alert';
 
 export interface OutboxDeps {
@@ -94,7 +95,7 @@ export class AlertOutbox {
     while (this.running) {
       let due: GroupRow[] = [];
       try {
-        due = this.deps.groups.due(this.deps.now(), BATCH);
+        due = this.deps.groups.due(this.deps.now(), PER_CHANNEL_BATCH);
       } catch (error) {
         this.deps.logger.error(`alert outbox cannot read the store: ${describeError(error)}`);
       }

@@ -172,6 +172,21 @@ describe('alert relay resilience', () => {
     }
   });
 
+  it('a backlog in one channel does not hold up another', async () => {
+    const { slack, test } = await setup(2);
+    for (let i = 0; i < 60; i += 1)
+      await sendAlert(test.bot.httpUrl, { title: `Backlog ${i}`, key: `backlog-${i}`, status: 'firing' });
+    await sendAlert(test.bot.httpUrl, {
+      title: 'Disk full',
+      key: 'disk',
+      status: 'firing',
+      severity: 'critical',
+    });
+    await until(() => topLevel(slack).some((c) => c.body.channel === 'C0CRIT'), 3000);
+    // The critical channel was served while the default channel still had most of its backlog.
+    expect(topLevel(slack).filter((c) => c.body.channel === 'C0ALERTS').length).toBeLessThan(20);
+  });
+
   it('rides out Slack answering 500 and then 429, coalescing updates into the final state', async () => {
     const { slack, test } = await setup(50);
     const base = test.bot.httpUrl;
