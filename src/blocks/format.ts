@@ -43,12 +43,16 @@ export function formatAge(from: Date | string, now: Date): string {
   return `${Math.floor(hours / 24)} d ago`;
 }
 
-/** `1.2 s`, `340 ms`, `2 min 5 s`. */
+/** `340 ms`, `1.2 s`, `2 min 5 s`, `42 min`, `3 h 5 min`, `2 d 4 h`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+  const seconds = Math.round(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  if (hours === 0) return seconds % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
+  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  return hours % 24 === 0 ? `${Math.floor(hours / 24)} d` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
 /** `2026-01-18 10:30` in the given IANA zone. */
