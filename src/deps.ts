@@ -5,6 +5,7 @@ import type { AlertGroups } from './alerts/groups.js';
 import type { AlertOutbox } from './alerts/outbox.js';
 import type { Config } from './config.js';
 import type { DigestScheduler } from './digests/scheduler.js';
+import type { IssueService } from './issues/service.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import type { BotMetrics } from './metrics.js';
@@ -36,6 +37,7 @@ export interface AppDeps {
   readonly alerts: { readonly groups: AlertGroups; readonly outbox: AlertOutbox };
   readonly permissions: Permissions;
   readonly alertmanagerUrl: string | undefined;
+  readonly issues: IssueService;
 }
 
 /** One line per missing piece of configuration, shown under help and on the Home tab. */

@@ -21,6 +21,26 @@ export const ACTION = {
   /** Buttons on an alert group's message; their value is the group id. */
   alertAcknowledge: 'alert_acknowledge',
   alertSilence: 'alert_silence',
+  /** Buttons on an issue proposal; their value is the proposal id. */
+  issueApprove: 'issue_approve',
+  issueEdit: 'issue_edit',
+  issueDismiss: 'issue_dismiss',
+  issueRetry: 'issue_retry',
+} as const;
+
+export const VIEW = {
+  /** The issue form: /audit issue, the message shortcut, and Edit on a proposal. */
+  issue: 'issue_form',
+  dismissIssue: 'issue_dismiss_form',
+} as const;
+
+/** Block and action ids of the issue form's inputs (read back on submission). */
+export const ISSUE_FIELD = {
+  title: 'title',
+  priority: 'priority',
+  type: 'type',
+  description: 'description',
+  reason: 'reason',
 } as const;
 
 export const EVENT = {

@@ -15,11 +15,13 @@ import type { AppDeps } from './deps.js';
 import { DigestScheduler } from './digests/scheduler.js';
 import { AuditBotError, describeError } from './errors.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
+import { IssueService } from './issues/service.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Registered } from './listeners/index.js';
 import { boltLogger, type Logger } from './logger.js';
 import { BotMetrics } from './metrics.js';
 import { createNotionClient } from './notion/client.js';
+import { NotionIssues } from './notion/issues.js';
 import { Permissions } from './permissions.js';
 import { createProbes } from './probes/index.js';
 import { PushResults } from './probes/push.js';
@@ -159,6 +161,22 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       burst: config.alerts.burst,
     });
     cleanups.push(() => outbox.stop());
+    const issues = new IssueService({
+      config,
+      store,
+      client: jobClient,
+      notion: notion && config.notion.issues ? new NotionIssues(notion, config.notion.issues) : undefined,
+      logger,
+      now,
+    });
+    // Each new reading of the audit report proposes its documented issues (once each).
+    runner.onResult((result) => {
+      if (result.measurement?.kind === 'report') {
+        void issues.proposeFromReport(result.measurement).catch((error: unknown) => {
+          logger.warn(`issue proposals from the report failed: ${describeError(error)}`);
+        });
+      }
+    });
     const deps: AppDeps = {
       config,
       store,
@@ -178,6 +196,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       alerts: { groups: alertGroups, outbox },
       permissions: new Permissions(config, jobClient),
       alertmanagerUrl: env.alertmanagerUrl,
+      issues,
     };
     const http = createHttpApp(deps);
 
@@ -259,6 +278,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const firstRound = (options.startProbes ?? true) ? runner.start() : Promise.resolve();
     if (options.startDigests ?? true) await digests.start();
     outbox.start();
+    void issues
+      .reconcile()
+      .catch((error: unknown) => logger.warn(`resuming issue creations failed: ${describeError(error)}`));
     if (shell) {
       // The console answers from stored figures: give the first measurements a moment, so
       // `printf '/audit status\n' | npm start` shows numbers rather than "never measured".

@@ -7,7 +7,7 @@ import { alertsSubcommand } from './alerts.js';
 import { auditCommand } from './audit.js';
 import { digestSubcommand } from './digest.js';
 import { helpSubcommand } from './help.js';
-import { notConfiguredSubcommand } from './not-configured.js';
+import { issueSubcommand } from './issue.js';
 import { refreshSubcommand } from './refresh.js';
 import type { Subcommand } from './registry.js';
 import { statusSubcommand } from './status.js';
@@ -20,11 +20,7 @@ export function buildSubcommands(deps: AppDeps): Map<SubcommandName, Subcommand>
     statusSubcommand(deps),
     refreshSubcommand(deps),
     digestSubcommand(deps),
-    notConfiguredSubcommand(
-      'issue',
-      'Notion issues are not set up yet.',
-      'The issue form arrives with the Notion issues feature.',
-    ),
+    issueSubcommand(),
     alertsSubcommand(deps),
   ];
   for (const name of SUBCOMMANDS) {

@@ -8,12 +8,14 @@ import { registerActions } from './actions/index.js';
 import { registerEvents } from './events/index.js';
 import { countActions, trackInFlight } from './middleware.js';
 import { registerShortcuts } from './shortcuts/index.js';
+import { registerViews } from './views/index.js';
 
 export interface Registered {
   readonly commands: readonly string[];
   readonly shortcuts: readonly string[];
   readonly actions: readonly string[];
   readonly events: readonly string[];
+  readonly views: readonly string[];
 }
 
 export function registerListeners(app: App, deps: AppDeps): Registered {
@@ -24,5 +26,6 @@ export function registerListeners(app: App, deps: AppDeps): Registered {
     shortcuts: registerShortcuts(app),
     actions: registerActions(app, deps),
     events: registerEvents(app, deps),
+    views: registerViews(app, deps),
   };
 }

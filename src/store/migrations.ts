@@ -132,4 +132,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_replies_pending ON alert_replies (group_key, id) WHERE posted_at IS NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'issue proposals',
+    up: `
+      -- Issues proposed in Slack (from a report, a probe, or the form without Notion). The
+      -- state moves proposed → creating → created (or failed → creating again), or dismissed;
+      -- the claim (proposed/failed → creating) is one UPDATE, so only one approval proceeds.
+      CREATE TABLE issue_proposals (
+        id           INTEGER PRIMARY KEY,
+        source_key   TEXT NOT NULL UNIQUE,
+        title        TEXT NOT NULL,
+        priority     TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        description  TEXT NOT NULL,
+        report_file  TEXT,
+        slack_link   TEXT,
+        channel      TEXT,
+        ts           TEXT,
+        state        TEXT NOT NULL,
+        claimed_by   TEXT,
+        claimed_at   TEXT,
+        page_id      TEXT,
+        page_url     TEXT,
+        existing     INTEGER NOT NULL DEFAULT 0,
+        decided_by   TEXT,
+        reason       TEXT,
+        error        TEXT,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

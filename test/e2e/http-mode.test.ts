@@ -129,13 +129,13 @@ describe('HTTP mode', () => {
     expect((call.body.view as { type: string }).type).toBe('home');
   });
 
-  it('answers the "Create Notion issue" message shortcut privately', async () => {
-    const responseUrl = slack.newResponseUrl();
+  it('opens the issue form from the "Create Notion issue" message shortcut, prefilled', async () => {
+    const triggerId = slack.newTriggerId();
     const res = await postInteraction(events, SIGNING_SECRET, {
       type: 'message_action',
       callback_id: 'create_notion_issue',
-      trigger_id: slack.newTriggerId(),
-      response_url: responseUrl,
+      trigger_id: triggerId,
+      response_url: slack.newResponseUrl(),
       team: { id: 'T0LOCAL', domain: 'local' },
       user: { id: 'U0MEMBER', name: 'member', team_id: 'T0LOCAL' },
       channel: { id: 'C0GENERAL', name: 'general' },
@@ -150,8 +150,15 @@ describe('HTTP mode', () => {
       token: 'legacy',
     });
     expect(res.status).toBe(200);
-    const call = await slack.waitFor('response_url', (c) => responseUrl.endsWith(`/${c.responseId}`));
-    expect(call.body.response_type).toBe('ephemeral');
+    const call = await slack.waitFor('views.open', (c) => c.body.trigger_id === triggerId);
+    expect(call.answer.ok).toBe(true);
+    const view = call.body.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    expect(view.callback_id).toBe('issue_form');
+    expect(JSON.stringify(view.blocks)).toContain('Eagle export lost BPM tags');
+    expect(JSON.parse(view.private_metadata)).toEqual({
+      channel: 'C0GENERAL',
+      slackLink: 'https://local.slack/archives/C0GENERAL/p1700000000000100',
+    });
   });
 
   it('serves /healthz', async () => {

@@ -39,8 +39,8 @@ describe('shell mode as a child process', () => {
     expect(result.stdout).not.toMatch(/INFO|"level"/);
   });
 
-  it('suggests a subcommand, switches user, shows Home, and explains press without buttons', async () => {
-    const input = ['/audit stuts', '/user U0APPROVER', '/home', 'press 3', '/nope', '/audit status'].join(
+  it('suggests a subcommand, switches user, shows Home, and explains an unknown button', async () => {
+    const input = ['/audit stuts', '/user U0APPROVER', '/home', 'press 99', '/nope', '/audit status'].join(
       '\n',
     );
     const result = await runMain({ input: `${input}\n`, env: { AUDIT_BOT_DB: path.join(dir, 'multi.db') } });
@@ -48,7 +48,7 @@ describe('shell mode as a child process', () => {
     expect(result.stdout).toContain('/audit stuts is not a command. Did you mean /audit status?');
     expect(result.stdout).toContain('You are now U0APPROVER, an approver.');
     expect(result.stdout).toContain('── audit-bot · Home tab');
-    expect(result.stdout).toContain('There is no button to press yet.');
+    expect(result.stdout).toContain('No button [99]. Buttons are numbered in the answers above.');
     expect(result.stdout).toContain('/nope is not a command of audit-bot. Try /audit help.');
     expect(result.stdout).toContain('Pipeline checks — ');
   });

@@ -21,8 +21,8 @@ export interface FakeDataSource {
   readonly id: string;
   readonly databaseId: string;
   readonly title: string;
-  /** Property name → its id and type. */
-  readonly schema: Record<string, { id: string; type: string }>;
+  /** Property name → its id and type (and, for selects, their options). */
+  readonly schema: Record<string, { id: string; type: string; options?: string[] }>;
   readonly pages: FakePage[];
 }
 
@@ -129,7 +129,10 @@ export class FakeNotion {
     return new Date(Math.floor(this.clock / 60_000) * 60_000).toISOString();
   }
 
-  addDataSource(schema: Record<string, { id: string; type: string }>, title = 'Library'): FakeDataSource {
+  addDataSource(
+    schema: Record<string, { id: string; type: string; options?: string[] }>,
+    title = 'Library',
+  ): FakeDataSource {
     const databaseId = this.newId();
     const source: FakeDataSource = { id: this.newId(), databaseId, title, schema, pages: [] };
     this.dataSources.set(source.id, source);
@@ -247,8 +250,82 @@ export class FakeNotion {
       this.retrieveDatabase(res, req, match[1]);
       return;
     }
+    if (route === 'POST /v1/pages') {
+      this.createPage(res, req, body);
+      return;
+    }
     this.error(res, req, 400, 'invalid_request_url', 'Invalid request URL.');
     return;
+  }
+
+  /** Pages created through POST /v1/pages, with the blocks they were given. */
+  readonly created: Array<{ page: FakePage; source: FakeDataSource; children: unknown[] }> = [];
+
+  private createPage(res: ServerResponse, req: IncomingMessage, body: Record<string, unknown>): void {
+    const parent = (body.parent ?? {}) as { data_source_id?: string; database_id?: string };
+    const source = parent.data_source_id ? this.findSource(parent.data_source_id) : undefined;
+    if (!source) {
+      this.error(res, req, 404, 'object_not_found', 'Could not find the parent data source.');
+      return;
+    }
+    const properties: Record<string, FakePropertyValue> = {};
+    for (const [name, raw] of Object.entries(
+      (body.properties ?? {}) as Record<string, Record<string, unknown>>,
+    )) {
+      const schema = source.schema[name];
+      if (!schema) {
+        this.error(res, req, 400, 'validation_error', `${name} is not a property that exists.`);
+        return;
+      }
+      const inner = raw[schema.type];
+      if (schema.type === 'title' || schema.type === 'rich_text') {
+        const parts = Array.isArray(inner) ? (inner as Array<{ text?: { content?: string } }>) : [];
+        const text = parts.map((t) => t.text?.content ?? '').join('');
+        properties[name] = {
+          id: schema.id,
+          type: schema.type,
+          [schema.type]: text ? [{ type: 'text', plain_text: text, text: { content: text } }] : [],
+        };
+      } else if (schema.type === 'select') {
+        const option = (inner as { name?: string } | null)?.name;
+        properties[name] = {
+          id: schema.id,
+          type: 'select',
+          select: option ? { id: option, name: option, color: 'default' } : null,
+        };
+      } else {
+        properties[name] = { id: schema.id, type: schema.type, [schema.type]: inner };
+      }
+    }
+    const children = Array.isArray(body.children) ? body.children : [];
+    for (const [i, block] of children.entries()) {
+      const richText =
+        (block as Record<string, { rich_text?: Array<{ text?: { content?: string } }> }>).paragraph
+          ?.rich_text ?? [];
+      for (const [j, part] of richText.entries()) {
+        if ((part.text?.content?.length ?? 0) > 2000) {
+          this.error(
+            res,
+            req,
+            400,
+            'validation_error',
+            `body.children[${i}].paragraph.rich_text[${j}].text.content.length should be ≤ \`2000\`.`,
+          );
+          return;
+        }
+      }
+    }
+    const at = this.tick(1000);
+    const page: FakePage = {
+      id: this.newId(),
+      created_time: at,
+      last_edited_time: at,
+      in_trash: false,
+      properties,
+    };
+    source.pages.push(page);
+    this.created.push({ page, source, children });
+    this.send(res, req, 200, toJson(page, source, undefined));
   }
 
   private findSource(id: string): FakeDataSource | undefined {
@@ -434,9 +511,19 @@ function matches(page: FakePage, filter: unknown, source: FakeDataSource): boole
       | undefined;
     if (condition && 'is_not_empty' in condition) return value !== undefined && !isEmptyValue(value);
     if (condition && 'is_empty' in condition) return value === undefined || isEmptyValue(value);
+    if (condition && 'equals' in condition) return plainText(value) === condition.equals;
     return true;
   }
   return true;
+}
+
+function plainText(value: FakePropertyValue | undefined): string | undefined {
+  if (!value) return undefined;
+  const inner = value[value.type];
+  if (Array.isArray(inner))
+    return inner.map((t) => String((t as { plain_text?: unknown }).plain_text ?? '')).join('');
+  if (inner && typeof inner === 'object' && 'name' in inner) return String((inner as { name: unknown }).name);
+  return inner === undefined || inner === null ? undefined : String(inner);
 }
 
 function compareTime(value: string, condition: Record<string, string>): boolean {

@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../deps.js';
 import { ACTION, perProbeActionPattern } from '../../ids.js';
+import { approveIssueAction, dismissIssueAction, editIssueAction } from '../issues.js';
 import { acknowledgeAlertAction, silenceAlertAction } from './alert-buttons.js';
 import { proposeIssueAction } from './propose-issue.js';
 import { refreshStatusAction } from './refresh-status.js';
@@ -11,7 +12,11 @@ export function registerActions(app: App, deps: AppDeps): string[] {
     await ack();
   });
   app.action(ACTION.refreshStatus, refreshStatusAction(deps));
-  app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction);
+  app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueApprove, approveIssueAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueRetry, approveIssueAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueEdit, editIssueAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueDismiss, dismissIssueAction(deps));
   app.action<BlockButtonAction>(ACTION.alertAcknowledge, acknowledgeAlertAction(deps));
   app.action<BlockButtonAction>(ACTION.alertSilence, silenceAlertAction(deps));
   return [

@@ -1,20 +1,52 @@
-// "Propose issue" under a digest line below target. Proposals are created with the Notion
-// issues feature; until it is set up the user is told so, privately.
+// "Propose issue" under a digest line below target: proposes an issue for that check (once
+// a day per check) in the issues channel, where an approver can create it.
 
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { notConfiguredMessage } from '../../blocks/notice.js';
+import { section } from '../../blocks/common.js';
+import { formatFigure, formatTarget } from '../../blocks/status.js';
+import type { AppDeps } from '../../deps.js';
+import { takeSnapshot } from '../../probes/snapshot.js';
 
-export async function proposeIssueAction({
-  ack,
-  respond,
-}: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>): Promise<void> {
-  await ack();
-  await respond({
-    response_type: 'ephemeral',
-    replace_original: false,
-    ...notConfiguredMessage(
-      'Proposing issues is not set up yet.',
-      'Proposals arrive with the Notion issues feature.',
-    ),
-  });
+export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 'results' | 'config' | 'now'>) {
+  return async ({
+    ack,
+    action,
+    body,
+    respond,
+  }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>): Promise<void> => {
+    await ack();
+    const probeId = action.value ?? '';
+    const now = deps.now();
+    const probe = takeSnapshot(deps.runner, deps.results, {
+      now,
+      timezone: deps.config.timezone,
+      only: [probeId],
+    }).probes[0];
+    if (!probe?.latest) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'That check has no figure to propose an issue for yet.',
+      });
+      return;
+    }
+    const figure = formatFigure(probe.latest.measurement);
+    const target = formatTarget(probe);
+    const day = now.toISOString().slice(0, 10);
+    const proposal = await deps.issues.propose({
+      sourceKey: `probe:${probe.id}:${day}`,
+      title: `[AUDIT] ${probe.title} at ${figure.split(' (')[0]}${target ? ` - ${target.replace('target ', 'below ')}` : ''}`,
+      priority: 'Medium',
+      type: 'Internal Issue',
+      description: [
+        `Proposed from the audit digest by <@${body.user.id}> on ${day}.`,
+        '',
+        `Current state: ${figure}${target ? ` (${target})` : ''}`,
+        `Source: ${probe.source}`,
+      ].join('\n'),
+    });
+    const where = proposal.channel ? ` in <#${proposal.channel}>` : '';
+    const text = `:memo: Proposed “${proposal.title}”${where}; an approver can create it in Notion.`;
+    await respond({ response_type: 'ephemeral', replace_original: false, text, blocks: [section(text)] });
+  };
 }

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { SHORTCUT } from '../../ids.js';
-import { createNotionIssueShortcut } from './create-notion-issue.js';
+import { createIssueShortcut } from '../issues.js';
 
 export function registerShortcuts(app: App): string[] {
-  app.shortcut(SHORTCUT.createNotionIssue, createNotionIssueShortcut);
+  app.shortcut(SHORTCUT.createNotionIssue, createIssueShortcut());
   return [SHORTCUT.createNotionIssue];
 }

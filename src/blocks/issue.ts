@@ -1,0 +1,161 @@
+// Issue proposals and the issue form: pure Block Kit builders. The form's input labels are
+// part of the public contract: Title, Priority, Type, Description.
+
+import type { types } from '@slack/bolt';
+import { ACTION, ISSUE_FIELD, VIEW } from '../ids.js';
+import type { Proposal } from '../issues/proposals.js';
+import { ISSUE_TYPES, PRIORITIES } from '../notion/issues.js';
+import {
+  actions,
+  type Block,
+  button,
+  clamp,
+  context,
+  escapeMrkdwn,
+  type MessageContent,
+  section,
+} from './common.js';
+
+const PRIORITY_EMOJI: Record<string, string> = {
+  High: ':red_circle:',
+  Medium: ':large_yellow_circle:',
+  Low: ':white_circle:',
+};
+
+export function proposalMessage(p: Proposal): MessageContent {
+  const title = escapeMrkdwn(clamp(p.title, 300));
+  const blocks: Block[] = [
+    section(`:memo: *Proposed Notion issue*\n*${title}*`),
+    section(
+      `${PRIORITY_EMOJI[p.priority] ?? ''} ${escapeMrkdwn(p.priority)} · ${escapeMrkdwn(p.type)}\n${escapeMrkdwn(clamp(p.description, 2500))}`,
+    ),
+  ];
+  if (p.reportFile) blocks.push(context(`From audit report _${escapeMrkdwn(p.reportFile)}_`));
+  const value = String(p.id);
+  switch (p.state) {
+    case 'proposed':
+      blocks.push(
+        actions(`proposal:${p.id}`, [
+          button({ text: 'Approve', actionId: ACTION.issueApprove, value, style: 'primary' }),
+          button({ text: 'Edit', actionId: ACTION.issueEdit, value }),
+          button({ text: 'Dismiss', actionId: ACTION.issueDismiss, value }),
+        ]),
+      );
+      break;
+    case 'creating':
+      blocks.push(context(`:hourglass_flowing_sand: Creating in Notion (approved by <@${p.claimedBy}>)…`));
+      break;
+    case 'created':
+      blocks.push(
+        section(
+          p.existing
+            ? `:link: Already in Notion: <${p.pageUrl}|${title}> (found when <@${p.decidedBy}> approved)`
+            : `:white_check_mark: Created in Notion by <@${p.decidedBy}>: <${p.pageUrl}|${title}>`,
+        ),
+      );
+      break;
+    case 'failed':
+      blocks.push(
+        section(`:x: Not created yet: ${escapeMrkdwn(clamp(p.error ?? 'Notion did not answer', 500))}`),
+        actions(`proposal:${p.id}`, [
+          button({ text: 'Retry', actionId: ACTION.issueRetry, value, style: 'primary' }),
+          button({ text: 'Dismiss', actionId: ACTION.issueDismiss, value }),
+        ]),
+      );
+      break;
+    case 'dismissed':
+      blocks.push(
+        context(
+          `:no_entry: Dismissed by <@${p.decidedBy}>${p.reason ? `: ${escapeMrkdwn(clamp(p.reason, 500))}` : ''}`,
+        ),
+      );
+      break;
+  }
+  return { text: `Proposed Notion issue: ${clamp(p.title, 300)} (${p.state})`, blocks };
+}
+
+export interface IssueFormInput {
+  readonly title?: string;
+  readonly priority?: string;
+  readonly type?: string;
+  readonly description?: string;
+  /** JSON kept with the view: where the form was opened and for what. */
+  readonly metadata: string;
+  readonly submitLabel?: string;
+}
+
+const option = (text: string): types.PlainTextOption => ({ text: { type: 'plain_text', text }, value: text });
+
+export function issueForm(input: IssueFormInput): types.ModalView {
+  const select = (
+    id: string,
+    label: string,
+    options: readonly string[],
+    initial: string | undefined,
+  ): types.InputBlock => ({
+    type: 'input',
+    block_id: id,
+    label: { type: 'plain_text', text: label },
+    element: {
+      type: 'static_select',
+      action_id: id,
+      options: options.map(option),
+      ...(initial && options.includes(initial) ? { initial_option: option(initial) } : {}),
+    },
+  });
+  return {
+    type: 'modal',
+    callback_id: VIEW.issue,
+    private_metadata: input.metadata,
+    title: { type: 'plain_text', text: 'Notion issue' },
+    submit: { type: 'plain_text', text: input.submitLabel ?? 'Create' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: ISSUE_FIELD.title,
+        label: { type: 'plain_text', text: 'Title' },
+        element: {
+          type: 'plain_text_input',
+          action_id: ISSUE_FIELD.title,
+          max_length: 2000,
+          ...(input.title ? { initial_value: clamp(input.title, 2000) } : {}),
+        },
+      },
+      select(ISSUE_FIELD.priority, 'Priority', PRIORITIES, input.priority ?? 'Medium'),
+      select(ISSUE_FIELD.type, 'Type', ISSUE_TYPES, input.type ?? 'Internal Issue'),
+      {
+        type: 'input',
+        block_id: ISSUE_FIELD.description,
+        optional: true,
+        label: { type: 'plain_text', text: 'Description' },
+        element: {
+          type: 'plain_text_input',
+          action_id: ISSUE_FIELD.description,
+          multiline: true,
+          max_length: 3000,
+          ...(input.description ? { initial_value: clamp(input.description, 3000) } : {}),
+        },
+      },
+    ],
+  };
+}
+
+export function dismissForm(proposalId: number): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW.dismissIssue,
+    private_metadata: JSON.stringify({ proposalId }),
+    title: { type: 'plain_text', text: 'Dismiss proposal' },
+    submit: { type: 'plain_text', text: 'Dismiss' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: ISSUE_FIELD.reason,
+        label: { type: 'plain_text', text: 'Why' },
+        element: { type: 'plain_text_input', action_id: ISSUE_FIELD.reason, max_length: 500 },
+      },
+    ],
+  };
+}

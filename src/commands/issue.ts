@@ -1,0 +1,13 @@
+// `/audit issue [title…]`: opens the issue form, prefilled with the title if one was given.
+
+import { openIssueForm } from '../listeners/issues.js';
+import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
+
+export function issueSubcommand(): Subcommand {
+  return {
+    ...SUBCOMMAND_SPECS.issue,
+    async run({ args, client, triggerId, channelId }) {
+      await openIssueForm(client, triggerId, args ? { title: args } : {}, { channel: channelId });
+    },
+  };
+}

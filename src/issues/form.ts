@@ -1,0 +1,55 @@
+// Reads the issue form's submitted values (a Slack payload: parsed with zod) and checks them.
+
+import { z } from 'zod';
+import { ISSUE_FIELD } from '../ids.js';
+import { ISSUE_TYPES, PRIORITIES } from '../notion/issues.js';
+
+const valueSchema = z.object({
+  value: z.string().nullish(),
+  selected_option: z.object({ value: z.string() }).nullish(),
+});
+const stateSchema = z.record(z.string(), z.record(z.string(), valueSchema));
+
+export interface IssueFields {
+  readonly title: string;
+  readonly priority: string;
+  readonly type: string;
+  readonly description: string;
+}
+
+export type FormResult = { ok: true; fields: IssueFields } | { ok: false; errors: Record<string, string> };
+
+export function readIssueForm(values: unknown): FormResult {
+  const parsed = stateSchema.safeParse(values);
+  if (!parsed.success)
+    return { ok: false, errors: { [ISSUE_FIELD.title]: 'The form could not be read; please try again.' } };
+  const get = (field: string) => parsed.data[field]?.[field];
+  const title = (get(ISSUE_FIELD.title)?.value ?? '').trim();
+  const priority = get(ISSUE_FIELD.priority)?.selected_option?.value ?? '';
+  const type = get(ISSUE_FIELD.type)?.selected_option?.value ?? '';
+  const description = (get(ISSUE_FIELD.description)?.value ?? '').trim();
+  const errors: Record<string, string> = {};
+  if (title.length < 3) errors[ISSUE_FIELD.title] = 'Give the issue a title of at least 3 characters.';
+  if (!(PRIORITIES as readonly string[]).includes(priority))
+    errors[ISSUE_FIELD.priority] = `Choose one of ${PRIORITIES.join(', ')}.`;
+  if (!(ISSUE_TYPES as readonly string[]).includes(type))
+    errors[ISSUE_FIELD.type] = `Choose one of ${ISSUE_TYPES.join(', ')}.`;
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, fields: { title, priority, type, description } };
+}
+
+const metadataSchema = z.object({
+  channel: z.string().optional(),
+  slackLink: z.string().optional(),
+  proposalId: z.number().optional(),
+});
+export type FormMetadata = z.infer<typeof metadataSchema>;
+
+export function readMetadata(text: string | undefined): FormMetadata {
+  try {
+    const parsed = metadataSchema.safeParse(JSON.parse(text || '{}'));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}

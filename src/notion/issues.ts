@@ -1,0 +1,230 @@
+// Notion issues in the "Issues+Questions" data source: reads its schema to find the title
+// property and the Priority/Type selects (names overridable in notion.issues.properties),
+// finds an existing page with the same title, and creates pages whose description is page
+// content split into Notion's 2,000-character text objects, never silently truncated.
+
+import { type Client, isNotionClientError } from '@notionhq/client';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { AuditBotError } from '../errors.js';
+import { describeNotionError } from './client.js';
+
+type IssuesConfig = NonNullable<Config['notion']['issues']>;
+
+export const PRIORITIES = ['High', 'Medium', 'Low'] as const;
+export const ISSUE_TYPES = ['Internal Issue', 'Bug', 'Question', 'Task'] as const;
+
+/** Notion's limit for the content of one text object. */
+export const NOTION_TEXT_LIMIT = 2000;
+
+export interface IssueDraft {
+  readonly title: string;
+  readonly priority: string;
+  readonly type: string;
+  readonly description: string;
+  /** Permalink of the Slack message the issue came from. */
+  readonly slackLink?: string;
+  /** The audit report it was documented in. */
+  readonly reportFile?: string;
+}
+
+export interface CreatedIssue {
+  readonly id: string;
+  readonly url: string;
+  /** True when an existing page with the same title was found instead of creating one. */
+  readonly existing: boolean;
+}
+
+/** A problem the user can act on (missing property or option, no access): shown to them. */
+export class IssueSetupError extends AuditBotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('startup_failed', message, options);
+    this.name = 'IssueSetupError';
+  }
+}
+
+interface Schema {
+  readonly dataSourceId: string;
+  readonly title: string;
+  readonly priority?: { name: string; options: readonly string[] };
+  readonly type?: { name: string; options: readonly string[] };
+}
+
+const schemaSchema = z.object({
+  id: z.string(),
+  properties: z.record(
+    z.string(),
+    z
+      .object({
+        type: z.string(),
+        select: z.object({ options: z.array(z.object({ name: z.string() })) }).optional(),
+      })
+      .loose(),
+  ),
+});
+
+const pageSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  in_trash: z.boolean().optional(),
+  archived: z.boolean().optional(),
+});
+
+/** Splits text into ≤2,000-character pieces at paragraph, then line, then word boundaries. */
+export function splitText(text: string, limit = NOTION_TEXT_LIMIT): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit);
+    const cut = Math.max(window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' '));
+    const at = cut > limit / 2 ? cut : limit;
+    pieces.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\s+/, '');
+  }
+  if (rest.length > 0) pieces.push(rest);
+  return pieces;
+}
+
+/** Page content: the description as paragraphs, then where the issue came from. */
+export function issueBlocks(draft: Pick<IssueDraft, 'description' | 'slackLink' | 'reportFile'>): unknown[] {
+  const paragraph = (content: string, link?: string) => ({
+    object: 'block',
+    type: 'paragraph',
+    paragraph: { rich_text: [{ type: 'text', text: { content, ...(link ? { link: { url: link } } : {}) } }] },
+  });
+  const blocks = draft.description
+    .split(/\n{2,}/)
+    .filter((p) => p.trim() !== '')
+    .flatMap((p) => splitText(p).map((piece) => paragraph(piece)));
+  if (draft.slackLink) blocks.push(paragraph('Slack message', draft.slackLink));
+  if (draft.reportFile) blocks.push(paragraph(`From audit report ${draft.reportFile}`));
+  return blocks;
+}
+
+export class NotionIssues {
+  private schema: Schema | undefined;
+
+  constructor(
+    private readonly client: Client,
+    private readonly config: IssuesConfig,
+  ) {}
+
+  /** Finds a page with exactly this title, else creates one. */
+  async create(draft: IssueDraft): Promise<CreatedIssue> {
+    const schema = await this.readSchema();
+    const duplicate = await this.findByTitle(schema, draft.title);
+    if (duplicate) return { ...duplicate, existing: true };
+    const properties: Record<string, unknown> = {
+      [schema.title]: {
+        title: splitText(draft.title).map((content) => ({ type: 'text', text: { content } })),
+      },
+    };
+    if (schema.priority)
+      properties[schema.priority.name] = {
+        select: { name: pickOption(schema.priority, draft.priority, 'Priority') },
+      };
+    if (schema.type)
+      properties[schema.type.name] = { select: { name: pickOption(schema.type, draft.type, 'Type') } };
+    try {
+      const page = pageSchema.parse(
+        await this.client.pages.create({
+          parent: { data_source_id: schema.dataSourceId },
+          properties: properties as Parameters<Client['pages']['create']>[0]['properties'],
+          children: issueBlocks(draft) as NonNullable<Parameters<Client['pages']['create']>[0]['children']>,
+        }),
+      );
+      return { id: page.id, url: page.url, existing: false };
+    } catch (error) {
+      if (error instanceof z.ZodError) throw new IssueSetupError('Notion answered the new page unexpectedly');
+      throw error;
+    }
+  }
+
+  private async findByTitle(schema: Schema, title: string): Promise<{ id: string; url: string } | undefined> {
+    const answer = await this.client.dataSources.query({
+      data_source_id: schema.dataSourceId,
+      filter: { property: schema.title, title: { equals: title } },
+      page_size: 5,
+    });
+    for (const raw of answer.results) {
+      const page = pageSchema.safeParse(raw);
+      if (page.success && !page.data.in_trash && !page.data.archived)
+        return { id: page.data.id, url: page.data.url };
+    }
+    return undefined;
+  }
+
+  private async readSchema(): Promise<Schema> {
+    if (this.schema) return this.schema;
+    let raw: unknown;
+    try {
+      raw = await this.client.dataSources.retrieve({ data_source_id: this.config.data_source });
+    } catch (error) {
+      if (!isNotionClientError(error) || !('code' in error) || error.code !== 'object_not_found') {
+        throw new IssueSetupError(`the Issues data source: ${describeNotionError(error)}`, { cause: error });
+      }
+      const database = z
+        .object({ data_sources: z.array(z.object({ id: z.string() })).default([]) })
+        .safeParse(
+          await this.client.databases
+            .retrieve({ database_id: this.config.data_source })
+            .catch(() => undefined),
+        );
+      const first = database.success ? database.data.data_sources[0] : undefined;
+      if (!first)
+        throw new IssueSetupError(
+          `the Issues data source ${this.config.data_source} was not found, or is not shared with the integration`,
+        );
+      raw = await this.client.dataSources.retrieve({ data_source_id: first.id });
+    }
+    const parsed = schemaSchema.safeParse(raw);
+    if (!parsed.success) throw new IssueSetupError('Notion answered the Issues data source unexpectedly');
+    const props = parsed.data.properties;
+    const names = this.config.properties;
+    const title = names.title ?? Object.keys(props).find((n) => props[n]?.type === 'title');
+    if (!title || props[title]?.type !== 'title') {
+      throw new IssueSetupError(
+        `the Issues data source has no title property${names.title ? ` named "${names.title}"` : ''}`,
+      );
+    }
+    const select = (wanted: string | undefined, fallback: string) => {
+      const name = wanted ?? fallback;
+      const prop = props[name];
+      if (!prop) {
+        if (wanted)
+          throw new IssueSetupError(
+            `the Issues data source has no property "${wanted}" (notion.issues.properties)`,
+          );
+        return undefined;
+      }
+      if (prop.type !== 'select')
+        throw new IssueSetupError(`the property "${name}" is a ${prop.type}, not a select`);
+      return { name, options: (prop.select?.options ?? []).map((o) => o.name) };
+    };
+    this.schema = {
+      dataSourceId: parsed.data.id,
+      title,
+      ...optional('priority', select(names.priority, 'Priority')),
+      ...optional('type', select(names.type, 'Type')),
+    };
+    return this.schema;
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function pickOption(
+  select: { name: string; options: readonly string[] },
+  wanted: string,
+  label: string,
+): string {
+  const found = select.options.find((o) => o.toLowerCase() === wanted.toLowerCase());
+  if (!found) {
+    throw new IssueSetupError(
+      `${label} "${wanted}" is not an option of "${select.name}" in Notion (options: ${select.options.join(', ') || 'none'})`,
+    );
+  }
+  return found;
+}
