@@ -57,7 +57,7 @@ const schemaSchema = z.object({
     z
       .object({
         type: z.string(),
-        select: z.object({ options: z.array(z.object({ name: z.string() })) }).optional(),
+        select: z.object({ options: z.array(z.object({ name: z.string() })).default([]) }).optional(),
       })
       .loose(),
   ),

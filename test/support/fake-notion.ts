@@ -343,7 +343,14 @@ export class FakeNotion {
     const properties = Object.fromEntries(
       Object.entries(source.schema).map(([name, p]) => [
         name,
-        { id: p.id, name, type: p.type, [p.type]: {} },
+        {
+          id: p.id,
+          name,
+          type: p.type,
+          [p.type]: p.options
+            ? { options: p.options.map((o) => ({ id: o, name: o, color: 'default' })) }
+            : {},
+        },
       ]),
     );
     this.send(res, req, 200, {

@@ -1,0 +1,284 @@
+// Notion issues end to end: proposals from the fixture report, Approve by approvers only and
+// exactly once, the issue form, duplicates, Notion failing then recovering, and a restart
+// between the claim and the page — over the fake Slack and fake Notion servers.
+
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderMessage } from '../../src/shell/render.js';
+import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
+import { type FakeDataSource, FakeNotion, notionValue } from '../support/fake-notion.js';
+import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
+import { ROOT } from '../support/run-main.js';
+import { postCommand, postInteraction } from '../support/sign.js';
+
+const TOKEN = 'xoxb-issues-test';
+const SECRET = 'issues-signing-secret';
+const FIXTURE_TITLES = [
+  '[AUDIT] Fingerprint coverage at 20.1% - below 80% threshold',
+  '[AUDIT] DriveSheetsSync race condition fix tests pending',
+  '[AUDIT] djay Pro ID sync only 70% complete',
+];
+
+async function until<T>(read: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Notion issues', () => {
+  let slack: FakeSlack;
+  let notion: FakeNotion;
+  let issues: FakeDataSource;
+  let test: TestBot;
+  const dir = tempDir();
+  const db = path.join(dir, 'bot.db');
+
+  const config = () => `
+timezone: UTC
+slack: { channels: { issues: C0ISSUES }, approvers: [U0APPROVER, U0SECOND] }
+probes:
+  - { id: audit-report, kind: report }
+reports: { dir: ${JSON.stringify(path.join(ROOT, 'examples', 'plans'))} }
+notion:
+  issues: { data_source: "${issues.id.replaceAll('-', '')}" }
+`;
+
+  const start = () =>
+    startTestBot({
+      env: {
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        NOTION_TOKEN: notion.token,
+        NOTION_BASE_URL: notion.url,
+        AUDIT_BOT_DB: db,
+      },
+      configYaml: config(),
+    });
+
+  const proposals = () =>
+    slack.calls.filter(
+      (c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ISSUES' && c.answer.ok,
+    );
+  const pagesTitled = (title: string) =>
+    issues.pages.filter((p) =>
+      JSON.stringify(p.properties.Name).includes(JSON.stringify(title).slice(1, -1)),
+    );
+  const events = () => `${test.bot.httpUrl}/slack/events`;
+
+  function proposalFor(title: string): SlackCall {
+    const call = proposals().find((c) => String(c.body.text).includes(title));
+    if (!call) throw new Error(`no proposal for ${title}`);
+    return call;
+  }
+
+  function press(message: SlackCall, label: string, user: string) {
+    const blocks = message.body.blocks as Array<{
+      type: string;
+      elements?: Array<{ action_id: string; value: string; text: { text: string } }>;
+    }>;
+    const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.text.text === label);
+    if (!button) throw new Error(`no ${label} button`);
+    const responseUrl = slack.newResponseUrl();
+    const triggerId = slack.newTriggerId();
+    const done = postInteraction(events(), SECRET, {
+      type: 'block_actions',
+      team: { id: 'T0LOCAL' },
+      user: { id: user, team_id: 'T0LOCAL' },
+      channel: { id: 'C0ISSUES' },
+      container: { type: 'message', message_ts: message.answer.ts, channel_id: 'C0ISSUES' },
+      message: { ts: message.answer.ts, blocks },
+      trigger_id: triggerId,
+      response_url: responseUrl,
+      actions: [
+        { type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, action_ts: '1' },
+      ],
+    });
+    const answer = () =>
+      slack.waitFor('response_url', (c) => responseUrl.endsWith(`/${c.responseId}`), 20_000);
+    return { done, answer, triggerId };
+  }
+
+  const latestText = (message: SlackCall): string => {
+    const updates = slack.calls.filter(
+      (c) => c.method === 'chat.update' && c.body.ts === message.answer.ts && c.answer.ok,
+    );
+    const last = updates.at(-1) ?? message;
+    return renderMessage({ blocks: last.body.blocks as unknown[] }).text;
+  };
+
+  beforeAll(async () => {
+    slack = await FakeSlack.start({ tokens: [TOKEN] });
+    notion = await FakeNotion.start({ requestsPerSecond: Number.POSITIVE_INFINITY, retryAfterSeconds: 0 });
+    issues = notion.addDataSource(
+      {
+        Name: { id: 'title', type: 'title' },
+        Priority: { id: 'prio', type: 'select', options: ['High', 'Medium', 'Low'] },
+        Type: { id: 'type', type: 'select', options: ['Internal Issue', 'Bug', 'Question', 'Task'] },
+      },
+      'Issues+Questions',
+    );
+    test = await start();
+  });
+
+  afterAll(async () => {
+    await test?.stop();
+    await notion?.stop();
+    await slack?.stop();
+  });
+
+  it('proposes each documented issue of the report once, with Approve, Edit and Dismiss', async () => {
+    await until(() => proposals().length >= 3);
+    expect(proposals().map((c) => String(c.body.text))).toEqual(
+      FIXTURE_TITLES.map((t) => `Proposed Notion issue: ${t} (proposed)`),
+    );
+    const text = renderMessage({ blocks: proposals()[0]?.body.blocks as unknown[] }).text;
+    expect(text).toContain('[1] Approve  [2] Edit  [3] Dismiss');
+    expect(text).toContain('- Gap: 12,881 items without fingerprints');
+    // A restart reads the report again and proposes nothing new.
+    await test.stop();
+    test = await start();
+    await test.bot.deps.runner.run('audit-report');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(proposals()).toHaveLength(3);
+  });
+
+  it('tells a non-approver privately that only approvers can approve, and creates nothing', async () => {
+    const { done, answer } = press(proposalFor(FIXTURE_TITLES[0] as string), 'Approve', 'U0MEMBER');
+    await done;
+    expect(String((await answer()).body.text)).toContain('Only approvers can create proposed issues');
+    expect(notion.created).toHaveLength(0);
+  });
+
+  it('two approvers pressing Approve at once create one page with the right properties', async () => {
+    const message = proposalFor(FIXTURE_TITLES[0] as string);
+    const a = press(message, 'Approve', 'U0APPROVER');
+    const b = press(message, 'Approve', 'U0SECOND');
+    await Promise.all([a.done, b.done]);
+    const answers = [String((await a.answer()).body.text), String((await b.answer()).body.text)].sort();
+    expect(answers.filter((t) => t.includes('Created in Notion'))).toHaveLength(1);
+    expect(
+      answers.filter((t) => t.includes('is already creating this issue') || t.includes('already in Notion')),
+    ).toHaveLength(1);
+    expect(pagesTitled(FIXTURE_TITLES[0] as string)).toHaveLength(1);
+    const created = notion.created[0];
+    expect(created?.page.properties.Priority).toMatchObject({ select: { name: 'High' } });
+    expect(created?.page.properties.Type).toMatchObject({ select: { name: 'Internal Issue' } });
+    expect(JSON.stringify(created?.children)).toContain('Gap: 12,881 items without fingerprints');
+    expect(JSON.stringify(created?.children)).toContain(
+      'From audit report AUDIT_FOLLOWUP_REPORT_20260118.md',
+    );
+    await until(() => latestText(message).includes('Created in Notion by @U0'));
+  });
+
+  it('keeps a proposal when Notion fails, with Retry, and creates it once when Notion is back', async () => {
+    const message = proposalFor(FIXTURE_TITLES[1] as string);
+    notion.failNext(3, 500);
+    const first = press(message, 'Approve', 'U0APPROVER');
+    await first.done;
+    expect(String((await first.answer()).body.text)).toContain('Notion did not create the issue');
+    await until(() => latestText(message).includes('[1] Retry'));
+    expect(pagesTitled(FIXTURE_TITLES[1] as string)).toHaveLength(0);
+    const updated = slack.calls
+      .filter((c) => c.method === 'chat.update' && c.body.ts === message.answer.ts)
+      .at(-1) as SlackCall;
+    const retry = press(updated, 'Retry', 'U0APPROVER');
+    await retry.done;
+    expect(String((await retry.answer()).body.text)).toContain('Created in Notion');
+    expect(pagesTitled(FIXTURE_TITLES[1] as string)).toHaveLength(1);
+  });
+
+  it('a restart between the claim and the page creates exactly one page', async () => {
+    await test.stop();
+    // As if the bot died right after Notion created the page, before recording it.
+    const store = new Database(db);
+    store
+      .prepare(
+        "UPDATE issue_proposals SET state = 'creating', claimed_by = 'U0APPROVER', claimed_at = '2026-01-01T00:00:00.000Z' WHERE title = ?",
+      )
+      .run(FIXTURE_TITLES[2]);
+    store.close();
+    notion.addPages(issues, 1, () => ({ Name: notionValue.title(FIXTURE_TITLES[2] as string) }));
+    test = await start();
+    await until(() => latestText(proposalFor(FIXTURE_TITLES[2] as string)).includes('Already in Notion'));
+    expect(pagesTitled(FIXTURE_TITLES[2] as string)).toHaveLength(1);
+  });
+
+  it('/audit issue opens the form with its four inputs; submitting creates the page', async () => {
+    const responseUrl = slack.newResponseUrl();
+    const triggerId = slack.newTriggerId();
+    await postCommand(events(), SECRET, {
+      team_id: 'T0LOCAL',
+      channel_id: 'C0GENERAL',
+      user_id: 'U0MEMBER',
+      command: '/audit',
+      text: 'issue Eagle export misses BPM tags',
+      response_url: responseUrl,
+      trigger_id: triggerId,
+    });
+    const open = await slack.waitFor('views.open', (c) => c.body.trigger_id === triggerId);
+    const view = open.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: Array<{ label?: { text: string } }>;
+    };
+    expect(view.blocks.map((b) => b.label?.text)).toEqual(['Title', 'Priority', 'Type', 'Description']);
+    expect(JSON.stringify(view.blocks)).toContain('Eagle export misses BPM tags');
+
+    const submit = (values: Record<string, unknown>) =>
+      postInteraction(events(), SECRET, {
+        type: 'view_submission',
+        team: { id: 'T0LOCAL' },
+        user: { id: 'U0MEMBER', team_id: 'T0LOCAL' },
+        trigger_id: slack.newTriggerId(),
+        view: {
+          id: 'V1',
+          callback_id: view.callback_id,
+          private_metadata: view.private_metadata,
+          state: { values },
+        },
+      });
+    const invalid = await submit({ title: { title: { type: 'plain_text_input', value: ' ' } } });
+    expect(invalid.status).toBe(200);
+    expect(await invalid.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { title: expect.stringContaining('title') },
+    });
+
+    const long = 'The Eagle export drops BPM tags on re-import. '.repeat(60);
+    const ok = await submit({
+      title: { title: { type: 'plain_text_input', value: 'Eagle export misses BPM tags' } },
+      priority: { priority: { type: 'static_select', selected_option: { value: 'Low' } } },
+      type: { type: { type: 'static_select', selected_option: { value: 'Bug' } } },
+      description: { description: { type: 'plain_text_input', value: long } },
+    });
+    expect(ok.status).toBe(200);
+    const told = await slack.waitFor(
+      'chat.postEphemeral',
+      (c) => c.body.user === 'U0MEMBER' && String(c.body.text).includes('Created in Notion'),
+    );
+    expect(told.body.channel).toBe('C0GENERAL');
+    const page = notion.created.find((c) =>
+      JSON.stringify(c.page.properties.Name).includes('Eagle export misses BPM tags'),
+    );
+    expect(page?.page.properties.Type).toMatchObject({ select: { name: 'Bug' } });
+    // 2,760 characters: split into text objects of at most 2,000, nothing dropped.
+    expect(page?.children.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(page?.children).match(/re-import/g)).toHaveLength(60);
+
+    // The same title again: the user gets the existing page, not a second one.
+    await submit({
+      title: { title: { type: 'plain_text_input', value: 'Eagle export misses BPM tags' } },
+      priority: { priority: { type: 'static_select', selected_option: { value: 'Low' } } },
+      type: { type: { type: 'static_select', selected_option: { value: 'Bug' } } },
+      description: { description: { type: 'plain_text_input', value: '' } },
+    });
+    await slack.waitFor('chat.postEphemeral', (c) => String(c.body.text).includes('already in Notion'));
+    expect(pagesTitled('Eagle export misses BPM tags')).toHaveLength(1);
+  });
+});
