@@ -123,9 +123,7 @@ export class Proposals {
   /** Proposals whose message has not reached Slack yet. */
   unposted(): Proposal[] {
     return this.store.db
-      .prepare(
-        "SELECT * FROM issue_proposals WHERE ts IS NULL AND state = 'proposed' AND source_key NOT LIKE 'form:%' ORDER BY id",
-      )
+      .prepare("SELECT * FROM issue_proposals WHERE ts IS NULL AND state = 'proposed' ORDER BY id")
       .all()
       .map(toProposal);
   }

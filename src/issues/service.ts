@@ -148,7 +148,11 @@ export class IssueService {
       },
       this.deps.now(),
     );
-    if (!this.deps.notion) return { kind: 'no_notion' };
+    if (!this.deps.notion) {
+      // Kept as a proposal in the issues channel, where it can be approved once Notion is set up.
+      await this.postUnposted();
+      return { kind: 'no_notion' };
+    }
     if (!this.proposals.claim(proposal.id, userId, this.deps.now())) return { kind: 'busy', proposal };
     return this.createClaimed(proposal.id, userId);
   }

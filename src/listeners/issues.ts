@@ -40,7 +40,7 @@ export function describeOutcome(outcome: ApproveOutcome): string {
     case 'failed':
       return `:x: Notion did not create the issue (${escapeMrkdwn(outcome.error)}). It stays proposed; press Retry when Notion is back.`;
     case 'no_notion':
-      return ':memo: Notion is not connected (NOTION_TOKEN and notion.issues), so the issue is kept as a local draft. It can be approved once Notion is configured.';
+      return ':memo: Notion is not connected (NOTION_TOKEN and notion.issues), so the issue is kept as a local draft in the issues channel. An approver can create it once Notion is configured.';
     case 'unknown':
       return ':grey_question: This proposal is no longer known to audit-bot.';
   }

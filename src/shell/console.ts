@@ -30,12 +30,66 @@ interface ButtonOrigin {
     | { kind: 'view'; view: Record<string, unknown> };
 }
 
+interface FormField {
+  readonly blockId: string;
+  readonly actionId: string;
+  readonly label: string;
+  readonly kind: 'text' | 'multiline' | 'select';
+  readonly options: readonly string[];
+  readonly initial: string | undefined;
+  readonly optional: boolean;
+}
+
+interface FormState {
+  readonly view: Record<string, unknown>;
+  fields: FormField[];
+  index: number;
+  readonly values: Record<string, Record<string, unknown>>;
+  lines: string[];
+}
+
+/** The input blocks of a view, as questions for the console. */
+function formFields(blocks: unknown): FormField[] {
+  if (!Array.isArray(blocks)) return [];
+  const fields: FormField[] = [];
+  for (const raw of blocks) {
+    const block = raw as {
+      type?: string;
+      block_id?: string;
+      optional?: boolean;
+      label?: { text?: string };
+      element?: {
+        type?: string;
+        action_id?: string;
+        multiline?: boolean;
+        initial_value?: string;
+        options?: Array<{ value?: string }>;
+        initial_option?: { value?: string };
+      };
+    };
+    if (block.type !== 'input' || !block.block_id || !block.element?.action_id) continue;
+    const element = block.element;
+    const isSelect = element.type === 'static_select';
+    fields.push({
+      blockId: block.block_id,
+      actionId: element.action_id as string,
+      label: block.label?.text ?? block.block_id,
+      kind: isSelect ? 'select' : element.multiline ? 'multiline' : 'text',
+      options: isSelect ? (element.options ?? []).map((o) => o.value ?? '').filter(Boolean) : [],
+      initial: isSelect ? element.initial_option?.value : element.initial_value,
+      optional: block.optional === true,
+    });
+  }
+  return fields;
+}
+
 const SHELL_CHANNEL = 'C0SHELL';
 const DIRECT_CHANNEL = 'D0SHELL';
 const APP_ID = 'A0AUDITBOT';
 
 export class ShellConsole {
   private user: string;
+  private form: FormState | undefined;
   private nextButton = 1;
   private readonly buttons = new Map<number, ButtonOrigin>();
   private readonly options: ShellConsoleOptions;
@@ -62,6 +116,10 @@ export class ShellConsole {
 
   /** One line of input; false when the user asked to quit. */
   async handleLine(raw: string): Promise<boolean> {
+    if (this.form) {
+      await this.answerForm(raw);
+      return true;
+    }
     const line = raw.trim();
     if (!line || line.startsWith('#')) return true;
     const [word = '', ...rest] = line.split(/\s+/);
@@ -96,6 +154,110 @@ export class ShellConsole {
       this.print(`error: ${error instanceof Error ? error.message : String(error)}`);
       return true;
     }
+  }
+
+  /** A dialog with inputs: ask for each in turn, then submit it as Slack would. */
+  private startForm(view: Record<string, unknown>): void {
+    const fields = formFields(view.blocks);
+    if (fields.length === 0) return;
+    this.form = { view, fields, index: 0, values: {}, lines: [] };
+    this.print('Fill in the dialog ("cancel" closes it):');
+    this.askField();
+  }
+
+  private askField(): void {
+    const form = this.form;
+    const field = form?.fields[form.index];
+    if (!form || !field) return;
+    const initial = field.initial
+      ? ` [${field.initial.length > 40 ? `${field.initial.slice(0, 40)}…` : field.initial}]`
+      : '';
+    if (field.kind === 'select') {
+      const choices = field.options.map((o, i) => `${i + 1} ${o}`).join(', ');
+      this.print(`${field.label} (${choices})${initial}:`);
+    } else if (field.kind === 'multiline') {
+      this.print(
+        `${field.label}${initial} — several lines; a line with only "." ends it${field.optional ? ' (optional)' : ''}:`,
+      );
+    } else {
+      this.print(`${field.label}${initial}:`);
+    }
+  }
+
+  private async answerForm(raw: string): Promise<void> {
+    const form = this.form;
+    const field = form?.fields[form.index];
+    if (!form || !field) return;
+    if (raw.trim().toLowerCase() === 'cancel') {
+      this.form = undefined;
+      this.print('(dialog closed)');
+      return;
+    }
+    let value: string | undefined;
+    if (field.kind === 'multiline') {
+      if (raw.trim() !== '.') {
+        form.lines.push(raw);
+        return;
+      }
+      value = form.lines.length > 0 ? form.lines.join('\n') : field.initial;
+      form.lines = [];
+    } else if (field.kind === 'select') {
+      const answer = raw.trim();
+      const byNumber = field.options[Number.parseInt(answer, 10) - 1];
+      value =
+        answer === ''
+          ? field.initial
+          : (byNumber ?? field.options.find((o) => o.toLowerCase() === answer.toLowerCase()));
+      if (answer !== '' && value === undefined) {
+        this.print(`Choose one of ${field.options.join(', ')}.`);
+        this.askField();
+        return;
+      }
+    } else {
+      value = raw.trim() === '' ? field.initial : raw.trim();
+    }
+    form.values[field.blockId] = {
+      [field.actionId]:
+        field.kind === 'select'
+          ? {
+              type: 'static_select',
+              selected_option: value ? { value, text: { type: 'plain_text', text: value } } : null,
+            }
+          : { type: 'plain_text_input', value: value ?? null },
+    };
+    form.index += 1;
+    if (form.index < form.fields.length) {
+      this.askField();
+      return;
+    }
+    await this.submitForm();
+  }
+
+  private async submitForm(): Promise<void> {
+    const form = this.form;
+    if (!form) return;
+    const { view, values } = form;
+    const result = await this.options.receiver.dispatch({
+      ...this.base(),
+      type: 'view_submission',
+      trigger_id: this.options.slack.newTriggerId(),
+      view: { ...view, state: { values } },
+    });
+    const response = result.response as
+      | { response_action?: string; errors?: Record<string, string> }
+      | undefined;
+    if (response?.response_action === 'errors' && response.errors) {
+      for (const [blockId, message] of Object.entries(response.errors))
+        this.print(`! ${blockId}: ${message}`);
+      // Ask again for the fields that were refused, keeping the others.
+      const refused = new Set(Object.keys(response.errors));
+      form.fields = form.fields.filter((f) => refused.has(f.blockId));
+      form.index = 0;
+      this.askField();
+      return;
+    }
+    this.form = undefined;
+    if (!result.acked) this.print('(nothing handled the dialog)');
   }
 
   private greet(): void {
@@ -322,6 +484,7 @@ export class ShellConsole {
         const rendered = renderView(view, { firstButtonNumber: this.nextButton });
         this.remember(rendered.buttons, { kind: 'view', view });
         this.print(frame(label, rendered.text));
+        if (call.method === 'views.open' || call.method === 'views.push') this.startForm(view);
         return;
       }
       default:
