@@ -11,7 +11,7 @@ import { renderMessage } from '../../src/shell/render.js';
 import { Store } from '../../src/store/store.js';
 import { LogCapture, startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
-import { postCommand } from '../support/sign.js';
+import { postCommand, postInteraction } from '../support/sign.js';
 
 const TOKEN = 'xoxb-digest-test';
 const SECRET = 'digest-signing-secret';
@@ -38,7 +38,7 @@ beforeAll(() => {
 function config(cron: string, extra = ''): string {
   return `
 timezone: UTC
-slack: { channels: { digest: C0DIGEST }, approvers: [U0APPROVER] }
+slack: { channels: { digest: C0DIGEST, issues: C0ISSUES }, approvers: [U0APPROVER] }
 probes:
   - { id: djay-id-sync, title: djay Pro ID sync, kind: sqlite, path: ${JSON.stringify(djay)}, total_sql: SELECT COUNT(*) FROM tracks, covered_sql: SELECT COUNT(*) FROM tracks WHERE djay_id IS NOT NULL, target: 0.9 }
   - { id: modules, title: Dashboard modules, kind: command, run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(path.join(dir, 'fails.js'))}] }
@@ -106,6 +106,51 @@ describe('scheduled digests', () => {
     // The second digest compares with the first.
     expect(renderMessage({ blocks: second.body.blocks as unknown[] }).text).toContain(
       '±0.0 pp since last digest',
+    );
+  });
+
+  it('Propose issue under a check below target proposes it in the issues channel, once a day', async () => {
+    const slack = await fakeSlack();
+    const test = await bot(slack, config('*/2 * * * * *'), path.join(dir, 'propose.db'));
+    await until(() => digestPosts(slack).length >= 1);
+    const digest = digestPosts(slack)[0] as SlackCall;
+    const blocks = digest.body.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
+    const button = blocks
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id.startsWith('propose_issue'));
+    const click = async () => {
+      const responseUrl = slack.newResponseUrl();
+      await postInteraction(`${test.bot.httpUrl}/slack/events`, SECRET, {
+        type: 'block_actions',
+        team: { id: 'T0LOCAL' },
+        user: { id: 'U0MEMBER', team_id: 'T0LOCAL' },
+        channel: { id: 'C0DIGEST' },
+        container: { type: 'message', message_ts: digest.answer.ts, channel_id: 'C0DIGEST' },
+        trigger_id: slack.newTriggerId(),
+        response_url: responseUrl,
+        actions: [
+          {
+            type: 'button',
+            action_id: button?.action_id,
+            block_id: 'b',
+            value: button?.value,
+            action_ts: '1',
+          },
+        ],
+      });
+      return slack.waitFor('response_url', (c) => responseUrl.endsWith(`/${c.responseId}`));
+    };
+    const answer = await click();
+    expect(String(answer.body.text)).toContain(
+      'Proposed “[AUDIT] djay Pro ID sync at 70.0% - below 90.0%” in <#C0ISSUES>',
+    );
+    await click();
+    const proposals = slack.calls.filter(
+      (c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ISSUES',
+    );
+    expect(proposals).toHaveLength(1);
+    expect(renderMessage({ blocks: proposals[0]?.body.blocks as unknown[] }).text).toContain(
+      'Current state: 70.0% (1,088 / 1,554) (target 90.0%)',
     );
   });
 

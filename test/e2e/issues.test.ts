@@ -281,4 +281,157 @@ notion:
     await slack.waitFor('chat.postEphemeral', (c) => String(c.body.text).includes('already in Notion'));
     expect(pagesTitled('Eagle export misses BPM tags')).toHaveLength(1);
   });
+  it('Edit opens the form prefilled and saves the proposal; Dismiss records who and why', async () => {
+    const { proposal } = test.bot.deps.issues.proposals.propose(
+      {
+        sourceKey: 'test:edit',
+        title: 'Dashboard websocket reconnect storms',
+        priority: 'Medium',
+        type: 'Bug',
+        description: 'Seen twice.',
+      },
+      new Date(),
+    );
+    await test.bot.deps.issues.postUnposted();
+    const message = proposalFor('Dashboard websocket reconnect storms');
+    const edit = press(message, 'Edit', 'U0MEMBER');
+    await edit.done;
+    const open = await slack.waitFor('views.open', (c) => c.body.trigger_id === edit.triggerId);
+    const view = open.body.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    expect(JSON.stringify(view.blocks)).toContain('Dashboard websocket reconnect storms');
+    expect(JSON.parse(view.private_metadata)).toMatchObject({ proposalId: proposal.id });
+    await postInteraction(events(), SECRET, {
+      type: 'view_submission',
+      team: { id: 'T0LOCAL' },
+      user: { id: 'U0MEMBER', team_id: 'T0LOCAL' },
+      view: {
+        id: 'V2',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+        state: {
+          values: {
+            title: {
+              title: { type: 'plain_text_input', value: 'Dashboard websocket reconnect storms after deploy' },
+            },
+            priority: { priority: { type: 'static_select', selected_option: { value: 'High' } } },
+            type: { type: { type: 'static_select', selected_option: { value: 'Bug' } } },
+            description: {
+              description: { type: 'plain_text_input', value: 'Seen twice, after each deploy.' },
+            },
+          },
+        },
+      },
+    });
+    await until(() => latestText(message).includes('reconnect storms after deploy'));
+    expect(test.bot.deps.issues.proposals.get(proposal.id)?.priority).toBe('High');
+
+    const dismiss = press(message, 'Dismiss', 'U0SECOND');
+    await dismiss.done;
+    const form = await slack.waitFor('views.open', (c) => c.body.trigger_id === dismiss.triggerId);
+    const dismissView = form.body.view as { callback_id: string; private_metadata: string };
+    await postInteraction(events(), SECRET, {
+      type: 'view_submission',
+      team: { id: 'T0LOCAL' },
+      user: { id: 'U0SECOND', team_id: 'T0LOCAL' },
+      view: {
+        id: 'V3',
+        callback_id: dismissView.callback_id,
+        private_metadata: dismissView.private_metadata,
+        state: {
+          values: {
+            reason: { reason: { type: 'plain_text_input', value: 'Fixed by the reconnect backoff' } },
+          },
+        },
+      },
+    });
+    await until(() => latestText(message).includes('Dismissed by @U0SECOND: Fixed by the reconnect backoff'));
+    expect(pagesTitled('Dashboard websocket reconnect storms after deploy')).toHaveLength(0);
+  });
+
+  it('waits out Notion rate limits, and links the page back to the Slack message it came from', async () => {
+    notion.failNext(2, 429, 'rate_limited');
+    const outcome = await test.bot.deps.issues.createFromForm(
+      {
+        title: 'Fingerprint batch job stalls at 25,000',
+        priority: 'High',
+        type: 'Bug',
+        description: 'See the thread.',
+        slackLink: 'https://local.slack/archives/C0GENERAL/p1700000000000100',
+      },
+      'U0MEMBER',
+    );
+    expect(outcome).toMatchObject({ kind: 'created' });
+    const page = notion.created.find((c) =>
+      JSON.stringify(c.page.properties.Name).includes('stalls at 25,000'),
+    );
+    expect(JSON.stringify(page?.children)).toContain(
+      'https://local.slack/archives/C0GENERAL/p1700000000000100',
+    );
+    expect(notion.log.filter((l) => l.status === 429).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('names a missing select option clearly instead of failing obscurely', async () => {
+    const { proposal } = test.bot.deps.issues.proposals.propose(
+      { sourceKey: 'test:option', title: 'Odd priority', priority: 'Urgent', type: 'Bug', description: '' },
+      new Date(),
+    );
+    const outcome = await test.bot.deps.issues.approve(proposal.id, 'U0APPROVER');
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      error: 'Priority "Urgent" is not an option of "Priority" in Notion (options: High, Medium, Low)',
+    });
+  });
+});
+
+describe('Notion issues without Notion, then with it', () => {
+  it('keeps an approved proposal as a draft and creates it once Notion is configured', async () => {
+    const slack = await FakeSlack.start({ tokens: [TOKEN] });
+    const notion = await FakeNotion.start({ requestsPerSecond: Number.POSITIVE_INFINITY });
+    const source = notion.addDataSource(
+      {
+        Name: { id: 'title', type: 'title' },
+        Priority: { id: 'p', type: 'select', options: ['High', 'Medium', 'Low'] },
+      },
+      'Issues',
+    );
+    const dir = tempDir();
+    const yaml = `
+slack: { channels: { issues: C0ISSUES }, approvers: [U0APPROVER] }
+notion: { issues: { data_source: "${source.id.replaceAll('-', '')}" } }
+`;
+    const env = {
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      AUDIT_BOT_DB: path.join(dir, 'bot.db'),
+    };
+    try {
+      const offline = await startTestBot({ env, configYaml: yaml });
+      const { proposal } = offline.bot.deps.issues.proposals.propose(
+        {
+          sourceKey: 'test:draft',
+          title: 'Draft while offline',
+          priority: 'Low',
+          type: 'Task',
+          description: 'x',
+        },
+        new Date(),
+      );
+      expect(await offline.bot.deps.issues.approve(proposal.id, 'U0APPROVER')).toEqual({ kind: 'no_notion' });
+      expect(offline.bot.deps.issues.proposals.get(proposal.id)?.state).toBe('proposed');
+      await offline.stop();
+      const online = await startTestBot({
+        env: { ...env, NOTION_TOKEN: notion.token, NOTION_BASE_URL: notion.url },
+        configYaml: yaml,
+      });
+      expect(await online.bot.deps.issues.approve(proposal.id, 'U0APPROVER')).toMatchObject({
+        kind: 'created',
+      });
+      expect(notion.created).toHaveLength(1);
+      await online.stop();
+    } finally {
+      await notion.stop();
+      await slack.stop();
+    }
+  });
 });
