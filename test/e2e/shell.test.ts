@@ -78,6 +78,18 @@ describe('shell mode as a child process', () => {
     expect(draft).toContain('The export drops BPM tags.\nSeen on 2026-01-18.');
   });
 
+  it('lets an approver press Approve on a proposal from the report', async () => {
+    const result = await runMain({
+      input: 'press 1\n',
+      env: { AUDIT_BOT_DB: path.join(dir, 'approve.db'), AUDIT_BOT_SHELL_USER: 'U0APPROVER' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('[1] Approve  [2] Edit  [3] Dismiss');
+    expect(result.stdout).toContain(
+      'Notion is not connected (NOTION_TOKEN and notion.issues), so the issue is kept as a local draft',
+    );
+  });
+
   it('acts as AUDIT_BOT_SHELL_USER', async () => {
     const result = await runMain({
       input: '',

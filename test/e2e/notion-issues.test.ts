@@ -1,0 +1,66 @@
+// NotionIssues against the fake Notion server: a database id resolved to its data source,
+// property names overridden in the config, and setup problems named for the user.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotionClient } from '../../src/notion/client.js';
+import { NotionIssues, splitText } from '../../src/notion/issues.js';
+import { FakeNotion } from '../support/fake-notion.js';
+
+describe('NotionIssues', () => {
+  let notion: FakeNotion;
+  beforeAll(async () => {
+    notion = await FakeNotion.start({ requestsPerSecond: Number.POSITIVE_INFINITY });
+  });
+  afterAll(async () => {
+    await notion.stop();
+  });
+  const client = () =>
+    createNotionClient({
+      token: notion.token,
+      baseUrl: notion.url,
+      requestsPerSecond: Number.POSITIVE_INFINITY,
+    });
+
+  it('accepts a database id and property names from the config', async () => {
+    const source = notion.addDataSource(
+      {
+        Issue: { id: 'title', type: 'title' },
+        Urgency: { id: 'u', type: 'select', options: ['High', 'Medium', 'Low'] },
+        Kind: { id: 'k', type: 'select', options: ['Internal Issue', 'Bug'] },
+      },
+      'Issues+Questions',
+    );
+    const issues = new NotionIssues(client(), {
+      data_source: source.databaseId.replaceAll('-', ''),
+      properties: { title: 'Issue', priority: 'Urgency', type: 'Kind' },
+    });
+    const created = await issues.create({
+      title: 'Renamed properties',
+      priority: 'low',
+      type: 'Bug',
+      description: 'x',
+    });
+    expect(created.existing).toBe(false);
+    const page = notion.created.at(-1)?.page;
+    expect(page?.properties.Urgency).toMatchObject({ select: { name: 'Low' } });
+    expect(page?.properties.Kind).toMatchObject({ select: { name: 'Bug' } });
+  });
+
+  it('names a configured property that does not exist', async () => {
+    const source = notion.addDataSource({ Name: { id: 'title', type: 'title' } }, 'Bare');
+    const issues = new NotionIssues(client(), {
+      data_source: source.id.replaceAll('-', ''),
+      properties: { priority: 'Priority' },
+    });
+    await expect(
+      issues.create({ title: 't', priority: 'High', type: 'Bug', description: '' }),
+    ).rejects.toThrow('the Issues data source has no property "Priority" (notion.issues.properties)');
+  });
+
+  it('splits text at paragraph, line or word boundaries, never dropping any of it', () => {
+    const text = `${'word '.repeat(500)}\n\n${'x'.repeat(4500)}`;
+    const pieces = splitText(text);
+    expect(pieces.every((p) => p.length <= 2000)).toBe(true);
+    expect(pieces.join('').replace(/\s/g, '')).toBe(text.replace(/\s/g, ''));
+  });
+});
