@@ -29,3 +29,8 @@ export function failureMessage(what: string, code: string): MessageContent {
 function stripMarks(text: string): string {
   return text.replaceAll('`', '');
 }
+
+/** A private answer to a button press that leaves the message it was pressed on as it is. */
+export function privateNote(text: string) {
+  return { response_type: 'ephemeral' as const, replace_original: false, text, blocks: [section(text)] };
+}

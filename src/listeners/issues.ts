@@ -12,6 +12,7 @@ import type {
 } from '@slack/bolt';
 import { escapeMrkdwn, section } from '../blocks/common.js';
 import { dismissForm, issueForm } from '../blocks/issue.js';
+import { privateNote } from '../blocks/notice.js';
 import type { AppDeps } from '../deps.js';
 import { ISSUE_FIELD } from '../ids.js';
 import { readIssueForm, readMetadata } from '../issues/form.js';
@@ -19,10 +20,6 @@ import type { ApproveOutcome } from '../issues/service.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger'>;
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
-
-function privately(text: string) {
-  return { response_type: 'ephemeral' as const, replace_original: false, text, blocks: [section(text)] };
-}
 
 /** What to tell the person who approved or submitted. */
 export function describeOutcome(outcome: ApproveOutcome): string {
@@ -150,14 +147,14 @@ export function approveIssueAction(deps: Deps) {
         'approval refused: missing permission',
       );
       await respond(
-        privately(
+        privateNote(
           ':no_entry: Only approvers can create proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was created.',
         ),
       );
       return;
     }
     const outcome = await deps.issues.approve(Number(action.value), userId);
-    await respond(privately(describeOutcome(outcome)));
+    await respond(privateNote(describeOutcome(outcome)));
   };
 }
 
@@ -166,7 +163,7 @@ export function editIssueAction(deps: Deps) {
     await ack();
     const proposal = deps.issues.proposals.get(Number(action.value));
     if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
-      await respond(privately('This proposal can no longer be edited.'));
+      await respond(privateNote('This proposal can no longer be edited.'));
       return;
     }
     await openIssueForm(
@@ -189,7 +186,7 @@ export function dismissIssueAction(deps: Deps) {
     await ack();
     const proposal = deps.issues.proposals.get(Number(action.value));
     if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
-      await respond(privately('This proposal can no longer be dismissed.'));
+      await respond(privateNote('This proposal can no longer be dismissed.'));
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: dismissForm(proposal.id) });

@@ -11,6 +11,7 @@ import { renderMessage } from '../../src/shell/render.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { ROOT } from '../support/run-main.js';
+import { until } from '../support/until.js';
 
 const TOKEN = 'xoxb-storm-test';
 const SECRET = 'storm-signing-secret';
@@ -28,16 +29,6 @@ alerts:
     - { match: { severity: critical }, channel: C0CRIT }
     - { match: { severity: info }, channel: C0INFO }
 `;
-}
-
-async function until<T>(read: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function sendAlert(base: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -8,6 +8,7 @@ import { type RunningAlertmanager, startAlertmanager } from '../support/alertman
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { postCommand, postInteraction } from '../support/sign.js';
+import { until } from '../support/until.js';
 
 const TOKEN = 'xoxb-alerts-test';
 const SECRET = 'alerts-signing-secret';
@@ -25,16 +26,6 @@ alerts:
 function text(call: SlackCall): string {
   return renderMessage({ text: String(call.body.text ?? ''), blocks: (call.body.blocks as unknown[]) ?? [] })
     .text;
-}
-
-async function until<T>(read: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('alert relay with the real Alertmanager', () => {

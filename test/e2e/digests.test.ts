@@ -4,14 +4,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDemoDjayLibrary } from '../../src/demo/djay.js';
 import { DigestRuns, slotKey } from '../../src/digests/runs.js';
 import { renderMessage } from '../../src/shell/render.js';
 import { Store } from '../../src/store/store.js';
 import { LogCapture, startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { postCommand, postInteraction } from '../support/sign.js';
+import { until } from '../support/until.js';
 
 const TOKEN = 'xoxb-digest-test';
 const SECRET = 'digest-signing-secret';
@@ -22,13 +23,7 @@ let djay: string;
 beforeAll(() => {
   dir = tempDir();
   djay = path.join(dir, 'djay.sqlite');
-  const db = new Database(djay);
-  db.exec('CREATE TABLE tracks (id INTEGER PRIMARY KEY, djay_id TEXT)');
-  const insert = db.prepare('INSERT INTO tracks (djay_id) VALUES (?)');
-  db.transaction(() => {
-    for (let i = 0; i < 1554; i += 1) insert.run(i < 1088 ? `d${i}` : null);
-  })();
-  db.close();
+  ensureDemoDjayLibrary({ path: djay, tracks: 1554, matched: 1088 });
   writeFileSync(
     path.join(dir, 'fails.js'),
     "console.error('module websocket_handler failed to compile'); process.exit(1);",
@@ -56,14 +51,6 @@ function digestPosts(slack: FakeSlack): SlackCall[] {
 function slotOf(call: SlackCall): string {
   const metadata = call.body.metadata as { event_payload?: { slot?: string } } | undefined;
   return String(metadata?.event_payload?.slot);
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('scheduled digests', () => {

@@ -11,6 +11,7 @@ import { type FakeDataSource, FakeNotion, notionValue } from '../support/fake-no
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { ROOT } from '../support/run-main.js';
 import { postCommand, postInteraction } from '../support/sign.js';
+import { until } from '../support/until.js';
 
 const TOKEN = 'xoxb-issues-test';
 const SECRET = 'issues-signing-secret';
@@ -19,16 +20,6 @@ const FIXTURE_TITLES = [
   '[AUDIT] DriveSheetsSync race condition fix tests pending',
   '[AUDIT] djay Pro ID sync only 70% complete',
 ];
-
-async function until<T>(read: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('Notion issues', () => {
   let slack: FakeSlack;

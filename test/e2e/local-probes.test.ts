@@ -4,9 +4,9 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProbeConfig, parseConfig } from '../../src/config.js';
+import { ensureDemoDjayLibrary } from '../../src/demo/djay.js';
 import { createCommandProbe } from '../../src/probes/command.js';
 import { createHttpJsonProbe } from '../../src/probes/http-json.js';
 import { createSqliteProbe } from '../../src/probes/sqlite.js';
@@ -30,13 +30,7 @@ describe('sqlite probe', () => {
   const dir = tempDir();
   const file = path.join(dir, 'djay.sqlite');
   beforeAll(() => {
-    const db = new Database(file);
-    db.exec('CREATE TABLE tracks (id INTEGER PRIMARY KEY, djay_id TEXT)');
-    const insert = db.prepare('INSERT INTO tracks (djay_id) VALUES (?)');
-    db.transaction(() => {
-      for (let i = 0; i < 15_540; i += 1) insert.run(i < 10_878 ? `d${i}` : null);
-    })();
-    db.close();
+    ensureDemoDjayLibrary({ path: file, tracks: 15540, matched: 10878 });
   });
 
   const sql = (total: string, covered: string, extra = '') =>

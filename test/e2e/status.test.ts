@@ -3,8 +3,8 @@
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDemoDjayLibrary } from '../../src/demo/djay.js';
 import { renderMessage } from '../../src/shell/render.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
@@ -54,13 +54,7 @@ describe('/audit status with real probes', () => {
   beforeAll(async () => {
     dir = tempDir();
     const djay = path.join(dir, 'djay.sqlite');
-    const db = new Database(djay);
-    db.exec('CREATE TABLE tracks (id INTEGER PRIMARY KEY, djay_id TEXT)');
-    const insert = db.prepare('INSERT INTO tracks (djay_id) VALUES (?)');
-    db.transaction(() => {
-      for (let i = 0; i < 15540; i += 1) insert.run(i < 10878 ? `d${i}` : null);
-    })();
-    db.close();
+    ensureDemoDjayLibrary({ path: djay, tracks: 15540, matched: 10878 });
     writeFileSync(path.join(dir, 'slow.js'), 'setTimeout(() => {}, 4000);');
     slack = await FakeSlack.start({ tokens: [BOT_TOKEN] });
     test = await startTestBot({

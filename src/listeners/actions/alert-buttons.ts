@@ -2,7 +2,8 @@
 
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { createSilence } from '../../alerts/alertmanager-client.js';
-import { escapeMrkdwn, section } from '../../blocks/common.js';
+import { escapeMrkdwn } from '../../blocks/common.js';
+import { privateNote } from '../../blocks/notice.js';
 import type { AppDeps } from '../../deps.js';
 import { describeError } from '../../errors.js';
 
@@ -10,16 +11,12 @@ type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonActio
 
 const SILENCE_MS = 3_600_000;
 
-function privately(text: string) {
-  return { response_type: 'ephemeral' as const, replace_original: false, text, blocks: [section(text)] };
-}
-
 export function acknowledgeAlertAction(deps: Pick<AppDeps, 'alerts' | 'now'>) {
   return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
     const row = deps.alerts.groups.acknowledge(action.value ?? '', body.user.id, deps.now());
     if (!row) {
-      await respond(privately(':grey_question: This alert group is no longer known to audit-bot.'));
+      await respond(privateNote(':grey_question: This alert group is no longer known to audit-bot.'));
       return;
     }
     deps.alerts.outbox.wake();
@@ -35,7 +32,7 @@ export function silenceAlertAction(
     if (!(await deps.permissions.allows('silence_alerts', userId))) {
       deps.logger.info({ user: userId, permission: 'silence_alerts' }, 'silence refused: missing permission');
       await respond(
-        privately(
+        privateNote(
           ':no_entry: Only approvers can silence alerts (permission `silence_alerts` in audit-bot.yml).',
         ),
       );
@@ -43,7 +40,7 @@ export function silenceAlertAction(
     }
     if (!deps.alertmanagerUrl) {
       await respond(
-        privately(
+        privateNote(
           ':hourglass_flowing_sand: Silencing needs ALERTMANAGER_URL, which is not set on audit-bot.',
         ),
       );
@@ -51,7 +48,7 @@ export function silenceAlertAction(
     }
     const row = deps.alerts.groups.byId(action.value ?? '');
     if (!row) {
-      await respond(privately(':grey_question: This alert group is no longer known to audit-bot.'));
+      await respond(privateNote(':grey_question: This alert group is no longer known to audit-bot.'));
       return;
     }
     const startsAt = deps.now();
@@ -72,7 +69,9 @@ export function silenceAlertAction(
       deps.alerts.outbox.wake();
     } catch (error) {
       deps.logger.warn({ group: row.groupId }, `silence failed: ${describeError(error)}`);
-      await respond(privately(`:x: The silence could not be created: ${escapeMrkdwn(describeError(error))}`));
+      await respond(
+        privateNote(`:x: The silence could not be created: ${escapeMrkdwn(describeError(error))}`),
+      );
     }
   };
 }
