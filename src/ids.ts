@@ -16,6 +16,8 @@ export const ACTION = {
   openLink: 'open_link',
   /** "Refresh" under a status answer; its value is a probe id or `all`. */
   refreshStatus: 'status_refresh',
+  /** "Share in channel" under a private status answer. */
+  shareStatus: 'status_share',
   /** "Propose issue" under a digest line below target; its value is the probe id. */
   proposeIssue: 'propose_issue',
   /** Buttons on an alert group's message; their value is the group id. */

@@ -34,3 +34,9 @@ function stripMarks(text: string): string {
 export function privateNote(text: string) {
   return { response_type: 'ephemeral' as const, replace_original: false, text, blocks: [section(text)] };
 }
+
+/** Told privately to someone who may not do something, naming the missing permission. */
+export function permissionDenied(permission: string, what: string): MessageContent {
+  const text = `You may not use ${what}: it needs the \`${permission}\` permission (slack.permissions in audit-bot.yml; approvers have it unless that list says otherwise).`;
+  return { text: text.replaceAll('`', ''), blocks: [section(`:no_entry: ${text}`)] };
+}

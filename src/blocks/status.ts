@@ -153,7 +153,21 @@ export function statusHeadline(snapshot: StatusSnapshot): string {
   return `Pipeline checks — ${attention} of ${total} need attention`;
 }
 
-export function statusMessage(snapshot: StatusSnapshot): MessageContent {
+export interface StatusOptions {
+  /** Shared visibly in a channel by this user: attributed, and without buttons. */
+  readonly sharedBy?: string;
+}
+
+/** Refresh and Share in channel under a private answer; who shared it under a shared one. */
+function statusFooter(value: string, options: StatusOptions): Block {
+  if (options.sharedBy) return context(`Shared by <@${options.sharedBy}>`);
+  return actions(undefined, [
+    button({ text: 'Refresh', actionId: ACTION.refreshStatus, value }),
+    button({ text: 'Share in channel', actionId: ACTION.shareStatus, value }),
+  ]);
+}
+
+export function statusMessage(snapshot: StatusSnapshot, options: StatusOptions = {}): MessageContent {
   const blocks: Block[] = [header(statusHeadline(snapshot))];
   if (snapshot.probes.length === 0) {
     blocks.push(section('No checks are configured. Add `probes:` to audit-bot.yml (see the README).'));
@@ -177,7 +191,7 @@ export function statusMessage(snapshot: StatusSnapshot): MessageContent {
     context(
       `Figures are the latest stored measurements · times in ${snapshot.timezone} · \`/audit status ${escapeMrkdwn('<probe-id>')}\` for detail`,
     ),
-    actions(undefined, [button({ text: 'Refresh', actionId: ACTION.refreshStatus, value: 'all' })]),
+    statusFooter('all', options),
   );
   const text = `${statusHeadline(snapshot)}. ${snapshot.probes.map((p) => `${p.title}: ${p.latest ? formatFigure(p.latest.measurement) : 'never measured'}`).join('; ')}`;
   return { text: clamp(text, LIMIT.fallbackText), blocks };
@@ -190,7 +204,10 @@ export interface DetailInput {
   readonly timezone: string;
 }
 
-export function probeDetailMessage({ probe, lastError, now, timezone }: DetailInput): MessageContent {
+export function probeDetailMessage(
+  { probe, lastError, now, timezone }: DetailInput,
+  options: StatusOptions = {},
+): MessageContent {
   const latest = probe.latest;
   const blocks: Block[] = [header(`${probe.title} — ${STATUS_LABEL[probe.status]}`)];
   const pairs: string[] = [
@@ -246,7 +263,7 @@ export function probeDetailMessage({ probe, lastError, now, timezone }: DetailIn
   }
   blocks.push(
     context(`Source: ${escapeMrkdwn(probe.source)} · id \`${probe.id}\` · times in ${timezone}`),
-    actions(undefined, [button({ text: 'Refresh', actionId: ACTION.refreshStatus, value: probe.id })]),
+    statusFooter(probe.id, options),
   );
   return {
     text: `${probe.title}: ${STATUS_LABEL[probe.status]}, ${formatFigure(latest?.measurement)}`,

@@ -1,7 +1,7 @@
 // The `/audit` slash command: acknowledge at once, then hand the text to its subcommand.
 
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { failureMessage, unknownSubcommandMessage } from '../blocks/notice.js';
+import { failureMessage, permissionDenied, unknownSubcommandMessage } from '../blocks/notice.js';
 import type { AppDeps } from '../deps.js';
 import { isAuditBotError } from '../errors.js';
 import type { SubcommandName } from '../ids.js';
@@ -10,7 +10,7 @@ import { parseCommandText, type Subcommand } from './registry.js';
 export type AuditCommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 export function auditCommand(
-  deps: Pick<AppDeps, 'metrics'>,
+  deps: Pick<AppDeps, 'metrics' | 'permissions' | 'logger'>,
   subcommands: ReadonlyMap<SubcommandName, Subcommand>,
 ) {
   const names = [...subcommands.keys()];
@@ -28,6 +28,17 @@ export function auditCommand(
     deps.metrics.commands.inc({ subcommand: parsed.name });
     const subcommand = subcommands.get(parsed.name);
     if (!subcommand) return;
+    if (subcommand.permission && !(await deps.permissions.allows(subcommand.permission, command.user_id))) {
+      deps.logger.info(
+        { user: command.user_id, permission: subcommand.permission },
+        `/audit ${parsed.name} refused`,
+      );
+      await respond({
+        response_type: 'ephemeral',
+        ...permissionDenied(subcommand.permission, `\`/audit ${parsed.name}\``),
+      });
+      return;
+    }
     try {
       await subcommand.run({
         args: parsed.args,

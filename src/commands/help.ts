@@ -1,19 +1,23 @@
-// `/audit help` (and the bare `/audit`).
+// `/audit help` (and the bare `/audit`): only what the caller may do, each with an example.
 
 import { helpMessage } from '../blocks/help.js';
 import { type AppDeps, configurationNotes } from '../deps.js';
 import { SUBCOMMAND_SPECS, type Subcommand, type SubcommandSpec } from './registry.js';
 
 export function helpSubcommand(
-  deps: Pick<AppDeps, 'config' | 'features'>,
+  deps: Pick<AppDeps, 'config' | 'features' | 'permissions'>,
   listed: () => readonly SubcommandSpec[],
 ): Subcommand {
   return {
     ...SUBCOMMAND_SPECS.help,
-    async run({ respond }) {
+    async run({ respond, userId }) {
+      const allowed: SubcommandSpec[] = [];
+      for (const spec of listed()) {
+        if (!spec.permission || (await deps.permissions.allows(spec.permission, userId))) allowed.push(spec);
+      }
       await respond({
         response_type: 'ephemeral',
-        ...helpMessage(listed(), { notes: configurationNotes(deps) }),
+        ...helpMessage(allowed, { notes: configurationNotes(deps) }),
       });
     },
   };

@@ -3,6 +3,7 @@
 
 import type { RespondArguments, webApi } from '@slack/bolt';
 import { closest, distance } from 'fastest-levenshtein';
+import type { Permission } from '../config.js';
 import { COMMAND, type SubcommandName } from '../ids.js';
 
 export interface CommandContext {
@@ -21,6 +22,8 @@ export interface Subcommand {
   readonly args: string;
   readonly summary: string;
   readonly example: string;
+  /** Who may run it (slack.permissions, else approvers); unset: everyone. */
+  readonly permission?: Permission;
   run(context: CommandContext): Promise<void>;
 }
 
@@ -40,12 +43,14 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandName, SubcommandSpec>> 
     args: '[probe-id]',
     summary: 'Measure again now (all checks, or one)',
     example: `${COMMAND} refresh djay-id-sync`,
+    permission: 'refresh',
   },
   digest: {
     name: 'digest',
     args: '[digest-id]',
     summary: 'Post a digest to its channel now',
     example: `${COMMAND} digest morning`,
+    permission: 'post_digests',
   },
   issue: {
     name: 'issue',

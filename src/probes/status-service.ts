@@ -2,7 +2,12 @@
 // store, or refresh first with a bounded wait (slow sources answer later, never block).
 
 import type { MessageContent } from '../blocks/common.js';
-import { probeDetailMessage, statusMessage, unknownProbeMessage } from '../blocks/status.js';
+import {
+  probeDetailMessage,
+  type StatusOptions,
+  statusMessage,
+  unknownProbeMessage,
+} from '../blocks/status.js';
 import type { AppDeps } from '../deps.js';
 import { takeSnapshot } from './snapshot.js';
 
@@ -11,10 +16,14 @@ type StatusDeps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now'>;
 /** How long a refresh waits for fresh figures before answering with what is there. */
 export const REFRESH_WAIT_MS = 20_000;
 
-export function renderStatus(deps: StatusDeps, probeId?: string): MessageContent {
+export function renderStatus(
+  deps: StatusDeps,
+  probeId?: string,
+  options: StatusOptions = {},
+): MessageContent {
   const now = deps.now();
   const timezone = deps.config.timezone;
-  if (!probeId) return statusMessage(takeSnapshot(deps.runner, deps.results, { now, timezone }));
+  if (!probeId) return statusMessage(takeSnapshot(deps.runner, deps.results, { now, timezone }), options);
   if (!deps.runner.probe(probeId)) return unknownProbeMessage(probeId, deps.runner.ids);
   const snapshot = takeSnapshot(deps.runner, deps.results, {
     now,
@@ -24,7 +33,7 @@ export function renderStatus(deps: StatusDeps, probeId?: string): MessageContent
   });
   const probe = snapshot.probes[0];
   if (!probe) return unknownProbeMessage(probeId, deps.runner.ids);
-  return probeDetailMessage({ probe, lastError: deps.results.lastError(probeId), now, timezone });
+  return probeDetailMessage({ probe, lastError: deps.results.lastError(probeId), now, timezone }, options);
 }
 
 /** Runs the probe (or all), waiting at most `waitMs`; probes still running show as measuring. */

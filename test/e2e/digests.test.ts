@@ -263,7 +263,7 @@ describe('scheduled digests', () => {
     await postCommand(`${test.bot.httpUrl}/slack/events`, SECRET, {
       team_id: 'T0LOCAL',
       channel_id: 'C0GENERAL',
-      user_id: 'U0MEMBER',
+      user_id: 'U0APPROVER',
       command: '/audit',
       text: 'digest morning',
       response_url: responseUrl,

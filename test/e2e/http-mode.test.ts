@@ -65,16 +65,19 @@ describe('HTTP mode', () => {
     expect(call.status).toBe(200);
     expect(call.body.response_type).toBe('ephemeral');
     const text = JSON.stringify(call.body.blocks);
-    for (const sub of [
-      'help',
-      'status [probe-id]',
-      'refresh [probe-id]',
-      'digest [digest-id]',
-      'issue [title…]',
-      'alerts',
-    ]) {
+    expect(text).not.toContain('/audit refresh');
+    expect(text).not.toContain('/audit digest');
+    for (const sub of ['help', 'status [probe-id]', 'issue [title…]', 'alerts']) {
       expect(text).toContain(`/audit ${sub}`);
     }
+  });
+
+  it('offers approvers the approver-only subcommands in help', async () => {
+    const fields = commandFields(slack, 'help', 'U0APPROVER');
+    await postCommand(events, SIGNING_SECRET, fields);
+    const call = await slack.waitFor('response_url', (c) => fields.response_url.endsWith(`/${c.responseId}`));
+    const text = JSON.stringify(call.body.blocks);
+    for (const sub of ['refresh [probe-id]', 'digest [digest-id]']) expect(text).toContain(`/audit ${sub}`);
   });
 
   it('treats a bare /audit as help', async () => {

@@ -25,11 +25,12 @@ describe('shell mode as a child process', () => {
       'audit-bot shell — you are U0SHELL, not an approver (type "/user U0APPROVER" to act as one).',
     );
     expect(result.stdout).toContain('audit-bot — checks of the music-library pipeline');
+    // Not an approver: refresh and digest (approvers only by default) are not offered.
+    expect(result.stdout).not.toContain('/audit refresh');
+    expect(result.stdout).not.toContain('/audit digest');
     for (const usage of [
       '/audit help',
       '/audit status [probe-id]',
-      '/audit refresh [probe-id]',
-      '/audit digest [digest-id]',
       '/audit issue [title…]',
       '/audit alerts',
     ]) {

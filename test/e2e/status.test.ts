@@ -25,12 +25,12 @@ describe('/audit status with real probes', () => {
   let events: string;
   let dir: string;
 
-  async function command(commandText: string): Promise<string> {
+  async function command(commandText: string, user = 'U0MEMBER'): Promise<string> {
     const responseUrl = slack.newResponseUrl();
     const res = await postCommand(events, SIGNING_SECRET, {
       team_id: 'T0LOCAL',
       channel_id: 'C0GENERAL',
-      user_id: 'U0MEMBER',
+      user_id: user,
       command: '/audit',
       text: commandText,
       response_url: responseUrl,
@@ -117,7 +117,9 @@ probes:
   });
 
   it('refresh acknowledges at once and follows up with fresh figures', async () => {
-    const url = await command('refresh slow-check');
+    const denied = await answer(await command('refresh slow-check'));
+    expect(denied).toContain('You may not use /audit refresh: it needs the refresh permission');
+    const url = await command('refresh slow-check', 'U0APPROVER');
     expect(await answer(url, 0)).toContain('Measuring slow-check now; the figures follow here.');
     const fresh = await answer(url, 1);
     expect(fresh).toContain('Slow check — OK');
@@ -129,7 +131,7 @@ probes:
     const res = await postInteraction(events, SIGNING_SECRET, {
       type: 'block_actions',
       team: { id: 'T0LOCAL' },
-      user: { id: 'U0MEMBER', team_id: 'T0LOCAL' },
+      user: { id: 'U0APPROVER', team_id: 'T0LOCAL' },
       channel: { id: 'C0GENERAL' },
       container: { type: 'message', message_ts: '0', is_ephemeral: true },
       trigger_id: slack.newTriggerId(),

@@ -151,7 +151,7 @@ describe('status message', () => {
       *Open tasks* from _AUDIT_FOLLOWUP_REPORT_20260118.md_
       • *Notion issues*: Documented — Ready for manual creation
       Figures are the latest stored measurements · times in Europe/Berlin · /audit status <probe-id> for detail
-      [1] Refresh"
+      [1] Refresh  [2] Share in channel"
     `);
   });
 
@@ -189,7 +189,7 @@ describe('status message', () => {
       ▁▄█  18.0% – 20.1%
       *Last error* (5 h ago): Eagle is not reachable
       Source: Eagle at http://localhost:41595 · id fingerprint-coverage · times in Europe/Berlin
-      [1] Refresh"
+      [1] Refresh  [2] Share in channel"
     `);
   });
 

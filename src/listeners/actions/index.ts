@@ -4,14 +4,15 @@ import { ACTION, perProbeActionPattern } from '../../ids.js';
 import { approveIssueAction, dismissIssueAction, editIssueAction } from '../issues.js';
 import { acknowledgeAlertAction, silenceAlertAction } from './alert-buttons.js';
 import { proposeIssueAction } from './propose-issue.js';
-import { refreshStatusAction } from './refresh-status.js';
+import { refreshStatusAction, shareStatusAction } from './refresh-status.js';
 
 export function registerActions(app: App, deps: AppDeps): string[] {
   // Link buttons still send an interaction; Slack shows an error unless it is acknowledged.
   app.action(ACTION.openLink, async ({ ack }) => {
     await ack();
   });
-  app.action(ACTION.refreshStatus, refreshStatusAction(deps));
+  app.action<BlockButtonAction>(ACTION.refreshStatus, refreshStatusAction(deps));
+  app.action<BlockButtonAction>(ACTION.shareStatus, shareStatusAction(deps));
   app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction(deps));
   app.action<BlockButtonAction>(ACTION.issueApprove, approveIssueAction(deps));
   app.action<BlockButtonAction>(ACTION.issueRetry, approveIssueAction(deps));

@@ -1,18 +1,41 @@
-// The "Refresh" button under a status answer: measure again, then replace the answer.
+// Buttons under a status answer: "Refresh" measures again and replaces the answer; "Share in
+// channel" posts the same answer visibly, saying who shared it.
 
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { permissionDenied, privateNote } from '../../blocks/notice.js';
 import type { AppDeps } from '../../deps.js';
-import { refreshThenRender } from '../../probes/status-service.js';
+import { refreshThenRender, renderStatus } from '../../probes/status-service.js';
 
-export function refreshStatusAction(deps: Pick<AppDeps, 'runner' | 'results' | 'config' | 'now'>) {
-  return async ({
-    ack,
-    action,
-    respond,
-  }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>): Promise<void> => {
+type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+type Deps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now' | 'permissions' | 'logger'>;
+
+const probeOf = (value: string | undefined) => (value && value !== 'all' ? value : undefined);
+
+export function refreshStatusAction(deps: Deps) {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
-    const probeId = action.value && action.value !== 'all' ? action.value : undefined;
-    const answer = await refreshThenRender(deps, probeId);
+    if (!(await deps.permissions.allows('refresh', body.user.id))) {
+      deps.logger.info({ user: body.user.id, permission: 'refresh' }, 'refresh refused');
+      await respond({
+        replace_original: false,
+        response_type: 'ephemeral',
+        ...permissionDenied('refresh', 'Refresh'),
+      });
+      return;
+    }
+    const answer = await refreshThenRender(deps, probeOf(action.value));
     await respond({ response_type: 'ephemeral', replace_original: true, ...answer });
+  };
+}
+
+export function shareStatusAction(deps: Deps) {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
+    await ack();
+    if (!body.response_url) {
+      await respond(privateNote('Share in channel works on answers to /audit status in a channel.'));
+      return;
+    }
+    const answer = renderStatus(deps, probeOf(action.value), { sharedBy: body.user.id });
+    await respond({ response_type: 'in_channel', replace_original: false, ...answer });
   };
 }
