@@ -5,6 +5,7 @@ import type { AlertGroups } from './alerts/groups.js';
 import type { AlertOutbox } from './alerts/outbox.js';
 import type { Config } from './config.js';
 import type { DigestScheduler } from './digests/scheduler.js';
+import type { HomePublisher } from './home/publisher.js';
 import type { IssueService } from './issues/service.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
@@ -38,6 +39,7 @@ export interface AppDeps {
   readonly permissions: Permissions;
   readonly alertmanagerUrl: string | undefined;
   readonly issues: IssueService;
+  readonly home: HomePublisher;
 }
 
 /** One line per missing piece of configuration, shown under help and on the Home tab. */

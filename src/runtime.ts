@@ -14,6 +14,7 @@ import { startDemo } from './demo/index.js';
 import type { AppDeps } from './deps.js';
 import { DigestScheduler } from './digests/scheduler.js';
 import { AuditBotError, describeError } from './errors.js';
+import { HomePublisher } from './home/publisher.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
 import { IssueService } from './issues/service.js';
 import { Lifecycle } from './lifecycle.js';
@@ -177,26 +178,45 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         });
       }
     });
+    const permissions = new Permissions(config, jobClient);
+    const features = {
+      notion: env.notionToken !== undefined,
+      alertmanager: env.alertmanagerUrl !== undefined,
+      webhooks: env.webhookToken !== undefined,
+    };
+    const home = new HomePublisher(
+      {
+        config,
+        features,
+        now,
+        runner,
+        results,
+        alerts: { groups: alertGroups, outbox },
+        issues,
+        permissions,
+        logger,
+      },
+      jobClient,
+    );
+    cleanups.push(() => home.stop());
+    runner.onResult(() => void home.refreshAll());
     const deps: AppDeps = {
       config,
       store,
       logger,
       metrics,
       lifecycle,
-      features: {
-        notion: env.notionToken !== undefined,
-        alertmanager: env.alertmanagerUrl !== undefined,
-        webhooks: env.webhookToken !== undefined,
-      },
+      features,
       now,
       runner,
       results,
       pushResults,
       digests,
       alerts: { groups: alertGroups, outbox },
-      permissions: new Permissions(config, jobClient),
+      permissions,
       alertmanagerUrl: env.alertmanagerUrl,
       issues,
+      home,
     };
     const http = createHttpApp(deps);
 
@@ -278,6 +298,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const firstRound = (options.startProbes ?? true) ? runner.start() : Promise.resolve();
     if (options.startDigests ?? true) await digests.start();
     outbox.start();
+    home.start();
     void issues
       .reconcile()
       .catch((error: unknown) => logger.warn(`resuming issue creations failed: ${describeError(error)}`));

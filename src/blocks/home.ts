@@ -1,32 +1,133 @@
-// The App Home tab. Later features add checks, alerts and proposals; until then it says what
-// the bot does and how to start, so a first visit is never an empty page.
+// The App Home tab: the checks with figures and trends, firing alert groups with links to their
+// messages, open issue proposals (with Approve/Dismiss for approvers), and when each figure was
+// measured. Pure, and within Slack's 100-block limit however much there is ("and N more").
 
 import type { types } from '@slack/bolt';
 import type { SubcommandSpec } from '../commands/registry.js';
-import { COMMAND } from '../ids.js';
-import { type Block, context, divider, escapeMrkdwn, header, section } from './common.js';
+import { ACTION, COMMAND } from '../ids.js';
+import type { StatusSnapshot } from '../probes/snapshot.js';
+import { SEVERITY_EMOJI } from './alert.js';
+import {
+  actions,
+  type Block,
+  button,
+  clamp,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  section,
+} from './common.js';
+import { formatAge, formatTime } from './format.js';
+import { packLines, probeLine, statusHeadline } from './status.js';
+
+export interface HomeAlert {
+  readonly groupId: string;
+  readonly title: string;
+  readonly severity: string | undefined;
+  readonly channel: string;
+  readonly ts: string | undefined;
+  readonly firingSince: string;
+}
+
+export interface HomeProposal {
+  readonly id: number;
+  readonly title: string;
+  readonly priority: string;
+  readonly type: string;
+  readonly failed: boolean;
+}
 
 export interface HomeInput {
   readonly subcommands: readonly SubcommandSpec[];
   readonly notes: readonly string[];
   readonly now: Date;
+  readonly timezone: string;
+  readonly status: StatusSnapshot;
+  readonly alerts: readonly HomeAlert[];
+  readonly proposals: readonly HomeProposal[];
+  /** Approvers see Approve/Dismiss on proposals; others see the list. */
+  readonly canApprove: boolean;
+}
+
+export const HOME_LIMITS = { checks: 30, alerts: 40, proposals: 20 } as const;
+
+function more(total: number, shown: number, what: string): Block[] {
+  return total > shown ? [context(`and ${total - shown} more ${what}`)] : [];
 }
 
 export function homeView(input: HomeInput): types.HomeView {
-  const blocks: Block[] = [
-    header('audit-bot'),
-    section(
-      'Checks of the music-library pipeline — fingerprint coverage, djay Pro ID sync, test runs, ' +
-        'module checks — with morning digests, alerts and Notion issues.',
+  const blocks: Block[] = [header('audit-bot')];
+  blocks.push(
+    context(
+      'Checks of the music-library pipeline — fingerprint coverage, djay Pro ID sync, test runs, module checks — with digests, alerts and Notion issues.',
     ),
+  );
+
+  const probes = input.status.probes;
+  blocks.push(header(statusHeadline(input.status)));
+  if (probes.length > 0) {
+    blocks.push(
+      ...packLines(probes.slice(0, HOME_LIMITS.checks).map((p) => probeLine(p, input.now))).slice(0, 6),
+    );
+    blocks.push(...more(probes.length, HOME_LIMITS.checks, 'checks — `/audit status`'));
+  }
+
+  blocks.push(
+    divider(),
+    header(input.alerts.length === 0 ? 'No alerts firing' : `Firing alerts (${input.alerts.length})`),
+  );
+  if (input.alerts.length > 0) {
+    const lines = input.alerts.slice(0, HOME_LIMITS.alerts).map((a) => {
+      const emoji = SEVERITY_EMOJI[a.severity ?? ''] ?? ':rotating_light:';
+      const title = escapeMrkdwn(clamp(a.title, 120));
+      const link = a.ts
+        ? `<https://slack.com/archives/${a.channel}/p${a.ts.replace('.', '')}|${title}>`
+        : title;
+      return `${emoji} ${link} · since ${formatAge(a.firingSince, input.now).replace(' ago', '')} · <#${a.channel}>`;
+    });
+    blocks.push(
+      ...packLines(lines).slice(0, 6),
+      ...more(input.alerts.length, HOME_LIMITS.alerts, 'alert groups — `/audit alerts`'),
+    );
+  }
+
+  blocks.push(
+    divider(),
+    header(
+      input.proposals.length === 0
+        ? 'No issue proposals waiting'
+        : `Issue proposals (${input.proposals.length})`,
+    ),
+  );
+  for (const p of input.proposals.slice(0, HOME_LIMITS.proposals)) {
+    const line = `${p.failed ? ':x: ' : ''}*${escapeMrkdwn(clamp(p.title, 200))}* · ${escapeMrkdwn(p.priority)} · ${escapeMrkdwn(p.type)}`;
+    blocks.push(section(line));
+    if (input.canApprove) {
+      blocks.push(
+        actions(`home-proposal:${p.id}`, [
+          button({
+            text: p.failed ? 'Retry' : 'Approve',
+            actionId: p.failed ? ACTION.issueRetry : ACTION.issueApprove,
+            value: String(p.id),
+            style: 'primary',
+          }),
+          button({ text: 'Dismiss', actionId: ACTION.issueDismiss, value: String(p.id) }),
+        ]),
+      );
+    }
+  }
+  blocks.push(...more(input.proposals.length, HOME_LIMITS.proposals, 'proposals in the issues channel'));
+
+  blocks.push(
     divider(),
     section(
       input.subcommands
         .map((s) => `\`${COMMAND} ${s.name}${s.args ? ` ${s.args}` : ''}\` — ${escapeMrkdwn(s.summary)}`)
         .join('\n'),
     ),
-  ];
+  );
   if (input.notes.length > 0) blocks.push(context(...input.notes.map(escapeMrkdwn)));
-  blocks.push(context(`Updated ${input.now.toISOString().slice(0, 16).replace('T', ' ')} UTC`));
+  blocks.push(context(`Updated ${formatTime(input.now, input.timezone)} (${input.timezone})`));
   return { type: 'home', blocks };
 }

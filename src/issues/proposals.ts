@@ -120,6 +120,14 @@ export class Proposals {
     return raw ? toProposal(raw) : undefined;
   }
 
+  /** Proposals waiting for a decision (proposed, or failed and waiting for Retry), newest first. */
+  open(): Proposal[] {
+    return this.store.db
+      .prepare("SELECT * FROM issue_proposals WHERE state IN ('proposed', 'failed') ORDER BY id DESC")
+      .all()
+      .map(toProposal);
+  }
+
   /** Proposals whose message has not reached Slack yet. */
   unposted(): Proposal[] {
     return this.store.db

@@ -137,8 +137,18 @@ export function dismissFormSubmitted(deps: Deps) {
   };
 }
 
+/**
+ * Answers the person who pressed a button privately: through the message's response_url, or
+ * by direct message when the button was on the Home tab (which has none).
+ */
+async function tell({ body, respond, client }: ButtonArgs, text: string): Promise<void> {
+  if (body.response_url) await respond(privateNote(text));
+  else await client.chat.postMessage({ channel: body.user.id, text, blocks: [section(text)] });
+}
+
 export function approveIssueAction(deps: Deps) {
-  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
+  return async (args: ButtonArgs): Promise<void> => {
+    const { ack, action, body } = args;
     await ack();
     const userId = body.user.id;
     if (!(await deps.permissions.allows('approve_issues', userId))) {
@@ -146,24 +156,24 @@ export function approveIssueAction(deps: Deps) {
         { user: userId, permission: 'approve_issues' },
         'approval refused: missing permission',
       );
-      await respond(
-        privateNote(
-          ':no_entry: Only approvers can create proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was created.',
-        ),
+      await tell(
+        args,
+        ':no_entry: Only approvers can create proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was created.',
       );
       return;
     }
     const outcome = await deps.issues.approve(Number(action.value), userId);
-    await respond(privateNote(describeOutcome(outcome)));
+    await tell(args, describeOutcome(outcome));
   };
 }
 
 export function editIssueAction(deps: Deps) {
-  return async ({ ack, action, body, client, respond }: ButtonArgs): Promise<void> => {
+  return async (args: ButtonArgs): Promise<void> => {
+    const { ack, action, body, client } = args;
     await ack();
     const proposal = deps.issues.proposals.get(Number(action.value));
     if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
-      await respond(privateNote('This proposal can no longer be edited.'));
+      await tell(args, 'This proposal can no longer be edited.');
       return;
     }
     await openIssueForm(
@@ -182,11 +192,12 @@ export function editIssueAction(deps: Deps) {
 }
 
 export function dismissIssueAction(deps: Deps) {
-  return async ({ ack, action, body, client, respond }: ButtonArgs): Promise<void> => {
+  return async (args: ButtonArgs): Promise<void> => {
+    const { ack, action, body, client } = args;
     await ack();
     const proposal = deps.issues.proposals.get(Number(action.value));
     if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
-      await respond(privateNote('This proposal can no longer be dismissed.'));
+      await tell(args, 'This proposal can no longer be dismissed.');
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: dismissForm(proposal.id) });

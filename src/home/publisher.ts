@@ -1,0 +1,131 @@
+// Publishes the Home tab. Views are built once per variant (approvers see buttons, others do
+// not) and cached; a user's tab is published when they open it and their copy is out of date,
+// and republished when the data behind it changes. Publishing goes through one queue spaced
+// for Slack's views.publish rate limit, so many users opening Home at once cost at most one
+// call each, and none for a user whose tab is already current.
+
+import { createHash } from 'node:crypto';
+import type { types, webApi } from '@slack/bolt';
+import { homeView } from '../blocks/home.js';
+import { SUBCOMMAND_SPECS } from '../commands/registry.js';
+import { type AppDeps, configurationNotes } from '../deps.js';
+import { describeError } from '../errors.js';
+import { SUBCOMMANDS } from '../ids.js';
+import { takeSnapshot } from '../probes/snapshot.js';
+
+/** Spacing between views.publish calls (Slack's tier allows about 100 a minute). */
+export const PUBLISH_SPACING_MS = 650;
+/** How often data changes are looked for. */
+const CHANGE_CHECK_MS = 5000;
+
+type Deps = Pick<
+  AppDeps,
+  'config' | 'features' | 'now' | 'runner' | 'results' | 'alerts' | 'issues' | 'permissions' | 'logger'
+>;
+
+export class HomePublisher {
+  /** What each user who opened Home was last sent (by content hash). */
+  private readonly published = new Map<string, string>();
+  private readonly queue: string[] = [];
+  private draining: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private cache: { at: number; views: Map<boolean, { view: types.HomeView; hash: string }> } | undefined;
+  publishCalls = 0;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly client: webApi.WebClient,
+    private readonly spacingMs = PUBLISH_SPACING_MS,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.refreshAll(), CHANGE_CHECK_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.queue.length = 0;
+    await this.draining;
+  }
+
+  /** app_home_opened: publish unless this user already has the current view. */
+  async opened(userId: string): Promise<void> {
+    const { hash } = await this.viewFor(userId);
+    if (this.published.get(userId) === hash) return;
+    this.enqueue(userId);
+    await this.draining;
+  }
+
+  /** Data changed: rebuild, and republish to every viewer whose view differs. */
+  async refreshAll(): Promise<void> {
+    this.cache = undefined;
+    for (const userId of this.published.keys()) {
+      const { hash } = await this.viewFor(userId);
+      if (this.published.get(userId) !== hash) this.enqueue(userId);
+    }
+    await this.draining;
+  }
+
+  private enqueue(userId: string): void {
+    if (!this.queue.includes(userId)) this.queue.push(userId);
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    for (let userId = this.queue.shift(); userId; userId = this.queue.shift()) {
+      const { view, hash } = await this.viewFor(userId);
+      if (this.published.get(userId) === hash) continue;
+      try {
+        this.publishCalls += 1;
+        await this.client.views.publish({ user_id: userId, view });
+        this.published.set(userId, hash);
+      } catch (error) {
+        this.deps.logger.warn({ user: userId }, `Home tab not published: ${describeError(error)}`);
+      }
+      if (this.queue.length > 0) await new Promise((r) => setTimeout(r, this.spacingMs));
+    }
+  }
+
+  private async viewFor(userId: string): Promise<{ view: types.HomeView; hash: string }> {
+    const canApprove = await this.deps.permissions.allows('approve_issues', userId);
+    const now = this.deps.now();
+    // Built views are reused for a moment, so a crowd opening Home builds each variant once.
+    if (!this.cache || now.getTime() - this.cache.at > 1000)
+      this.cache = { at: now.getTime(), views: new Map() };
+    const cached = this.cache.views.get(canApprove);
+    if (cached) return cached;
+    const view = homeView({
+      subcommands: SUBCOMMANDS.map((name) => SUBCOMMAND_SPECS[name]),
+      notes: configurationNotes(this.deps),
+      now,
+      timezone: this.deps.config.timezone,
+      status: takeSnapshot(this.deps.runner, this.deps.results, { now, timezone: this.deps.config.timezone }),
+      alerts: this.deps.alerts.groups.firing().map((row) => ({
+        groupId: row.groupId,
+        title: row.state.title,
+        severity: row.state.severity,
+        channel: row.channel,
+        ts: row.ts,
+        firingSince: row.state.firingSince,
+      })),
+      proposals: this.deps.issues.proposals.open().map((p) => ({
+        id: p.id,
+        title: p.title,
+        priority: p.priority,
+        type: p.type,
+        failed: p.state === 'failed',
+      })),
+      canApprove,
+    });
+    // The "Updated" time changes every minute; leave it out of the comparison.
+    const hash = createHash('sha256')
+      .update(JSON.stringify(view.blocks.slice(0, -1)))
+      .digest('hex');
+    const built = { view, hash };
+    this.cache.views.set(canApprove, built);
+    return built;
+  }
+}
