@@ -106,11 +106,18 @@ export class FakeSlack extends LocalSlack {
     });
   }
 
+  /** Members of user groups (S…), for usergroups.users.list. */
+  readonly userGroups = new Map<string, string[]>();
+
   protected override answer(
     method: string,
     body: Record<string, unknown>,
     token: string | undefined,
   ): Record<string, unknown> {
+    if (method === 'usergroups.users.list') {
+      const users = this.userGroups.get(String(body.usergroup));
+      return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+    }
     if (method === 'apps.connections.open') {
       if (!this.socketServer || !token || token !== this.appToken)
         return { ok: false, error: 'invalid_auth' };

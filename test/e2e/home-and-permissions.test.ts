@@ -1,0 +1,196 @@
+// App Home end to end (what it shows, how many views.publish calls a crowd costs, republishing
+// on change), Share in channel, and the permission matrix with users and user groups.
+
+import { webApi } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { Permissions } from '../../src/permissions.js';
+import { renderView } from '../../src/shell/render.js';
+import { startTestBot, type TestBot } from '../support/bot.js';
+import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
+import { postCommand, postEvent, postInteraction } from '../support/sign.js';
+import { until } from '../support/until.js';
+
+const TOKEN = 'xoxb-home-test';
+const SECRET = 'home-signing-secret';
+const WEBHOOK = 'home-webhook-token-0123456789';
+
+describe('App Home and Share in channel', () => {
+  let slack: FakeSlack;
+  let test: TestBot;
+  const events = () => `${test.bot.httpUrl}/slack/events`;
+
+  beforeAll(async () => {
+    slack = await FakeSlack.start({ tokens: [TOKEN] });
+    test = await startTestBot({
+      env: {
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        AUDIT_BOT_WEBHOOK_TOKEN: WEBHOOK,
+      },
+      configYaml: `
+slack: { channels: { alerts: C0ALERTS, issues: C0ISSUES }, approvers: [U0APPROVER] }
+probes: [{ id: drivesheets-tests, title: DriveSheetsSync tests, kind: push }]
+`,
+    });
+    test.bot.deps.issues.proposals.propose(
+      {
+        sourceKey: 'home:1',
+        title: '[AUDIT] djay Pro ID sync only 70% complete',
+        priority: 'Medium',
+        type: 'Internal Issue',
+        description: 'x',
+      },
+      new Date(),
+    );
+    const res = await fetch(`${test.bot.httpUrl}/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${WEBHOOK}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Eagle sync lagging', status: 'firing', severity: 'critical' }),
+    });
+    expect(res.status).toBe(202);
+    await until(() => test.bot.deps.alerts.groups.pendingCount() === 0 || undefined);
+  });
+
+  afterAll(async () => {
+    await test?.stop();
+    await slack?.stop();
+  });
+
+  const open = (user: string) =>
+    postEvent(events(), SECRET, {
+      type: 'event_callback',
+      team_id: 'T0LOCAL',
+      api_app_id: 'A0AUDITBOT',
+      event: { type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1.0' },
+      event_id: `Ev${user}${Math.random()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: 'T0LOCAL', user_id: 'U0AUDITBOT', is_bot: true }],
+    });
+  const publishes = (user?: string) =>
+    slack.calls.filter((c) => c.method === 'views.publish' && (!user || c.body.user_id === user));
+  const homeText = (call: SlackCall) => renderView(call.body.view as { blocks: unknown[] }).text;
+
+  it('shows checks, firing alerts with links and proposals; Approve only for approvers', async () => {
+    await open('U0APPROVER');
+    const approver = await until(() => publishes('U0APPROVER')[0]);
+    const text = homeText(approver);
+    expect(text).toContain('DriveSheetsSync tests* — never measured yet');
+    expect(text).toContain('Firing alerts (1)');
+    expect(text).toContain('Eagle sync lagging (https://slack.com/archives/C0ALERTS/p');
+    expect(text).toContain('[AUDIT] djay Pro ID sync only 70% complete');
+    expect(text).toContain('Approve');
+    await open('U0MEMBER');
+    const member = await until(() => publishes('U0MEMBER')[0]);
+    expect(homeText(member)).not.toContain('Approve');
+  });
+
+  it('costs at most one views.publish per user when many open Home at once, none when current', async () => {
+    const before = publishes().length;
+    const users = Array.from({ length: 15 }, (_, i) => `U0CROWD${i}`);
+    await Promise.all(users.map((u) => open(u)));
+    await until(() => publishes().length >= before + 15 || undefined, 20_000);
+    expect(publishes().length).toBe(before + 15);
+    await Promise.all(users.map((u) => open(u)));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(publishes().length).toBe(before + 15);
+  });
+
+  it('republishes to viewers when the data changes', async () => {
+    const before = publishes('U0APPROVER').length;
+    await fetch(`${test.bot.httpUrl}/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${WEBHOOK}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Dashboard down', status: 'firing', severity: 'critical' }),
+    });
+    await test.bot.deps.home.refreshAll();
+    await until(() => publishes('U0APPROVER').length > before || undefined, 20_000);
+    expect(homeText(publishes('U0APPROVER').at(-1) as SlackCall)).toContain('Firing alerts (2)');
+  });
+
+  it('answers /audit status privately with Share in channel, which posts it visibly, attributed', async () => {
+    const responseUrl = slack.newResponseUrl();
+    await postCommand(events(), SECRET, {
+      team_id: 'T0LOCAL',
+      channel_id: 'C0GENERAL',
+      user_id: 'U0MEMBER',
+      command: '/audit',
+      text: 'status',
+      response_url: responseUrl,
+      trigger_id: slack.newTriggerId(),
+    });
+    const answer = await slack.waitFor('response_url', (c) => responseUrl.endsWith(`/${c.responseId}`));
+    expect(answer.body.response_type).toBe('ephemeral');
+    const blocks = answer.body.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
+    const share = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'status_share');
+    const shareUrl = slack.newResponseUrl();
+    await postInteraction(events(), SECRET, {
+      type: 'block_actions',
+      team: { id: 'T0LOCAL' },
+      user: { id: 'U0MEMBER', team_id: 'T0LOCAL' },
+      channel: { id: 'C0GENERAL' },
+      container: { type: 'message', message_ts: '0', is_ephemeral: true },
+      trigger_id: slack.newTriggerId(),
+      response_url: shareUrl,
+      actions: [
+        { type: 'button', action_id: 'status_share', block_id: 'b', value: share?.value, action_ts: '1' },
+      ],
+    });
+    const shared = await slack.waitFor('response_url', (c) => shareUrl.endsWith(`/${c.responseId}`));
+    expect(shared.body.response_type).toBe('in_channel');
+    const text = JSON.stringify(shared.body.blocks);
+    expect(text).toContain('Shared by <@U0MEMBER>');
+    expect(text).not.toContain('status_share');
+  });
+});
+
+describe('permission matrix', () => {
+  let slack: FakeSlack;
+  let permissions: Permissions;
+
+  beforeAll(async () => {
+    slack = await FakeSlack.start({ tokens: [TOKEN] });
+    slack.userGroups.set('S0ONCALL', ['U0ONCALL']);
+    slack.userGroups.set('S0OPS', ['U0OPS', 'U0ONCALL']);
+    const config = parseConfig(
+      `
+slack:
+  approvers: [U0APPROVER]
+  permissions:
+    silence_alerts: [S0ONCALL]
+    refresh: [S0OPS, U0APPROVER]
+    post_digests: [U0DIGESTER]
+`,
+      '/tmp/a.yml',
+    );
+    permissions = new Permissions(
+      config,
+      new webApi.WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+    );
+  });
+  afterAll(async () => {
+    await slack?.stop();
+  });
+
+  it.each([
+    ['U0APPROVER', { approve_issues: true, silence_alerts: false, refresh: true, post_digests: false }],
+    ['U0ONCALL', { approve_issues: false, silence_alerts: true, refresh: true, post_digests: false }],
+    ['U0OPS', { approve_issues: false, silence_alerts: false, refresh: true, post_digests: false }],
+    ['U0DIGESTER', { approve_issues: false, silence_alerts: false, refresh: false, post_digests: true }],
+    ['U0NOBODY', { approve_issues: false, silence_alerts: false, refresh: false, post_digests: false }],
+  ] as const)('%s', async (user, expected) => {
+    const actual: Record<string, boolean> = {};
+    for (const permission of ['approve_issues', 'silence_alerts', 'refresh', 'post_digests'] as const) {
+      actual[permission] = await permissions.allows(permission, user);
+    }
+    expect(actual).toEqual(expected);
+  });
+
+  it('asks Slack for a user group once, then uses the cached members', async () => {
+    const before = slack.callsTo('usergroups.users.list').length;
+    await permissions.allows('silence_alerts', 'U0ONCALL');
+    await permissions.allows('silence_alerts', 'U0SOMEONE');
+    expect(slack.callsTo('usergroups.users.list').length).toBe(before);
+  });
+});
