@@ -109,6 +109,27 @@ probes: [{ id: drivesheets-tests, title: DriveSheetsSync tests, kind: push }]
     expect(homeText(publishes('U0APPROVER').at(-1) as SlackCall)).toContain('Firing alerts (2)');
   });
 
+  it('Approve on the Home tab answers by direct message (a Home view has no response_url)', async () => {
+    const view = publishes('U0APPROVER').at(-1)?.body.view as {
+      blocks: Array<{ elements?: Array<{ action_id: string; value: string }> }>;
+    };
+    const approve = view.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'issue_approve');
+    const res = await postInteraction(events(), SECRET, {
+      type: 'block_actions',
+      team: { id: 'T0LOCAL' },
+      user: { id: 'U0APPROVER', team_id: 'T0LOCAL' },
+      container: { type: 'view', view_id: 'V0HOME' },
+      view: { id: 'V0HOME', type: 'home', blocks: view.blocks },
+      trigger_id: slack.newTriggerId(),
+      actions: [
+        { type: 'button', action_id: 'issue_approve', block_id: 'b', value: approve?.value, action_ts: '1' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const dm = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'U0APPROVER');
+    expect(String(dm.body.text)).toContain('Notion is not connected');
+  });
+
   it('answers /audit status privately with Share in channel, which posts it visibly, attributed', async () => {
     const responseUrl = slack.newResponseUrl();
     await postCommand(events(), SECRET, {
