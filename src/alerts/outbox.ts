@@ -298,7 +298,7 @@ export class AlertOutbox {
   private async postReply(row: GroupRow, threadTs: string, reply: PendingReply): Promise<void> {
     const { client, groups, now } = this.deps;
     const found = reply.postingSince
-      ? await findPostedByMetadata(client, {
+      ? await this.lookUp(row.channel, {
           channel: row.channel,
           threadTs,
           eventType: METADATA_EVENT.reply,
@@ -361,12 +361,34 @@ export class AlertOutbox {
 
   /** A post cut off by a crash may have reached Slack: find it by its metadata. */
   private findPosted(row: GroupRow): Promise<string | undefined> {
-    return findPostedByMetadata(this.deps.client, {
+    return this.lookUp(row.channel, {
       channel: row.channel,
       eventType: METADATA_EVENT.group,
       match: (payload) => payload.group_id === row.groupId,
       since: new Date(row.postingSince ?? this.deps.now()),
     });
+  }
+
+  /**
+   * Looks for a post cut off by a crash. When the token may not read that conversation at all
+   * (missing_scope: a DM channel needs im:history, which the bot does not request), the post
+   * is sent again: a possible duplicate is better than an alert never shown.
+   */
+  private async lookUp(
+    channel: string,
+    options: Parameters<typeof findPostedByMetadata>[1],
+  ): Promise<string | undefined> {
+    try {
+      return await findPostedByMetadata(this.deps.client, options);
+    } catch (error) {
+      if (slackErrorCode(error) !== 'missing_scope') throw error;
+      this.parkLog.warn(
+        `lookup:${channel}`,
+        { channel },
+        `cannot look for a post cut off by a crash (${describeSlackError(error)}): posting it again`,
+      );
+      return undefined;
+    }
   }
 
   /** The held-back notices to post, update or clear now, by channel. */
@@ -407,7 +429,7 @@ export class AlertOutbox {
     try {
       let ts = stored?.ts;
       if (!ts && stored?.postingSince)
-        ts = await findPostedByMetadata(client, {
+        ts = await this.lookUp(channel, {
           channel,
           eventType: METADATA_EVENT.notice,
           match: (payload) => payload.source === sourceKey,
