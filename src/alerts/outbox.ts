@@ -30,6 +30,8 @@ export const MAX_OPEN_GROUPS_PER_SOURCE = 50;
 /** A held-back notice whose count keeps changing is updated at most this often. */
 export const NOTICE_UPDATE_MS = 3000;
 const MAX_BACKOFF_MS = 60_000;
+/** How long a held-back notice that Slack refuses for good waits before it is tried again. */
+const NOTICE_GIVE_UP_MS = 10 * 60_000;
 const IDLE_POLL_MS = 1000;
 /** Groups fetched per channel per round; more than a round's rate budget allows. */
 const PER_CHANNEL_BATCH = 10;
@@ -458,7 +460,11 @@ export class AlertOutbox {
     } catch (error) {
       const attempts = (this.noticeRetries.get(key)?.attempts ?? 0) + 1;
       const retryAfter = slackRetryAfterMs(error);
-      const waitMs = retryAfter ?? backoffMs(attempts);
+      const permanent = PERMANENT_SLACK_ERRORS.has(slackErrorCode(error) ?? '');
+      // A notice Slack refuses for good is dropped once nothing is held back, and otherwise
+      // tried again rarely (the groups themselves are parked or delivered on their own).
+      if (permanent && count === 0) notices.remove(channel, sourceKey);
+      const waitMs = retryAfter ?? (permanent ? NOTICE_GIVE_UP_MS : backoffMs(attempts));
       this.noticeRetries.set(key, { at: now().getTime() + waitMs, attempts });
       this.deps.metrics.alertDeliveryFailures.inc({
         reason: retryAfter !== undefined ? 'rate_limited' : 'error',
