@@ -207,9 +207,12 @@ const HELD_CTE = `
       AND s.open_count >= @cap
   )`;
 
-/** Delivery order within a channel: critical first, then warning, then everything else. */
-export function severityRank(severity: string | undefined): number {
-  switch (severity?.toLowerCase()) {
+/**
+ * Delivery order within a channel: critical first, then warning, then everything else. Total:
+ * it also reads states stored by older versions, whatever they hold.
+ */
+export function severityRank(severity: unknown): number {
+  switch (typeof severity === 'string' ? severity.toLowerCase() : undefined) {
     case 'critical':
       return 0;
     case 'warning':

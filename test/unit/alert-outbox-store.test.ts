@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AlertGroups, groupIdOf, type IncomingGroup, sourceKeyOf } from '../../src/alerts/groups.js';
+import {
+  AlertGroups,
+  groupIdOf,
+  type IncomingGroup,
+  severityRank,
+  sourceKeyOf,
+} from '../../src/alerts/groups.js';
 import { describeSource, heldClearedMessage, heldNoticeMessage } from '../../src/alerts/held-notices.js';
 import { findBlockKitProblems } from '../../src/blocks/limits.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
@@ -116,6 +122,18 @@ describe('what is due', () => {
     // A webhook for it replaces the unreadable state and keeps its channel.
     accept('torn', 2);
     expect(groups.get('json:torn')?.state.title).toBe('torn');
+  });
+});
+
+describe('severity ranks', () => {
+  it('are total over whatever a stored state holds', () => {
+    expect([
+      severityRank('critical'),
+      severityRank('Warning'),
+      severityRank('info'),
+      severityRank(undefined),
+    ]).toEqual([0, 1, 2, 2]);
+    expect([severityRank(3), severityRank(null), severityRank({ level: 'critical' })]).toEqual([2, 2, 2]);
   });
 });
 
