@@ -273,8 +273,13 @@ const configFileSchema = z
         /** Messages per second per channel; Slack allows about one, with short bursts. */
         rate_per_channel: z.number().positive().max(100).default(1),
         burst: z.number().int().min(1).max(100).default(3),
+        /**
+         * Open (firing) groups of one source shown at most; more are kept and held back, with one
+         * notice per channel saying so, until others resolve. See sourceKeyOf for "source".
+         */
+        max_open_groups_per_source: z.number().int().min(1).max(100_000).default(50),
       })
-      .default({ routes: [], rate_per_channel: 1, burst: 3 }),
+      .default({ routes: [], rate_per_channel: 1, burst: 3, max_open_groups_per_source: 50 }),
     notion: z
       .strictObject({
         issues: z

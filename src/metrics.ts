@@ -1,7 +1,7 @@
 // Prometheus metrics served on GET /metrics. One registry per running bot (no globals), so
 // tests can build several bots in one process and read each one's counters.
 
-import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 export class BotMetrics {
   readonly registry = new Registry();
@@ -62,8 +62,70 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly alertsParkedTotal = new Counter({
+    name: 'audit_bot_alerts_parked_total',
+    help: 'Alert groups parked because retrying cannot deliver them (render_error, unreadable_state, or the Slack error), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Read from the store when scraped; set by whoever owns the alert groups (see observe*). */
+  private parkedSource: (() => ReadonlyArray<{ reason: string; count: number }>) | undefined;
+  private heldSource: (() => ReadonlyArray<{ channel: string; count: number }>) | undefined;
+
+  readonly alertsParked: Gauge<'reason'>;
+  readonly alertsHeld: Gauge<'channel'>;
+
+  readonly backgroundErrors = new Counter({
+    name: 'audit_bot_background_errors_total',
+    help: 'Unexpected errors caught at the top of a background loop (which carries on), by loop',
+    labelNames: ['loop'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
+    // Gauges built here (not as field initialisers) so their collect() can see the sources.
+    const metrics = this;
+    this.alertsParked = new Gauge({
+      name: 'audit_bot_alerts_parked',
+      help: 'Alert groups parked now (not retried until they change or the bot restarts), by reason',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { reason, count } of readSafely(metrics.parkedSource)) this.set({ reason }, count);
+      },
+    });
+    this.alertsHeld = new Gauge({
+      name: 'audit_bot_alerts_held',
+      help: 'Alert groups held back by alerts.max_open_groups_per_source, by channel',
+      labelNames: ['channel'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { channel, count } of readSafely(metrics.heldSource)) this.set({ channel }, count);
+      },
+    });
+
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'audit_bot_' });
+  }
+
+  /** Where the parked and held-back gauges read their figures when /metrics is scraped. */
+  observeAlerts(sources: {
+    parked: () => ReadonlyArray<{ reason: string; count: number }>;
+    held: () => ReadonlyArray<{ channel: string; count: number }>;
+  }): void {
+    this.parkedSource = sources.parked;
+    this.heldSource = sources.held;
+  }
+}
+
+/** A scrape must answer even when the store cannot (closed while stopping, locked). */
+function readSafely<T>(source: (() => ReadonlyArray<T>) | undefined): ReadonlyArray<T> {
+  try {
+    return source?.() ?? [];
+  } catch {
+    return [];
   }
 }

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import { type App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { AlertGroups } from './alerts/groups.js';
+import { HeldNotices } from './alerts/held-notices.js';
 import { AlertOutbox } from './alerts/outbox.js';
 import { registerAlertRoutes } from './alerts/routes.js';
 import { buildApp, SLACK_RETRY_POLICY } from './app.js';
@@ -146,6 +147,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const alertGroups = new AlertGroups(store);
     const outbox = new AlertOutbox({
       groups: alertGroups,
+      notices: new HeldNotices(store),
       // No client-side retries: the outbox reschedules each group itself, so one failing
       // group never holds up the others, and 429s surface with their Retry-After.
       client: new webApi.WebClient(botToken, {
@@ -160,6 +162,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       now,
       ratePerSecond: config.alerts.rate_per_channel,
       burst: config.alerts.burst,
+      maxOpenPerSource: config.alerts.max_open_groups_per_source,
     });
     cleanups.push(() => outbox.stop());
     const issues = new IssueService({
@@ -195,11 +198,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         issues,
         permissions,
         logger,
+        metrics,
       },
       jobClient,
     );
     cleanups.push(() => home.stop());
-    runner.onResult(() => void home.refreshAll());
+    runner.onResult(() => home.refreshSoon());
     const deps: AppDeps = {
       config,
       store,

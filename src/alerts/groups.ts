@@ -1,10 +1,13 @@
 // Alert groups in the store. A webhook's payload is stored and applied to its group in one
 // transaction before the 2xx; each change of what the message should show bumps the group's
 // version, and thread replies (resolved, firing again, acknowledged, silenced) are queued.
+// The outbox reads what is due from here (by severity, within the per-source cap) and parks
+// groups it cannot deliver; a stored state that cannot be read never makes a read throw.
 
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { formatDuration } from '../blocks/format.js';
+import { describeError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { AlertmanagerWebhook, GroupAlert, GroupState, SimpleAlert } from './schemas.js';
 
@@ -88,7 +91,18 @@ const rowSchema = z.object({
   ts: z.string().nullable(),
   posting_since: z.string().nullable(),
   attempts: z.number(),
+  source_key: z.string(),
+  parked_at: z.string().nullable(),
+  parked_reason: z.string().nullable(),
+  parked_detail: z.string().nullable(),
 });
+
+/**
+ * The least a stored state must have for anything to show it. Deliberately loose: the full
+ * shape belongs to the webhook edge, and rendering errors are caught (and parked) where a
+ * state is rendered; this only tells a state apart from a torn write or a hand edit.
+ */
+const storedStateSchema = z.looseObject({ title: z.string(), alerts: z.array(z.unknown()) });
 
 export interface GroupRow {
   readonly groupKey: string;
@@ -100,25 +114,161 @@ export interface GroupRow {
   readonly ts: string | undefined;
   readonly postingSince: string | undefined;
   readonly attempts: number;
+  /** Where the group comes from, for the cap on open groups per source (see sourceKeyOf). */
+  readonly sourceKey: string;
+  /** Set while the group is parked: delivery failed in a way retrying cannot fix. */
+  readonly parked: { readonly reason: string; readonly detail: string; readonly at: string } | undefined;
 }
 
-function toRow(raw: unknown): GroupRow {
+/** A stored group whose state cannot be read at all; the outbox parks it. */
+export interface UnreadableRow {
+  readonly groupKey: string;
+  readonly groupId: string;
+  readonly channel: string;
+  readonly version: number;
+  readonly problem: string;
+}
+
+type Decoded =
+  | { readonly ok: true; readonly row: GroupRow }
+  | { readonly ok: false; readonly row: UnreadableRow };
+
+function decode(raw: unknown): Decoded {
   const row = rowSchema.parse(raw);
+  const unreadable = (problem: string): Decoded => ({
+    ok: false,
+    row: {
+      groupKey: row.group_key,
+      groupId: row.group_id,
+      channel: row.channel,
+      version: row.version,
+      problem,
+    },
+  });
+  let state: unknown;
+  try {
+    state = JSON.parse(row.state);
+  } catch (error) {
+    return unreadable(`the stored state is not JSON (${describeError(error)})`);
+  }
+  const checked = storedStateSchema.safeParse(state);
+  if (!checked.success)
+    return unreadable(`the stored state is not an alert group (${checked.error.message})`);
   return {
-    groupKey: row.group_key,
-    groupId: row.group_id,
-    channel: row.channel,
-    state: JSON.parse(row.state) as GroupState,
-    version: row.version,
-    postedVersion: row.posted_version,
-    ts: row.ts ?? undefined,
-    postingSince: row.posting_since ?? undefined,
-    attempts: row.attempts,
+    ok: true,
+    row: {
+      groupKey: row.group_key,
+      groupId: row.group_id,
+      channel: row.channel,
+      state: state as GroupState,
+      version: row.version,
+      postedVersion: row.posted_version,
+      ts: row.ts ?? undefined,
+      postingSince: row.posting_since ?? undefined,
+      attempts: row.attempts,
+      sourceKey: row.source_key,
+      parked:
+        row.parked_at !== null
+          ? { reason: row.parked_reason ?? 'unknown', detail: row.parked_detail ?? '', at: row.parked_at }
+          : undefined,
+    },
   };
 }
 
 const COLUMNS =
-  'group_key, group_id, channel, status, state, version, posted_version, ts, posting_since, attempts';
+  'group_key, group_id, channel, status, state, version, posted_version, ts, posting_since, attempts, ' +
+  'source_key, parked_at, parked_reason, parked_detail';
+
+/**
+ * Groups held back by the cap on open groups per source (`@cap`). Open groups of a source are
+ * ranked by severity, then those already shown in Slack, then by when they opened; a group not
+ * yet shown whose rank is beyond the cap is held, so a more severe group is never held behind
+ * less severe ones. A group that resolved before it was ever shown waits while its source is at
+ * its cap, so a flood that resolves does not turn into a flood of "resolved" posts.
+ */
+const HELD_CTE = `
+  open_groups AS (
+    SELECT group_key, ts, posting_since, ROW_NUMBER() OVER (
+      PARTITION BY source_key
+      ORDER BY severity_rank, (ts IS NULL AND posting_since IS NULL), coalesce(opened_at, updated_at), group_key
+    ) AS open_rank
+    FROM alert_groups WHERE status = 'firing' AND parked_at IS NULL
+  ),
+  open_per_source AS (
+    SELECT source_key, COUNT(*) AS open_count FROM alert_groups
+    WHERE status = 'firing' AND parked_at IS NULL GROUP BY source_key
+  ),
+  held AS (
+    SELECT group_key FROM open_groups
+    WHERE open_rank > @cap AND ts IS NULL AND posting_since IS NULL
+    UNION ALL
+    SELECT g.group_key FROM alert_groups g JOIN open_per_source s ON s.source_key = g.source_key
+    WHERE g.status <> 'firing' AND g.ts IS NULL AND g.posting_since IS NULL AND g.parked_at IS NULL
+      AND s.open_count >= @cap
+  )`;
+
+/**
+ * Delivery order within a channel: critical first, then warning, then everything else. Total:
+ * it also reads states stored by older versions, whatever they hold.
+ */
+export function severityRank(severity: unknown): number {
+  switch (typeof severity === 'string' ? severity.toLowerCase() : undefined) {
+    case 'critical':
+      return 0;
+    case 'warning':
+      return 1;
+    default:
+      return 2;
+  }
+}
+
+/** Longest source key kept (it comes from webhook bodies and is shown in the held-back notice). */
+const MAX_SOURCE_KEY = 200;
+
+const relaySourceFields = z.looseObject({
+  receiver: z.string().optional().catch(undefined),
+  externalURL: z.string().optional().catch(undefined),
+});
+const jsonSourceFields = z.looseObject({
+  key: z.string().optional().catch(undefined),
+  labels: z.record(z.string(), z.string()).nullish().catch(undefined),
+});
+
+/**
+ * Where a group comes from, for the cap on open groups per source:
+ * - Alertmanager (and other relays posting its format): `<kind>:<receiver>@<externalURL>`,
+ *   i.e. one Alertmanager receiver;
+ * - JSON alerts: `json:<labels.source>` when the alert names its source, else
+ *   `json:<prefix>` when its `key` has one (the part before the first `/` or `:`), else `json`
+ *   (all JSON alerts without either share one source).
+ */
+export function sourceKeyOf(
+  kind: string,
+  body: unknown,
+  incoming: Pick<IncomingGroup, 'externalURL'>,
+): string {
+  let key: string;
+  if (kind === 'json') {
+    const fields = jsonSourceFields.safeParse(body);
+    const labels = fields.success ? fields.data.labels : undefined;
+    const named = labels && Object.hasOwn(labels, 'source') ? labels.source : undefined;
+    const prefix = fields.success ? /^([^/:]+)[/:]/.exec(fields.data.key ?? '')?.[1] : undefined;
+    key = named ? `json:${named}` : prefix ? `json:${prefix}` : 'json';
+  } else {
+    const fields = relaySourceFields.safeParse(body);
+    const receiver = fields.success ? (fields.data.receiver ?? '') : '';
+    const external = incoming.externalURL ?? (fields.success ? (fields.data.externalURL ?? '') : '');
+    key = `${kind}:${receiver}@${external}`;
+  }
+  return [...key].slice(0, MAX_SOURCE_KEY).join('');
+}
+
+export interface PendingReply {
+  readonly id: number;
+  readonly text: string;
+  /** Set when a post of this reply was attempted (and maybe cut off by a crash). */
+  readonly postingSince: string | undefined;
+}
 
 export class AlertGroups {
   constructor(private readonly store: Store) {}
@@ -136,9 +286,12 @@ export class AlertGroups {
       this.store.db
         .prepare('INSERT INTO alert_inbox (source, group_key, body, received_at) VALUES (?, ?, ?, ?)')
         .run(source, incoming.groupKey, JSON.stringify(body), at);
-      const previous = this.get(incoming.groupKey);
+      const stored = this.read(incoming.groupKey);
+      // An unreadable stored state is replaced by what the webhook says now (same message).
+      const previous = stored?.ok ? stored.row : undefined;
       const state = merge(previous?.state, incoming, now);
-      if (previous && JSON.stringify(previous.state) === JSON.stringify(state)) return;
+      // A parked group is tried again on every webhook for it, even one that changes nothing.
+      if (previous && !previous.parked && JSON.stringify(previous.state) === JSON.stringify(state)) return;
       if (previous?.state.status === 'firing' && state.status === 'resolved') {
         const lasted = Date.parse(state.resolvedAt ?? at) - Date.parse(previous.state.firingSince);
         this.reply(
@@ -149,7 +302,13 @@ export class AlertGroups {
       } else if (previous?.state.status === 'resolved' && state.status === 'firing') {
         this.reply(incoming.groupKey, ':rotating_light: Firing again.', now);
       }
-      this.save(incoming.groupKey, previous?.channel ?? channel, state, now);
+      this.save(
+        incoming.groupKey,
+        stored?.row.channel ?? channel,
+        state,
+        now,
+        sourceKeyOf(source, body, incoming),
+      );
     });
   }
 
@@ -183,46 +342,91 @@ export class AlertGroups {
     });
   }
 
+  /** The group, or undefined when unknown or its stored state cannot be read. */
   get(groupKey: string): GroupRow | undefined {
-    const raw = this.store.db
-      .prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE group_key = ?`)
-      .get(groupKey);
-    return raw ? toRow(raw) : undefined;
+    const decoded = this.read(groupKey);
+    return decoded?.ok ? decoded.row : undefined;
   }
 
   byId(groupId: string): GroupRow | undefined {
     const raw = this.store.db.prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE group_id = ?`).get(groupId);
-    return raw ? toRow(raw) : undefined;
+    if (!raw) return undefined;
+    const decoded = decode(raw);
+    return decoded.ok ? decoded.row : undefined;
+  }
+
+  private read(groupKey: string): Decoded | undefined {
+    const raw = this.store.db
+      .prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE group_key = ?`)
+      .get(groupKey);
+    return raw ? decode(raw) : undefined;
   }
 
   /**
-   * Groups whose Slack message is behind, oldest change first, at most `perChannel` of each
-   * channel: a channel with a backlog (at about one message a second) must not starve others.
+   * Groups whose Slack message is behind, at most `perChannel` of each channel (a channel with
+   * a backlog, at about one message a second, must not starve others): critical first, then
+   * warning, then the rest, oldest change first within a severity. Parked groups and groups
+   * held back by the per-source cap are left out. Rows whose state cannot be read come back
+   * apart, for the outbox to park.
    */
-  due(now: Date, perChannel: number): GroupRow[] {
-    return this.store.db
+  due(
+    now: Date,
+    perChannel: number,
+    maxOpenPerSource: number,
+  ): { rows: GroupRow[]; unreadable: UnreadableRow[] } {
+    const raws = this.store.db
       .prepare(
-        `SELECT ${COLUMNS} FROM (
-           SELECT *, ROW_NUMBER() OVER (PARTITION BY channel ORDER BY updated_at) AS position
-           FROM alert_groups WHERE posted_version < version AND next_attempt_at <= ?
-         ) WHERE position <= ? ORDER BY updated_at`,
+        `WITH ${HELD_CTE}
+         SELECT ${COLUMNS} FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY channel ORDER BY severity_rank, updated_at) AS position
+           FROM alert_groups
+           WHERE posted_version < version AND next_attempt_at <= @now AND parked_at IS NULL
+             AND group_key NOT IN (SELECT group_key FROM held)
+         ) WHERE position <= @perChannel ORDER BY severity_rank, updated_at`,
       )
-      .all(now.toISOString(), perChannel)
-      .map(toRow);
+      .all({ now: now.toISOString(), perChannel, cap: maxOpenPerSource });
+    const rows: GroupRow[] = [];
+    const unreadable: UnreadableRow[] = [];
+    for (const raw of raws) {
+      const decoded = decode(raw);
+      if (decoded.ok) rows.push(decoded.row);
+      else unreadable.push(decoded.row);
+    }
+    return { rows, unreadable };
   }
 
+  /** How many groups the per-source cap holds back, by channel and source. */
+  heldCounts(maxOpenPerSource: number): Array<{ channel: string; sourceKey: string; count: number }> {
+    return this.store.db
+      .prepare<{ cap: number }, { channel: string; source_key: string; n: number }>(
+        `WITH ${HELD_CTE}
+         SELECT g.channel, g.source_key, COUNT(*) AS n FROM held h JOIN alert_groups g ON g.group_key = h.group_key
+         GROUP BY g.channel, g.source_key`,
+      )
+      .all({ cap: maxOpenPerSource })
+      .map((r) => ({ channel: r.channel, sourceKey: r.source_key, count: r.n }));
+  }
+
+  /** Groups whose message is behind and that are not parked. */
   pendingCount(): number {
     const row = this.store.db
-      .prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM alert_groups WHERE posted_version < version')
+      .prepare<[], { n: number }>(
+        'SELECT COUNT(*) AS n FROM alert_groups WHERE posted_version < version AND parked_at IS NULL',
+      )
       .get();
     return row?.n ?? 0;
   }
 
+  /** Firing groups, newest change first; groups whose stored state cannot be read are left out. */
   firing(): GroupRow[] {
-    return this.store.db
+    const rows: GroupRow[] = [];
+    for (const raw of this.store.db
       .prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE status = 'firing' ORDER BY updated_at DESC`)
-      .all()
-      .map(toRow);
+      .all()) {
+      const decoded = decode(raw);
+      if (decoded.ok) rows.push(decoded.row);
+    }
+    return rows;
   }
 
   markPosting(groupKey: string, now: Date): void {
@@ -254,12 +458,56 @@ export class AlertGroups {
       .run(error, retryAt.toISOString(), groupKey);
   }
 
-  pendingReplies(groupKey: string): Array<{ id: number; text: string }> {
-    return this.store.db
-      .prepare<[string], { id: number; text: string }>(
-        'SELECT id, text FROM alert_replies WHERE group_key = ? AND posted_at IS NULL ORDER BY id',
+  /**
+   * Parks a group at `version`: it is not tried again until it changes (a webhook or a button
+   * bumps the version and unparks it) or the bot restarts. A newer version than the one that
+   * failed is left alone: it may well deliver.
+   */
+  park(groupKey: string, version: number, reason: string, detail: string, now: Date): boolean {
+    const result = this.store.db
+      .prepare(
+        `UPDATE alert_groups SET parked_at = ?, parked_reason = ?, parked_detail = ?, last_error = ?
+         WHERE group_key = ? AND version = ?`,
       )
-      .all(groupKey);
+      .run(now.toISOString(), reason, detail, detail, groupKey, version);
+    return result.changes > 0;
+  }
+
+  /** At start: a new version of the bot may deliver what an older one parked. */
+  unparkAll(now: Date): number {
+    return this.store.db
+      .prepare(
+        `UPDATE alert_groups SET parked_at = NULL, parked_reason = NULL, parked_detail = NULL, attempts = 0,
+           next_attempt_at = ? WHERE parked_at IS NOT NULL`,
+      )
+      .run(now.toISOString()).changes;
+  }
+
+  /** Parked groups now, by reason (for the gauge on /metrics). */
+  parkedCounts(): Array<{ reason: string; count: number }> {
+    return this.store.db
+      .prepare<[], { reason: string; n: number }>(
+        `SELECT coalesce(parked_reason, 'unknown') AS reason, COUNT(*) AS n FROM alert_groups
+         WHERE parked_at IS NOT NULL GROUP BY reason`,
+      )
+      .all()
+      .map((r) => ({ reason: r.reason, count: r.n }));
+  }
+
+  pendingReplies(groupKey: string): PendingReply[] {
+    return this.store.db
+      .prepare<[string], { id: number; text: string; posting_since: string | null }>(
+        'SELECT id, text, posting_since FROM alert_replies WHERE group_key = ? AND posted_at IS NULL ORDER BY id',
+      )
+      .all(groupKey)
+      .map((r) => ({ id: r.id, text: r.text, postingSince: r.posting_since ?? undefined }));
+  }
+
+  /** Recorded before the reply is posted, so a restart knows to look for it in the thread. */
+  markReplyPosting(id: number, now: Date): void {
+    this.store.db
+      .prepare('UPDATE alert_replies SET posting_since = coalesce(posting_since, ?) WHERE id = ?')
+      .run(now.toISOString(), id);
   }
 
   markReplyPosted(id: number, now: Date): void {
@@ -272,16 +520,36 @@ export class AlertGroups {
       .run(groupKey, text, now.toISOString());
   }
 
-  private save(groupKey: string, channel: string, state: GroupState, now: Date): void {
+  /**
+   * Writes the group's new state: bumps its version (the outbox brings Slack up to date) and
+   * unparks it. `sourceKey` is given by webhooks; buttons keep the stored one.
+   */
+  private save(groupKey: string, channel: string, state: GroupState, now: Date, sourceKey?: string): void {
     const at = now.toISOString();
     this.store.db
       .prepare(
-        `INSERT INTO alert_groups (group_key, group_id, channel, status, state, version, next_attempt_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+        `INSERT INTO alert_groups (group_key, group_id, channel, status, state, version, next_attempt_at, updated_at,
+           severity_rank, source_key, opened_at)
+         VALUES (@groupKey, @groupId, @channel, @status, @state, 1, @at, @at, @rank, coalesce(@source, ''), @at)
          ON CONFLICT(group_key) DO UPDATE SET status = excluded.status, state = excluded.state,
-           version = alert_groups.version + 1, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at`,
+           version = alert_groups.version + 1, next_attempt_at = excluded.next_attempt_at,
+           updated_at = excluded.updated_at, severity_rank = excluded.severity_rank,
+           source_key = coalesce(@source, alert_groups.source_key),
+           opened_at = CASE WHEN alert_groups.status <> 'firing' AND excluded.status = 'firing'
+             THEN excluded.opened_at ELSE coalesce(alert_groups.opened_at, excluded.opened_at) END,
+           attempts = CASE WHEN alert_groups.parked_at IS NULL THEN alert_groups.attempts ELSE 0 END,
+           parked_at = NULL, parked_reason = NULL, parked_detail = NULL`,
       )
-      .run(groupKey, groupIdOf(groupKey), channel, state.status, JSON.stringify(state), at, at);
+      .run({
+        groupKey,
+        groupId: groupIdOf(groupKey),
+        channel,
+        status: state.status,
+        state: JSON.stringify(state),
+        at,
+        rank: severityRank(state.severity),
+        source: sourceKey ?? null,
+      });
   }
 }
 

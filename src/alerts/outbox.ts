@@ -1,28 +1,83 @@
 // Delivers alert groups to Slack from the store (a durable outbox): posts each group's message
 // once, updates it in place with the latest state (pending changes coalesce into one update),
-// then posts queued thread replies. Stays within about one message per second per channel;
-// 429s wait for Retry-After and other failures back off, per group, without blocking others.
-// After a crash it resumes from the store; a message whose post was cut off is looked up in
-// the channel (by its metadata) before posting again, so a restart does not post it twice.
+// then posts queued thread replies. Within each channel it sends the most severe groups first
+// (critical, warning, the rest; oldest change first within a severity) at about one message a
+// second; a source with more open groups than `alerts.max_open_groups_per_source` has the rest
+// held back, and the channel gets one notice saying so, updated in place.
+//
+// Nothing a group holds can stop the loop: a group that cannot be rendered, or that Slack
+// refuses for good (invalid_blocks, channel_not_found…), is parked with its reason, logged and
+// counted, and the others go on; 429s wait for Retry-After and other failures back off, per
+// group; an error outside any one group (the store) is logged and the loop tries again later.
+// After a crash it resumes from the store; a message or thread reply whose post was cut off
+// is looked up in Slack by its metadata before posting again, so nothing is posted twice.
 
 import type { webApi } from '@slack/bolt';
 import { alertMessage } from '../blocks/alert.js';
+import type { MessageContent } from '../blocks/common.js';
 import { describeError } from '../errors.js';
+import { describeSlackError, findPostedByMetadata, slackErrorCode, slackRetryAfterMs } from '../kit/slack.js';
+import { LogThrottle } from '../kit/throttle.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics } from '../metrics.js';
-import type { AlertGroups, GroupRow } from './groups.js';
+import { type AlertGroups, type GroupRow, type PendingReply, severityRank } from './groups.js';
+import { type HeldNotices, heldClearedMessage, heldNoticeMessage, type NoticeRow } from './held-notices.js';
 
 /** Slack allows about one message per second per channel, with short bursts. */
 export const CHANNEL_RATE_PER_SECOND = 1;
 export const CHANNEL_BURST = 3;
+export const MAX_OPEN_GROUPS_PER_SOURCE = 50;
+/** A held-back notice whose count keeps changing is updated at most this often. */
+export const NOTICE_UPDATE_MS = 3000;
 const MAX_BACKOFF_MS = 60_000;
+/** How long a held-back notice that Slack refuses for good waits before it is tried again. */
+const NOTICE_GIVE_UP_MS = 10 * 60_000;
 const IDLE_POLL_MS = 1000;
 /** Groups fetched per channel per round; more than a round's rate budget allows. */
 const PER_CHANNEL_BATCH = 10;
-const METADATA_EVENT = 'audit_alert';
+
+/** `metadata.event_type` of what the outbox posts, to find a post cut off by a crash. */
+export const METADATA_EVENT = {
+  group: 'audit_alert',
+  reply: 'audit_alert_reply',
+  notice: 'audit_alert_notice',
+} as const;
+
+/**
+ * Slack's answers that the same request will get again, however often it is retried: the
+ * group is parked instead. Rate limits, server errors, network trouble and token problems
+ * (which affect every group alike) are retried with backoff.
+ */
+const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'invalid_arguments',
+  'invalid_arg_name',
+  'invalid_metadata_format',
+  'invalid_metadata_schema',
+  'metadata_too_large',
+  'msg_too_long',
+  'no_text',
+  'too_many_attachments',
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'method_not_supported_for_channel_type',
+  'missing_scope',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'cannot_reply_to_message',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'ekm_access_denied',
+]);
 
 export interface OutboxDeps {
   readonly groups: AlertGroups;
+  readonly notices: HeldNotices;
   /** A client without its own retries: the outbox schedules retries per group. */
   readonly client: webApi.WebClient;
   readonly logger: Logger;
@@ -31,6 +86,7 @@ export interface OutboxDeps {
   readonly now: () => Date;
   readonly ratePerSecond?: number;
   readonly burst?: number;
+  readonly maxOpenPerSource?: number;
 }
 
 class TokenBucket {
@@ -52,18 +108,66 @@ class TokenBucket {
   }
 }
 
+/** One held-back notice to post, update or clear this round. */
+interface NoticeTask {
+  readonly kind: 'notice';
+  readonly channel: string;
+  readonly sourceKey: string;
+  /** Groups held back now; 0 clears the notice. */
+  readonly count: number;
+  readonly stored: NoticeRow | undefined;
+}
+
+function backoffMs(attempts: number): number {
+  const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 6));
+  return base * (0.75 + Math.random() * 0.5);
+}
+
+const noticeKey = (channel: string, sourceKey: string) => `${channel}\n${sourceKey}`;
+
 export class AlertOutbox {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Notices whose last attempt failed: when to try again (kept in memory; a restart retries). */
+  private readonly noticeRetries = new Map<string, { at: number; attempts: number }>();
+  private roundFailures = 0;
+  /** Parking is caused by what outsiders post: log each kind a few times a minute at most. */
+  private readonly parkLog: LogThrottle;
 
-  constructor(private readonly deps: OutboxDeps) {}
+  constructor(private readonly deps: OutboxDeps) {
+    this.parkLog = new LogThrottle(deps.logger);
+    deps.metrics.observeAlerts({
+      parked: () => deps.groups.parkedCounts(),
+      held: () => {
+        const byChannel = new Map<string, number>();
+        for (const { channel, count } of deps.groups.heldCounts(this.cap))
+          byChannel.set(channel, (byChannel.get(channel) ?? 0) + count);
+        return [...byChannel].map(([channel, count]) => ({ channel, count }));
+      },
+    });
+  }
+
+  private get cap(): number {
+    return this.deps.maxOpenPerSource ?? MAX_OPEN_GROUPS_PER_SOURCE;
+  }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    try {
+      // A new version of the bot (or a fixed channel) may deliver what was parked before.
+      const retried = this.deps.groups.unparkAll(this.deps.now());
+      if (retried > 0) this.deps.logger.info({ groups: retried }, 'retrying parked alert groups');
+    } catch (error) {
+      this.deps.logger.warn(`parked alert groups not retried: ${describeError(error)}`);
+    }
+    // run() handles its own errors; this catch only keeps a bug there from ending the process.
+    this.loop = this.run().catch((error: unknown) => {
+      this.deps.metrics.backgroundErrors.inc({ loop: 'alert_outbox' });
+      this.deps.logger.error(`alert outbox stopped: ${describeError(error)}`);
+    });
   }
 
   async stop(): Promise<void> {
@@ -93,44 +197,73 @@ export class AlertOutbox {
 
   private async run(): Promise<void> {
     while (this.running) {
-      let due: GroupRow[] = [];
+      let pause: number;
       try {
-        due = this.deps.groups.due(this.deps.now(), PER_CHANNEL_BATCH);
+        pause = await this.round();
+        this.roundFailures = 0;
       } catch (error) {
-        this.deps.logger.error(`alert outbox cannot read the store: ${describeError(error)}`);
+        // Outside any one group (the store is locked, full or closed): wait longer each time.
+        pause = backoffMs(this.roundFailures);
+        this.roundFailures += 1;
+        this.deps.metrics.backgroundErrors.inc({ loop: 'alert_outbox' });
+        this.deps.logger.error(
+          { retryInMs: Math.round(pause) },
+          `alert outbox round failed: ${describeError(error)}`,
+        );
       }
-      let delivered = 0;
-      // Channels proceed independently; within one channel, messages go out in order.
-      const byChannel = new Map<string, GroupRow[]>();
-      for (const row of due) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
-      await Promise.all(
-        [...byChannel.entries()].map(async ([channel, rows]) => {
-          for (const row of rows) {
-            if (!this.running) return;
-            if (!this.bucket(channel).take()) return;
-            if (await this.deliver(row)) delivered += 1;
-          }
-        }),
-      );
       if (!this.running) break;
-      // Nothing sent: wait for a change, or poll (rate budgets refill, backoffs expire).
-      const pause = delivered > 0 ? 0 : due.length > 0 ? 200 : IDLE_POLL_MS;
-      if (pause > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pause);
-          this.wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
+      if (pause > 0) await this.sleep(pause);
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** One pass over what is due; returns how long to wait before the next. */
+  private async round(): Promise<number> {
+    const { groups } = this.deps;
+    const { rows, unreadable } = groups.due(this.deps.now(), PER_CHANNEL_BATCH, this.cap);
+    for (const row of unreadable) this.park(row, 'unreadable_state', row.problem);
+    const notices = this.noticeTasks();
+    const channels = new Set([...rows.map((r) => r.channel), ...notices.keys()]);
+    let delivered = 0;
+    // Channels proceed independently; within one, critical groups go first, then the notices
+    // (so a flood is announced early), then the rest in severity order.
+    await Promise.all(
+      [...channels].map(async (channel) => {
+        const queue = rows.filter((r) => r.channel === channel);
+        const critical = queue.filter((r) => severityRank(r.state.severity) === 0);
+        const rest = queue.filter((r) => severityRank(r.state.severity) !== 0);
+        for (const item of [...critical, ...(notices.get(channel) ?? []), ...rest]) {
+          if (!this.running) return;
+          if (!this.bucket(channel).take()) return;
+          const done = 'kind' in item ? await this.deliverNotice(item) : await this.deliver(item);
+          if (done) delivered += 1;
+        }
+      }),
+    );
+    // Nothing sent: wait for a change, or poll (rate budgets refill, backoffs expire).
+    return delivered > 0 ? 0 : rows.length > 0 || notices.size > 0 ? 200 : IDLE_POLL_MS;
   }
 
   /** Brings one group's message (and its thread) up to date; false when it must wait. */
   private async deliver(row: GroupRow): Promise<boolean> {
     const { client, groups, now } = this.deps;
-    const message = alertMessage(row.state, row.groupId, this.deps.timezone, now());
+    let message: MessageContent;
+    try {
+      message = alertMessage(row.state, row.groupId, this.deps.timezone, now());
+    } catch (error) {
+      // The same state renders the same way next time: only a change to the group can help.
+      this.park(row, 'render_error', `its message cannot be rendered: ${describeError(error)}`);
+      return false;
+    }
     try {
       let ts = row.ts;
       if (!ts && row.postingSince) ts = await this.findPosted(row);
@@ -141,7 +274,7 @@ export class AlertOutbox {
           text: message.text,
           blocks: message.blocks,
           unfurl_links: false,
-          metadata: { event_type: METADATA_EVENT, event_payload: { group_id: row.groupId } },
+          metadata: { event_type: METADATA_EVENT.group, event_payload: { group_id: row.groupId } },
         });
         ts = String(answer.ts);
         groups.setTs(row.groupKey, ts);
@@ -151,53 +284,196 @@ export class AlertOutbox {
         await client.chat.update({ channel: row.channel, ts, text: message.text, blocks: message.blocks });
         this.deps.metrics.alertMessages.inc({ kind: 'update' });
       }
-      for (const reply of groups.pendingReplies(row.groupKey)) {
-        await client.chat.postMessage({ channel: row.channel, thread_ts: ts, text: reply.text });
-        groups.markReplyPosted(reply.id, now());
-        this.deps.metrics.alertMessages.inc({ kind: 'reply' });
-      }
+      for (const reply of groups.pendingReplies(row.groupKey)) await this.postReply(row, ts, reply);
       groups.markDelivered(row.groupKey, row.version);
       return true;
     } catch (error) {
-      const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
-      const waitMs =
-        typeof retryAfter === 'number'
-          ? retryAfter * 1000
-          : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(row.attempts, 6)) * (0.75 + Math.random() * 0.5);
-      const reason = slackReason(error);
-      groups.markFailed(row.groupKey, reason, new Date(now().getTime() + waitMs));
-      this.deps.metrics.alertDeliveryFailures.inc({
-        reason: typeof retryAfter === 'number' ? 'rate_limited' : 'error',
-      });
-      this.deps.logger.warn(
-        { group: row.groupId, channel: row.channel, retryInMs: Math.round(waitMs) },
-        `alert not delivered yet: ${reason}`,
-      );
+      this.failed(row, error);
       return false;
     }
   }
 
-  /** A post cut off by a crash may have reached Slack: find it by its metadata. */
-  private async findPosted(row: GroupRow): Promise<string | undefined> {
-    const oldest = row.postingSince ? (Date.parse(row.postingSince) / 1000 - 60).toFixed(6) : undefined;
-    const history = await this.deps.client.conversations.history({
-      channel: row.channel,
-      include_all_metadata: true,
-      limit: 200,
-      ...(oldest ? { oldest } : {}),
-    });
-    const found = (history.messages ?? []).find((m) => {
-      const metadata = m.metadata as
-        | { event_type?: string; event_payload?: { group_id?: unknown } }
-        | undefined;
-      return metadata?.event_type === METADATA_EVENT && metadata.event_payload?.group_id === row.groupId;
-    });
-    return found?.ts;
+  /**
+   * Posts one thread reply exactly once: marked before the call and posted with metadata, so a
+   * restart that finds the mark looks for the reply in the thread before posting it again.
+   */
+  private async postReply(row: GroupRow, threadTs: string, reply: PendingReply): Promise<void> {
+    const { client, groups, now } = this.deps;
+    const found = reply.postingSince
+      ? await this.lookUp(row.channel, {
+          channel: row.channel,
+          threadTs,
+          eventType: METADATA_EVENT.reply,
+          match: (payload) => payload.reply_id === reply.id,
+          since: new Date(reply.postingSince),
+        })
+      : undefined;
+    if (!found) {
+      groups.markReplyPosting(reply.id, now());
+      await client.chat.postMessage({
+        channel: row.channel,
+        thread_ts: threadTs,
+        text: reply.text,
+        unfurl_links: false,
+        metadata: {
+          event_type: METADATA_EVENT.reply,
+          event_payload: { group_id: row.groupId, reply_id: reply.id },
+        },
+      });
+      this.deps.metrics.alertMessages.inc({ kind: 'reply' });
+    }
+    groups.markReplyPosted(reply.id, now());
   }
-}
 
-function slackReason(error: unknown): string {
-  const data = (error as { data?: { error?: unknown } }).data;
-  if (typeof data?.error === 'string') return `Slack answered ${data.error}`;
-  return describeError(error);
+  /** Parks the group when Slack refuses it for good; otherwise schedules a retry. */
+  private failed(row: GroupRow, error: unknown): void {
+    const { groups, now } = this.deps;
+    const code = slackErrorCode(error);
+    const detail = describeSlackError(error);
+    if (code !== undefined && PERMANENT_SLACK_ERRORS.has(code)) {
+      this.park(row, code, detail);
+      return;
+    }
+    const retryAfter = slackRetryAfterMs(error);
+    const waitMs = retryAfter ?? backoffMs(row.attempts);
+    groups.markFailed(row.groupKey, detail, new Date(now().getTime() + waitMs));
+    this.deps.metrics.alertDeliveryFailures.inc({
+      reason: retryAfter !== undefined ? 'rate_limited' : 'error',
+    });
+    this.deps.logger.warn(
+      { group: row.groupId, channel: row.channel, retryInMs: Math.round(waitMs) },
+      `alert not delivered yet: ${detail}`,
+    );
+  }
+
+  private park(
+    row: { groupKey: string; groupId: string; channel: string; version: number },
+    reason: string,
+    detail: string,
+  ): void {
+    // A group changed since it was read gets its own attempt at the new version.
+    if (!this.deps.groups.park(row.groupKey, row.version, reason, detail, this.deps.now())) return;
+    this.deps.metrics.alertsParkedTotal.inc({ reason });
+    this.parkLog.warn(
+      `parked:${reason}`,
+      { group: row.groupId, channel: row.channel, reason },
+      `alert group parked (retried when it changes or at restart): ${detail}`,
+    );
+  }
+
+  /** A post cut off by a crash may have reached Slack: find it by its metadata. */
+  private findPosted(row: GroupRow): Promise<string | undefined> {
+    return this.lookUp(row.channel, {
+      channel: row.channel,
+      eventType: METADATA_EVENT.group,
+      match: (payload) => payload.group_id === row.groupId,
+      since: new Date(row.postingSince ?? this.deps.now()),
+    });
+  }
+
+  /**
+   * Looks for a post cut off by a crash. When the token may not read that conversation at all
+   * (missing_scope: a DM channel needs im:history, which the bot does not request), the post
+   * is sent again: a possible duplicate is better than an alert never shown.
+   */
+  private async lookUp(
+    channel: string,
+    options: Parameters<typeof findPostedByMetadata>[1],
+  ): Promise<string | undefined> {
+    try {
+      return await findPostedByMetadata(this.deps.client, options);
+    } catch (error) {
+      if (slackErrorCode(error) !== 'missing_scope') throw error;
+      this.parkLog.warn(
+        `lookup:${channel}`,
+        { channel },
+        `cannot look for a post cut off by a crash (${describeSlackError(error)}): posting it again`,
+      );
+      return undefined;
+    }
+  }
+
+  /** The held-back notices to post, update or clear now, by channel. */
+  private noticeTasks(): Map<string, NoticeTask[]> {
+    const now = this.deps.now().getTime();
+    const held = new Map(
+      this.deps.groups.heldCounts(this.cap).map((h) => [noticeKey(h.channel, h.sourceKey), h]),
+    );
+    const stored = new Map(this.deps.notices.all().map((n) => [noticeKey(n.channel, n.sourceKey), n]));
+    const tasks = new Map<string, NoticeTask[]>();
+    for (const key of new Set([...held.keys(), ...stored.keys()])) {
+      const retry = this.noticeRetries.get(key);
+      if (retry && retry.at > now) continue;
+      const notice = stored.get(key);
+      const current = held.get(key);
+      const count = current?.count ?? 0;
+      const channel = notice?.channel ?? current?.channel ?? '';
+      const sourceKey = notice?.sourceKey ?? current?.sourceKey ?? '';
+      const due =
+        !notice ||
+        notice.ts === undefined ||
+        count === 0 ||
+        (count !== notice.shownCount &&
+          (notice.shownAt === undefined || now - Date.parse(notice.shownAt) >= NOTICE_UPDATE_MS));
+      if (!due || (!notice && count === 0)) continue;
+      tasks.set(channel, [
+        ...(tasks.get(channel) ?? []),
+        { kind: 'notice', channel, sourceKey, count, stored: notice },
+      ]);
+    }
+    return tasks;
+  }
+
+  private async deliverNotice(task: NoticeTask): Promise<boolean> {
+    const { client, notices, now } = this.deps;
+    const { channel, sourceKey, count, stored } = task;
+    const key = noticeKey(channel, sourceKey);
+    try {
+      let ts = stored?.ts;
+      if (!ts && stored?.postingSince)
+        ts = await this.lookUp(channel, {
+          channel,
+          eventType: METADATA_EVENT.notice,
+          match: (payload) => payload.source === sourceKey,
+          since: new Date(stored.postingSince),
+        });
+      if (count === 0) {
+        if (ts) await client.chat.update({ channel, ts, ...heldClearedMessage(sourceKey) });
+        notices.remove(channel, sourceKey);
+      } else if (ts) {
+        await client.chat.update({ channel, ts, ...heldNoticeMessage(sourceKey, count, this.cap) });
+        notices.shown(channel, sourceKey, ts, count, now());
+      } else {
+        notices.markPosting(channel, sourceKey, now());
+        const answer = await client.chat.postMessage({
+          channel,
+          ...heldNoticeMessage(sourceKey, count, this.cap),
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: { event_type: METADATA_EVENT.notice, event_payload: { source: sourceKey } },
+        });
+        notices.shown(channel, sourceKey, String(answer.ts), count, now());
+      }
+      this.noticeRetries.delete(key);
+      this.deps.metrics.alertMessages.inc({ kind: 'notice' });
+      return true;
+    } catch (error) {
+      const attempts = (this.noticeRetries.get(key)?.attempts ?? 0) + 1;
+      const retryAfter = slackRetryAfterMs(error);
+      const permanent = PERMANENT_SLACK_ERRORS.has(slackErrorCode(error) ?? '');
+      // A notice Slack refuses for good is dropped once nothing is held back, and otherwise
+      // tried again rarely (the groups themselves are parked or delivered on their own).
+      if (permanent && count === 0) notices.remove(channel, sourceKey);
+      const waitMs = retryAfter ?? (permanent ? NOTICE_GIVE_UP_MS : backoffMs(attempts));
+      this.noticeRetries.set(key, { at: now().getTime() + waitMs, attempts });
+      this.deps.metrics.alertDeliveryFailures.inc({
+        reason: retryAfter !== undefined ? 'rate_limited' : 'error',
+      });
+      this.deps.logger.warn(
+        { channel, retryInMs: Math.round(waitMs) },
+        `held-back alerts notice not delivered yet: ${describeSlackError(error)}`,
+      );
+      return false;
+    }
+  }
 }

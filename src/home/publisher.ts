@@ -2,7 +2,9 @@
 // not) and cached; a user's tab is published when they open it and their copy is out of date,
 // and republished when the data behind it changes. Publishing goes through one queue spaced
 // for Slack's views.publish rate limit, so many users opening Home at once cost at most one
-// call each, and none for a user whose tab is already current.
+// call each, and none for a user whose tab is already current. The periodic refresh never
+// rejects: a failure to build or publish a view (the store locked, Slack down) is logged and
+// counted, and the next tick tries again.
 
 import { createHash } from 'node:crypto';
 import type { types, webApi } from '@slack/bolt';
@@ -11,6 +13,7 @@ import { SUBCOMMAND_SPECS } from '../commands/registry.js';
 import { type AppDeps, configurationNotes } from '../deps.js';
 import { describeError } from '../errors.js';
 import { SUBCOMMANDS } from '../ids.js';
+import { LogThrottle } from '../kit/throttle.js';
 import { takeSnapshot } from '../probes/snapshot.js';
 
 /** Spacing between views.publish calls (Slack's tier allows about 100 a minute). */
@@ -21,7 +24,8 @@ const CHANGE_CHECK_MS = 5000;
 type Deps = Pick<
   AppDeps,
   'config' | 'features' | 'now' | 'runner' | 'results' | 'alerts' | 'issues' | 'permissions' | 'logger'
->;
+> &
+  Partial<Pick<AppDeps, 'metrics'>>;
 
 export class HomePublisher {
   /** What each user who opened Home was last sent (by content hash). */
@@ -30,17 +34,39 @@ export class HomePublisher {
   private draining: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private cache: { at: number; views: Map<boolean, { view: types.HomeView; hash: string }> } | undefined;
+  private refreshing: Promise<void> | undefined;
+  /** A broken store fails every tick alike: a few lines a minute say so. */
+  private readonly failureLog: LogThrottle;
   publishCalls = 0;
 
   constructor(
     private readonly deps: Deps,
     private readonly client: webApi.WebClient,
     private readonly spacingMs = PUBLISH_SPACING_MS,
-  ) {}
+  ) {
+    this.failureLog = new LogThrottle(deps.logger);
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.refreshAll(), CHANGE_CHECK_MS);
+    this.timer = setInterval(() => this.refreshSoon(), CHANGE_CHECK_MS);
     this.timer.unref();
+  }
+
+  /**
+   * For timers and callbacks: starts a refresh unless one is running, and never rejects, so
+   * no failure here can become an unhandled rejection (which ends the process).
+   */
+  refreshSoon(): void {
+    this.refreshing ??= this.refreshAll()
+      .catch((error: unknown) => this.failed('refresh', error))
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+  }
+
+  private failed(what: 'refresh' | 'publish', error: unknown, fields: Record<string, unknown> = {}): void {
+    this.deps.metrics?.backgroundErrors.inc({ loop: 'home' });
+    this.failureLog.warn(`home:${what}`, fields, `Home tab ${what} failed: ${describeError(error)}`);
   }
 
   async stop(): Promise<void> {
@@ -74,16 +100,17 @@ export class HomePublisher {
     });
   }
 
+  /** Publishes the queued users' views; never rejects (its promise is shared, maybe unawaited). */
   private async drain(): Promise<void> {
     for (let userId = this.queue.shift(); userId; userId = this.queue.shift()) {
-      const { view, hash } = await this.viewFor(userId);
-      if (this.published.get(userId) === hash) continue;
       try {
+        const { view, hash } = await this.viewFor(userId);
+        if (this.published.get(userId) === hash) continue;
         this.publishCalls += 1;
         await this.client.views.publish({ user_id: userId, view });
         this.published.set(userId, hash);
       } catch (error) {
-        this.deps.logger.warn({ user: userId }, `Home tab not published: ${describeError(error)}`);
+        this.failed('publish', error, { user: userId });
       }
       if (this.queue.length > 0) await new Promise((r) => setTimeout(r, this.spacingMs));
     }

@@ -31,16 +31,19 @@ export interface FindPostedOptions {
   readonly match: (payload: Readonly<Record<string, unknown>>) => boolean;
   /** The post was attempted after this time; older messages are not read. */
   readonly since: Date;
+  /** Look among the replies in this message's thread (conversations.replies) instead. */
+  readonly threadTs?: string;
 }
 
 /** Pages of history read at most: a crash recovery looks back minutes, not days. */
 const MAX_HISTORY_PAGES = 5;
 
 /**
- * Finds a top-level message the bot posted with metadata, so a post that reached Slack just before
- * a crash is adopted instead of posted twice. Needs `channels:history` / `groups:history`; in a
- * public channel the bot posted to through `chat:write.public` without being a member, Slack
- * answers `not_in_channel`, so the bot joins it (`channels:join`) and reads again.
+ * Finds a message the bot posted with metadata (top level, or in the thread `threadTs`), so a
+ * post that reached Slack just before a crash is adopted instead of posted twice. Needs
+ * `channels:history` / `groups:history` (for conversations.history and conversations.replies
+ * alike); in a public channel the bot posted to through `chat:write.public` without being a
+ * member, Slack answers `not_in_channel`, so the bot joins it (`channels:join`) and reads again.
  */
 export async function findPostedByMetadata(
   client: webApi.WebClient,
@@ -49,7 +52,8 @@ export async function findPostedByMetadata(
   // A minute of slack for clock skew between this host and Slack.
   const oldest = (options.since.getTime() / 1000 - 60).toFixed(6);
   let joined = false;
-  const read = async (cursor: string | undefined): Promise<webApi.ConversationsHistoryResponse> => {
+  type Page = Pick<webApi.ConversationsHistoryResponse, 'messages' | 'has_more' | 'response_metadata'>;
+  const call = (cursor: string | undefined): Promise<Page> => {
     const request = {
       channel: options.channel,
       include_all_metadata: true,
@@ -57,13 +61,18 @@ export async function findPostedByMetadata(
       oldest,
       ...(cursor ? { cursor } : {}),
     };
+    return options.threadTs
+      ? client.conversations.replies({ ...request, ts: options.threadTs })
+      : client.conversations.history(request);
+  };
+  const read = async (cursor: string | undefined): Promise<Page> => {
     try {
-      return await client.conversations.history(request);
+      return await call(cursor);
     } catch (error) {
       if (slackErrorCode(error) !== 'not_in_channel' || joined) throw error;
       joined = true;
       await client.conversations.join({ channel: options.channel });
-      return client.conversations.history(request);
+      return call(cursor);
     }
   };
   let cursor: string | undefined;

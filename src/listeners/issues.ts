@@ -17,8 +17,17 @@ import type { AppDeps } from '../deps.js';
 import { ISSUE_FIELD } from '../ids.js';
 import { readIssueForm, readMetadata } from '../issues/form.js';
 import type { ApproveOutcome } from '../issues/service.js';
+import { slackErrorCode } from '../kit/slack.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger'>;
+
+/** Slack's answers to an ephemeral message in a channel the bot cannot use. */
+const EPHEMERAL_REFUSALS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'user_not_in_channel',
+]);
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 
 /** What to tell the person who approved or submitted. */
@@ -109,14 +118,22 @@ export function issueFormSubmitted(deps: Deps) {
       text = describeOutcome(outcome);
     }
     // A modal has no response_url: tell the user privately where they started, else by DM.
-    if (metadata.channel)
-      await client.chat.postEphemeral({
-        channel: metadata.channel,
-        user: userId,
-        text,
-        blocks: [section(text)],
-      });
-    else await client.chat.postMessage({ channel: userId, text, blocks: [section(text)] });
+    // Slack refuses an ephemeral message in a channel the bot is not in (chat:write.public
+    // does not cover it): then by DM as well.
+    if (metadata.channel) {
+      try {
+        await client.chat.postEphemeral({
+          channel: metadata.channel,
+          user: userId,
+          text,
+          blocks: [section(text)],
+        });
+        return;
+      } catch (error) {
+        if (!EPHEMERAL_REFUSALS.has(slackErrorCode(error) ?? '')) throw error;
+      }
+    }
+    await client.chat.postMessage({ channel: userId, text, blocks: [section(text)] });
   };
 }
 

@@ -1,7 +1,8 @@
 // A Slack Web API stand-in on loopback. Shell mode points the real Bolt/WebClient at it so the
 // same handlers run unchanged and their messages are printed instead of sent; the test suite
-// extends it as its fake Slack server. It answers like Slack (`{ok, ts, channel}`), rejects
-// Block Kit that Slack would reject, and serves `response_url` endpoints.
+// extends it as its fake Slack server (which adds Slack's scope and channel-membership refusals
+// through `refuse`). It answers like Slack (`{ok, ts, channel}`), rejects Block Kit that Slack
+// would reject, keeps messages and threads for history reads, and serves `response_url` endpoints.
 
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -208,6 +209,19 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     if (!token) return { ok: false, error: 'not_authed' };
     if (this.options.tokens.length > 0 && !this.options.tokens.includes(token))
       return { ok: false, error: 'invalid_auth' };
+    return this.refuse(method, body) ?? this.reply(method, body);
+  }
+
+  /**
+   * Slack's refusal of an authenticated call (a missing scope, a channel the bot is not in),
+   * or undefined to answer it. The shell's stand-in refuses nothing; the test fake does.
+   */
+  protected refuse(_method: string, _body: Record<string, unknown>): Record<string, unknown> | undefined {
+    return undefined;
+  }
+
+  /** The answer to an authenticated call that was not refused. */
+  protected reply(method: string, body: Record<string, unknown>): Record<string, unknown> {
     const { teamId, botUserId, botId } = this.options;
     switch (method) {
       case 'auth.test':
@@ -252,15 +266,33 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
         const messages = [...this.messages.values()]
           .filter((m) => m.channel === body.channel && !m.thread_ts && Number(m.ts) >= oldest)
           .sort((a, b) => Number(b.ts) - Number(a.ts))
-          .map((m) => ({
-            type: 'message',
-            ts: m.ts,
-            text: m.text,
-            bot_id: botId,
-            ...(m.metadata ? { metadata: m.metadata } : {}),
-          }));
+          .map((m) => this.historyMessage(m, body));
         return { ok: true, messages, has_more: false };
       }
+      case 'conversations.replies': {
+        // The thread's parent first, then its replies, oldest first (as Slack answers).
+        const parent = this.messages.get(`${String(body.channel)}/${String(body.ts)}`);
+        if (!parent || parent.thread_ts) return { ok: false, error: 'thread_not_found' };
+        const oldest = Number(body.oldest ?? 0);
+        const replies = [...this.messages.values()]
+          .filter((m) => m.channel === parent.channel && m.thread_ts === parent.ts && Number(m.ts) >= oldest)
+          .sort((a, b) => Number(a.ts) - Number(b.ts));
+        return {
+          ok: true,
+          messages: [parent, ...replies].map((m) => this.historyMessage(m, body)),
+          has_more: false,
+        };
+      }
+      case 'conversations.join':
+        return {
+          ok: true,
+          channel: {
+            id: body.channel,
+            name: String(body.channel).toLowerCase(),
+            is_channel: true,
+            is_member: true,
+          },
+        };
       case 'conversations.info':
         return {
           ok: true,
@@ -269,6 +301,19 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** A stored message as history reads return it; metadata only when asked for, as Slack does. */
+  private historyMessage(m: StoredMessage, request: Record<string, unknown>): Record<string, unknown> {
+    const withMetadata = request.include_all_metadata === true || request.include_all_metadata === 'true';
+    return {
+      type: 'message',
+      ts: m.ts,
+      text: m.text,
+      bot_id: this.options.botId,
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      ...(m.metadata && withMetadata ? { metadata: m.metadata } : {}),
+    };
   }
 
   private chat(method: string, body: Record<string, unknown>): Record<string, unknown> {

@@ -164,4 +164,55 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'alert outbox: parking, severity order, per-source cap, idempotent replies',
+    up: `
+      -- A group that cannot be delivered by retrying (its state cannot be rendered, or Slack
+      -- refuses it for good: invalid_blocks, channel_not_found…) is parked with its reason
+      -- instead of being retried forever or stopping the outbox; a change to the group (a new
+      -- webhook, a button) or a restart tries it again. parked_reason is a short label for
+      -- metrics; parked_detail says what went wrong.
+      ALTER TABLE alert_groups ADD COLUMN parked_at TEXT;
+      ALTER TABLE alert_groups ADD COLUMN parked_reason TEXT;
+      ALTER TABLE alert_groups ADD COLUMN parked_detail TEXT;
+      -- Delivery order within a channel: critical (0), then warning (1), then the rest (2).
+      ALTER TABLE alert_groups ADD COLUMN severity_rank INTEGER NOT NULL DEFAULT 2;
+      -- Where a group comes from (webhook kind and Alertmanager receiver and URL, or the JSON
+      -- alert's source), for the cap on open groups per source; opened_at starts the episode.
+      ALTER TABLE alert_groups ADD COLUMN source_key TEXT NOT NULL DEFAULT '';
+      ALTER TABLE alert_groups ADD COLUMN opened_at TEXT;
+      -- Rows from before: readable states give their severity and source; others keep the defaults.
+      UPDATE alert_groups SET
+        opened_at = updated_at,
+        severity_rank = CASE WHEN json_valid(state) THEN
+            CASE lower(json_extract(state, '$.severity')) WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END
+          ELSE 2 END,
+        source_key = CASE
+          WHEN NOT json_valid(state) THEN 'unknown'
+          WHEN json_extract(state, '$.source') = 'json' THEN 'json'
+          ELSE coalesce(json_extract(state, '$.source'), 'unknown') || ':@' || coalesce(json_extract(state, '$.externalURL'), '')
+        END;
+      DROP INDEX alert_groups_due;
+      CREATE INDEX alert_groups_due ON alert_groups (next_attempt_at)
+        WHERE posted_version < version AND parked_at IS NULL;
+      CREATE INDEX alert_groups_open ON alert_groups (source_key) WHERE status = 'firing';
+
+      -- Set before a thread reply is posted; a restart that finds it unposted looks in the
+      -- thread (by the reply's metadata) before posting again.
+      ALTER TABLE alert_replies ADD COLUMN posting_since TEXT;
+
+      -- One "alerts held back" message per channel and source while groups of that source are
+      -- held back by the cap, updated in place with the count and cleared when none are left.
+      CREATE TABLE alert_notices (
+        channel        TEXT NOT NULL,
+        source_key     TEXT NOT NULL,
+        ts             TEXT,
+        posting_since  TEXT,
+        shown_count    INTEGER NOT NULL DEFAULT 0,
+        shown_at       TEXT,
+        PRIMARY KEY (channel, source_key)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

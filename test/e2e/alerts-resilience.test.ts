@@ -2,22 +2,21 @@
 // resolving, a storm of groups, Slack failing for a while, and a hard kill mid-delivery.
 // Each ends with every group shown exactly once in its final state.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/shell/render.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
-import { ROOT } from '../support/run-main.js';
+import { type MainProcess, startMainProcess } from '../support/run-main.js';
 import { until } from '../support/until.js';
 
 const TOKEN = 'xoxb-storm-test';
 const SECRET = 'storm-signing-secret';
 const WEBHOOK = 'storm-webhook-token-0123456789';
 
-function config(rate: number): string {
+/** JSON alerts without a source share one; these storms are meant to go through uncapped. */
+function config(rate: number, maxOpenPerSource = 1000): string {
   return `
 timezone: UTC
 slack: { channels: { alerts: C0ALERTS }, approvers: [U0APPROVER] }
@@ -25,6 +24,7 @@ alerts:
   default_channel: C0ALERTS
   rate_per_channel: ${rate}
   burst: 3
+  max_open_groups_per_source: ${maxOpenPerSource}
   routes:
     - { match: { severity: critical }, channel: C0CRIT }
     - { match: { severity: info }, channel: C0INFO }
@@ -201,14 +201,12 @@ describe('alert relay resilience', () => {
     expect(slack.calls.some((c) => c.status === 429)).toBe(true);
   });
 
-  it('loses nothing and posts nothing twice across a kill -9 mid-delivery', async () => {
-    const slack = await FakeSlack.start({ tokens: [TOKEN] });
-    cleanups.push(() => slack.stop());
+  /** The bot as its own process (HTTP mode) on a fresh database, restartable on the same one. */
+  async function processBot(slack: FakeSlack, maxOpenPerSource?: number) {
     const dir = tempDir();
     const file = path.join(dir, 'audit-bot.yml');
-    writeFileSync(file, config(20));
+    writeFileSync(file, config(20, maxOpenPerSource));
     const env = {
-      ...process.env,
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.apiUrl,
@@ -216,50 +214,38 @@ describe('alert relay resilience', () => {
       AUDIT_BOT_CONFIG: file,
       AUDIT_BOT_DB: path.join(dir, 'bot.db'),
       PORT: String(40000 + Math.floor(Math.random() * 20000)),
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
     };
-    const base = `http://127.0.0.1:${env.PORT}`;
-    const start = async (): Promise<ChildProcess> => {
-      // node itself with tsx's loader, not the tsx CLI (which runs the bot in a child process):
-      // the SIGKILL must hit the bot.
-      const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist');
-      const loader = [
-        '--require',
-        path.join(tsx, 'preflight.cjs'),
-        '--import',
-        pathToFileURL(path.join(tsx, 'loader.mjs')).href,
-      ];
-      const child = spawn(process.execPath, [...loader, path.join(ROOT, 'src', 'main.ts')], {
-        env,
-        cwd: ROOT,
-        stdio: 'ignore',
-      });
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        try {
-          if ((await fetch(`${base}/healthz`)).ok) return child;
-        } catch {
-          // starting
-        }
-        if (Date.now() > deadline) throw new Error('bot did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    let child = await start();
+    let current: MainProcess | undefined;
     cleanups.push(async () => {
-      child.kill('SIGKILL');
+      current?.child.kill('SIGKILL');
     });
-    // Kill it right after Slack answered the 25th post, before the bot could record it.
+    return {
+      url: `http://127.0.0.1:${env.PORT}`,
+      async start(): Promise<MainProcess> {
+        current = await startMainProcess(env);
+        return current;
+      },
+    };
+  }
+
+  it('loses nothing and posts nothing twice across a kill -9 mid-delivery', async () => {
+    const slack = await FakeSlack.start({ tokens: [TOKEN] });
+    cleanups.push(() => slack.stop());
+    const bot = await processBot(slack);
+    let child = (await bot.start()).child;
+    // Once every alert is accepted, kill it right after Slack answered a post (the 25th or a
+    // later one), before the bot could record it.
     let killed = false;
+    let sending = true;
     slack.on('call', (call) => {
-      if (!killed && call.method === 'chat.postMessage' && topLevel(slack).length >= 25) {
+      if (!killed && !sending && call.method === 'chat.postMessage' && topLevel(slack).length >= 25) {
         killed = true;
         child.kill('SIGKILL');
       }
     });
     for (let i = 0; i < 80; i += 1) {
-      const res = await sendAlert(base, {
+      const res = await sendAlert(bot.url, {
         title: `Crash alert ${i}`,
         key: `crash-${i}`,
         status: 'firing',
@@ -267,15 +253,73 @@ describe('alert relay resilience', () => {
       });
       expect(res.status).toBe(202);
     }
+    sending = false;
     await until(() => (killed && child.exitCode !== null) || child.signalCode !== null);
     expect(topLevel(slack).length).toBeLessThan(80);
-    child = await start();
+    child = (await bot.start()).child;
     await until(() => new Set(topLevel(slack).map(groupOf)).size >= 80, 30_000);
     await new Promise((r) => setTimeout(r, 1500));
     const groups = topLevel(slack).map(groupOf);
     expect(new Set(groups).size).toBe(80);
     expect(groups).toHaveLength(80);
-    // The post cut off by the kill was found in the channel instead of being posted again.
-    expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
+    // The post cut off by the kill was found in the channel instead of being posted again:
+    // under the manifest's scopes, after joining the public channel it only posted to.
+    expect(slack.callsTo('conversations.history').some((c) => c.answer.ok === true)).toBe(true);
+    expect(slack.callsTo('conversations.join').map((c) => c.body.channel)).toEqual(['C0ALERTS']);
+  });
+
+  it('posts every "Resolved after" thread reply exactly once across a kill -9 mid-reply', async () => {
+    const slack = await FakeSlack.start({ tokens: [TOKEN] });
+    cleanups.push(() => slack.stop());
+    const bot = await processBot(slack);
+    let child = (await bot.start()).child;
+    const count = 30;
+    const alert = (i: number, status: 'firing' | 'resolved') => ({
+      title: `Reply alert ${i}`,
+      key: `reply-${i}`,
+      status,
+      severity: 'warning',
+    });
+    for (let i = 0; i < count; i += 1)
+      expect((await sendAlert(bot.url, alert(i, 'firing'))).status).toBe(202);
+    await until(() => new Set(topLevel(slack).map(groupOf)).size >= count, 30_000);
+    const threadOf = new Map(topLevel(slack).map((c) => [String(c.answer.ts), groupOf(c)]));
+    const replies = () =>
+      slack.calls.filter(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.answer.ok === true &&
+          typeof c.body.thread_ts === 'string' &&
+          String(c.body.text).startsWith(':white_check_mark: Resolved after'),
+      );
+    // Kill it right after Slack answered the 10th reply, before the bot could record it.
+    let killed = false;
+    slack.on('call', () => {
+      if (!killed && replies().length >= 10) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    for (let i = 0; i < count; i += 1) {
+      const res = await sendAlert(bot.url, alert(i, 'resolved')).catch(() => undefined);
+      if (!res) break; // killed while the resolves were still arriving
+      expect(res.status).toBe(202);
+    }
+    await until(() => killed && (child.exitCode !== null || child.signalCode !== null));
+    // Whatever the kill cut off is sent again after the restart.
+    child = (await bot.start()).child;
+    for (let i = 0; i < count; i += 1) await sendAlert(bot.url, alert(i, 'resolved'));
+    await until(() => new Set(replies().map((c) => String(c.body.thread_ts))).size >= count, 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const perThread = new Map<string, number>();
+    for (const reply of replies()) {
+      const thread = String(reply.body.thread_ts);
+      expect(threadOf.has(thread)).toBe(true);
+      perThread.set(thread, (perThread.get(thread) ?? 0) + 1);
+    }
+    expect(perThread.size).toBe(count);
+    expect([...perThread.values()].filter((n) => n !== 1)).toEqual([]);
+    // The reply cut off by the kill was looked for in its thread instead of being posted again.
+    expect(slack.callsTo('conversations.replies').length).toBeGreaterThan(0);
   });
 });

@@ -104,7 +104,8 @@ notion:
   };
 
   beforeAll(async () => {
-    slack = await FakeSlack.start({ tokens: [TOKEN] });
+    // The bot is in C0GENERAL, where /audit issue is used: the form's answer is ephemeral there.
+    slack = await FakeSlack.start({ tokens: [TOKEN], memberOf: ['C0GENERAL'] });
     notion = await FakeNotion.start({ requestsPerSecond: Number.POSITIVE_INFINITY, retryAfterSeconds: 0 });
     issues = notion.addDataSource(
       {
@@ -251,7 +252,10 @@ notion:
     expect(ok.status).toBe(200);
     const told = await slack.waitFor(
       'chat.postEphemeral',
-      (c) => c.body.user === 'U0MEMBER' && String(c.body.text).includes('Created in Notion'),
+      (c) =>
+        c.body.user === 'U0MEMBER' &&
+        c.answer.ok === true &&
+        String(c.body.text).includes('Created in Notion'),
     );
     expect(told.body.channel).toBe('C0GENERAL');
     const page = notion.created.find((c) =>
@@ -269,7 +273,10 @@ notion:
       type: { type: { type: 'static_select', selected_option: { value: 'Bug' } } },
       description: { description: { type: 'plain_text_input', value: '' } },
     });
-    await slack.waitFor('chat.postEphemeral', (c) => String(c.body.text).includes('already in Notion'));
+    await slack.waitFor(
+      'chat.postEphemeral',
+      (c) => c.answer.ok === true && String(c.body.text).includes('already in Notion'),
+    );
     expect(pagesTitled('Eagle export misses BPM tags')).toHaveLength(1);
   });
   it('Edit opens the form prefilled and saves the proposal; Dismiss records who and why', async () => {

@@ -1,7 +1,9 @@
 // manifest.yml and the registered handlers must agree in both directions: a command Slack
 // offers without a handler times out for the user; a handler without a manifest entry is dead.
+// And its scopes must cover every Web API method the code calls (the end-to-end tests run
+// against a fake Slack that grants only these scopes), and be the ones the README lists.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ import { z } from 'zod';
 import { SUBCOMMANDS } from '../../src/ids.js';
 import { LogCapture, startTestBot, type TestBot } from '../support/bot.js';
 import { ROOT } from '../support/run-main.js';
+import { METHOD_SCOPES, scopeNeeded } from '../support/slack-scopes.js';
 
 const manifestSchema = z.object({
   features: z.object({
@@ -104,9 +107,69 @@ describe('manifest.yml', () => {
       'chat:write',
       'chat:write.public',
       'usergroups:read',
+      'channels:history',
+      'groups:history',
+      'channels:join',
     ]);
     for (const command of manifest.features.slash_commands) {
       for (const sub of SUBCOMMANDS) expect(command.usage_hint).toContain(sub);
     }
+  });
+});
+
+/** Every `client.<family>.<method>(` in src/, the Web API calls the bot's code can make. */
+function webApiCallsInSource(): Map<string, string[]> {
+  const calls = new Map<string, string[]>();
+  const files = readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.ts'),
+  );
+  for (const file of files) {
+    const text = readFileSync(path.join(ROOT, 'src', file), 'utf8');
+    // The Notion SDK's client has methods of the same shape (client.pages.create).
+    if (text.includes("'@notionhq/client'") || text.includes('/notion/client.js')) continue;
+    for (const match of text.matchAll(/\bclient\s*\.\s*([a-z]\w*(?:\s*\.\s*[a-zA-Z]\w*)+)\s*\(/g)) {
+      const method = (match[1] ?? '').replace(/\s+/g, '');
+      calls.set(method, [...(calls.get(method) ?? []), file]);
+    }
+  }
+  // Bolt itself calls auth.test when the app starts.
+  calls.set('auth.test', ['@slack/bolt']);
+  return calls;
+}
+
+describe('manifest.yml scopes', () => {
+  const granted = new Set(manifest.oauth_config.scopes.bot);
+
+  it('cover every Web API method the code can call, in public and private channels', () => {
+    const calls = webApiCallsInSource();
+    // The scan finds what it must (so an empty result cannot pass for coverage).
+    for (const known of ['chat.postMessage', 'chat.update', 'conversations.history', 'conversations.replies'])
+      expect([...calls.keys()]).toContain(known);
+    const uncovered: string[] = [];
+    for (const [method, files] of calls) {
+      if (!(method in METHOD_SCOPES)) {
+        uncovered.push(
+          `${method} (${files.join(', ')}): not in test/support/slack-scopes.ts; add it from Slack's docs`,
+        );
+        continue;
+      }
+      // Channel IDs in the config name public (C…) and private (G…) channels alike; joining is public only.
+      const kinds =
+        method === 'conversations.join' ? (['public'] as const) : (['public', 'private'] as const);
+      for (const kind of kinds) {
+        const needed = scopeNeeded(method, kind);
+        if (needed && !granted.has(needed)) uncovered.push(`${method} in a ${kind} channel needs ${needed}`);
+      }
+    }
+    expect(uncovered).toEqual([]);
+    // Alerts and digests go to channels the bot was not invited to.
+    expect(granted.has('chat:write.public')).toBe(true);
+  });
+
+  it('are the ones the README lists', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = /^### Scopes\n([\s\S]*?)(?=^#)/m.exec(readme)?.[1] ?? '';
+    const listed = [...section.matchAll(/^\| `([a-z.:]+)`/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...granted].sort());
   });
 });

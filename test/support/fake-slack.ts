@@ -1,13 +1,37 @@
 // The fake Slack Web API server for tests: the shell's LocalSlack (which already answers like
-// Slack, validates Block Kit and serves response_url endpoints) plus waiting helpers and a
-// Socket Mode endpoint (apps.connections.open + a WebSocket speaking Slack's envelopes).
+// Slack, validates Block Kit and serves response_url endpoints) plus waiting helpers, a Socket
+// Mode endpoint (apps.connections.open + a WebSocket speaking Slack's envelopes), and Slack's
+// refusals: the bot token holds exactly the scopes manifest.yml requests (unless a test says
+// otherwise), a method outside them answers `missing_scope`, and channel membership is
+// modelled — posting to a public channel the bot is not in needs `chat:write.public`, reading
+// its history answers `not_in_channel` until `conversations.join`, and a private channel the
+// bot was not added to answers `channel_not_found`.
 
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { LocalSlack, type LocalSlackOptions, type SlackCall } from '../../src/shell/local-slack.js';
+import {
+  type ChannelKind,
+  isConversationScoped,
+  METHOD_SCOPES,
+  manifestBotScopes,
+  scopeNeeded,
+} from './slack-scopes.js';
 
 export type { SlackCall };
+
+export interface FakeSlackOptions extends LocalSlackOptions {
+  /** Bot scopes the token holds; default: those manifest.yml requests. */
+  readonly scopes?: readonly string[];
+  /** Channels the bot is a member of at the start (public ones it can also join itself). */
+  readonly memberOf?: readonly string[];
+  /** Channels with C… IDs that are private (G… IDs always are). */
+  readonly privateChannels?: readonly string[];
+}
+
+/** Methods that post into a conversation and so need the bot to be allowed in it. */
+const POSTING = new Set(['chat.postMessage', 'chat.meMessage', 'chat.scheduleMessage']);
 
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 
@@ -15,11 +39,34 @@ export class FakeSlack extends LocalSlack {
   private socketServer: WebSocketServer | undefined;
   private appToken: string | undefined;
   private readonly sockets = new Set<WebSocket>();
+  /** Bot scopes granted to the token. */
+  readonly scopes: ReadonlySet<string>;
+  /** Conversations the bot is a member of. */
+  readonly members: Set<string>;
+  private readonly privateChannels: ReadonlySet<string>;
 
-  static async start(options: LocalSlackOptions = {}): Promise<FakeSlack> {
+  constructor(options: FakeSlackOptions = {}) {
+    super(options);
+    this.scopes = new Set(options.scopes ?? manifestBotScopes());
+    this.members = new Set(options.memberOf ?? []);
+    this.privateChannels = new Set(options.privateChannels ?? []);
+  }
+
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
     const slack = new FakeSlack(options);
     await slack.start();
     return slack;
+  }
+
+  /** What kind of conversation an ID names (a user ID names the bot's DM with that user). */
+  kindOf(channel: string): ChannelKind {
+    if (/^[DUW]/.test(channel)) return 'im';
+    if (channel.startsWith('G') || this.privateChannels.has(channel)) return 'private';
+    return 'public';
+  }
+
+  private isMember(channel: string): boolean {
+    return this.kindOf(channel) === 'im' || this.members.has(channel);
   }
 
   /** Resolves with the first call (already made or still to come) that matches. */
@@ -114,10 +161,7 @@ export class FakeSlack extends LocalSlack {
     body: Record<string, unknown>,
     token: string | undefined,
   ): Record<string, unknown> {
-    if (method === 'usergroups.users.list') {
-      const users = this.userGroups.get(String(body.usergroup));
-      return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
-    }
+    // Called with the app-level token (xapp-…), whose only scope is connections:write.
     if (method === 'apps.connections.open') {
       if (!this.socketServer || !token || token !== this.appToken)
         return { ok: false, error: 'invalid_auth' };
@@ -125,6 +169,54 @@ export class FakeSlack extends LocalSlack {
       return { ok: true, url: `ws://127.0.0.1:${port}/link?ticket=${randomUUID()}` };
     }
     return super.answer(method, body, token);
+  }
+
+  /** Slack's refusals: the token's scopes first, then whether the bot may use the channel. */
+  protected override refuse(
+    method: string,
+    body: Record<string, unknown>,
+  ): Record<string, unknown> | undefined {
+    const entry = METHOD_SCOPES[method];
+    if (!entry) return { ok: false, error: 'unknown_method' };
+    const channel = typeof body.channel === 'string' ? body.channel : undefined;
+    if (isConversationScoped(method) && !channel) return { ok: false, error: 'channel_not_found' };
+    const kind = channel ? this.kindOf(channel) : 'public';
+    if (method === 'conversations.join' && kind !== 'public')
+      return { ok: false, error: 'method_not_supported_for_channel_type' };
+    const needed = scopeNeeded(method, kind);
+    if (needed && !this.scopes.has(needed))
+      return { ok: false, error: 'missing_scope', needed, provided: [...this.scopes].join(',') };
+    if (!channel || method === 'conversations.join' || this.isMember(channel)) return undefined;
+    // A private channel the bot was not added to does not exist, as far as the bot can tell.
+    if (kind === 'private') return { ok: false, error: 'channel_not_found' };
+    if (POSTING.has(method))
+      return this.scopes.has('chat:write.public') ? undefined : { ok: false, error: 'not_in_channel' };
+    // An ephemeral message needs the bot in the channel, chat:write.public or not.
+    if (method === 'chat.postEphemeral') return { ok: false, error: 'channel_not_found' };
+    if (method === 'conversations.history' || method === 'conversations.replies')
+      return { ok: false, error: 'not_in_channel' };
+    return undefined;
+  }
+
+  protected override reply(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    if (method === 'usergroups.users.list') {
+      const users = this.userGroups.get(String(body.usergroup));
+      return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+    }
+    if (method === 'conversations.join') {
+      const channel = String(body.channel);
+      const already = this.members.has(channel);
+      this.members.add(channel);
+      const answer = super.reply(method, body);
+      return already
+        ? {
+            ...answer,
+            warning: 'already_in_channel',
+            response_metadata: { warnings: ['already_in_channel'] },
+          }
+        : answer;
+    }
+    return super.reply(method, body);
   }
 
   override async stop(): Promise<void> {

@@ -1,7 +1,9 @@
-// Runs `src/main.ts` as a child process, the way `npm start` does, with piped stdin.
+// Runs `src/main.ts` as a child process: the way `npm start` does, with piped stdin, or as a
+// long-running bot (HTTP mode) that tests kill and restart.
 
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -70,4 +72,65 @@ export function runMain(options: RunMainOptions = {}): Promise<MainResult> {
     if (options.input !== undefined) child.stdin.write(options.input);
     if (!options.keepStdinOpen) child.stdin.end();
   });
+}
+
+export interface MainProcess {
+  readonly child: ChildProcess;
+  /** Base URL of the bot's HTTP server. */
+  readonly url: string;
+  /** What the bot wrote to stdout and stderr so far (JSON log lines in Slack modes). */
+  output(): string;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `src/main.ts` as its own process (node with tsx's loader, not the tsx CLI, which would
+ * run the bot in a grandchild: a SIGKILL must hit the bot itself) and waits for /healthz.
+ * `env` is added to a clean environment; PORT is chosen here unless given.
+ */
+export async function startMainProcess(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<MainProcess> {
+  const port = env.PORT ?? String(40000 + Math.floor(Math.random() * 20000));
+  const url = `http://127.0.0.1:${port}`;
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist');
+  const loader = [
+    '--require',
+    path.join(tsx, 'preflight.cjs'),
+    '--import',
+    pathToFileURL(path.join(tsx, 'loader.mjs')).href,
+  ];
+  const child = spawn(process.execPath, [...loader, path.join(ROOT, 'src', 'main.ts')], {
+    env: { ...cleanEnv(), HOST: '127.0.0.1', ...env, PORT: port },
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`bot exited during start (${child.exitCode ?? child.signalCode}):\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // still starting
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`bot did not answer /healthz within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, url, output: () => output, exited };
 }

@@ -157,6 +157,7 @@ describe('parseConfig: valid files', () => {
       routes: [{ match: { severity: 'critical' }, channel: 'C0CRIT' }],
       rate_per_channel: 1,
       burst: 3,
+      max_open_groups_per_source: 50,
     });
     expect(config.notion.issues).toEqual({
       data_source: NOTION_ID,
@@ -200,7 +201,7 @@ describe('parseConfig: valid files', () => {
       probes: [],
       reports: undefined,
       digests: [],
-      alerts: { routes: [], rate_per_channel: 1, burst: 3 },
+      alerts: { routes: [], rate_per_channel: 1, burst: 3, max_open_groups_per_source: 50 },
       notion: {},
     });
   });

@@ -1,0 +1,106 @@
+// The "alerts held back" notice. When a source has more open alert groups than
+// `alerts.max_open_groups_per_source`, the groups beyond the cap are kept but not posted; the
+// channel gets one notice per source saying so, updated in place with the count and cleared
+// when nothing is held back any more. This file keeps the notices' state in the store and
+// builds their text; the outbox posts them.
+
+import { clamp, escapeMrkdwn, type MessageContent, section } from '../blocks/common.js';
+import type { Store } from '../store/store.js';
+
+export interface NoticeRow {
+  readonly channel: string;
+  readonly sourceKey: string;
+  readonly ts: string | undefined;
+  /** Set before the notice is posted; a restart that finds it without ts looks in the channel. */
+  readonly postingSince: string | undefined;
+  /** The count the message shows now. */
+  readonly shownCount: number;
+  readonly shownAt: string | undefined;
+}
+
+export class HeldNotices {
+  constructor(private readonly store: Store) {}
+
+  all(): NoticeRow[] {
+    return this.store.db
+      .prepare<
+        [],
+        {
+          channel: string;
+          source_key: string;
+          ts: string | null;
+          posting_since: string | null;
+          shown_count: number;
+          shown_at: string | null;
+        }
+      >('SELECT channel, source_key, ts, posting_since, shown_count, shown_at FROM alert_notices')
+      .all()
+      .map((r) => ({
+        channel: r.channel,
+        sourceKey: r.source_key,
+        ts: r.ts ?? undefined,
+        postingSince: r.posting_since ?? undefined,
+        shownCount: r.shown_count,
+        shownAt: r.shown_at ?? undefined,
+      }));
+  }
+
+  markPosting(channel: string, sourceKey: string, now: Date): void {
+    this.store.db
+      .prepare(
+        `INSERT INTO alert_notices (channel, source_key, posting_since) VALUES (?, ?, ?)
+         ON CONFLICT (channel, source_key) DO UPDATE SET posting_since = coalesce(posting_since, excluded.posting_since)`,
+      )
+      .run(channel, sourceKey, now.toISOString());
+  }
+
+  /** The message exists (posted now, or found after a crash) and shows `count`. */
+  shown(channel: string, sourceKey: string, ts: string, count: number, now: Date): void {
+    this.store.db
+      .prepare(
+        `UPDATE alert_notices SET ts = ?, posting_since = NULL, shown_count = ?, shown_at = ?
+         WHERE channel = ? AND source_key = ?`,
+      )
+      .run(ts, count, now.toISOString(), channel, sourceKey);
+  }
+
+  /** Nothing is held back any more and the message says so: the next backlog gets a new one. */
+  remove(channel: string, sourceKey: string): void {
+    this.store.db
+      .prepare('DELETE FROM alert_notices WHERE channel = ? AND source_key = ?')
+      .run(channel, sourceKey);
+  }
+}
+
+/** A source key (see sourceKeyOf) as people read it; unescaped. */
+export function describeSource(sourceKey: string): string {
+  if (sourceKey === 'json') return 'JSON alerts (POST /alerts)';
+  if (sourceKey.startsWith('json:')) return `JSON alerts of source "${sourceKey.slice('json:'.length)}"`;
+  const colon = sourceKey.indexOf(':');
+  if (colon < 0) return `alerts from ${sourceKey || 'an unknown source'}`;
+  const kind = sourceKey.slice(0, colon);
+  const rest = sourceKey.slice(colon + 1);
+  const at = rest.indexOf('@');
+  const receiver = at < 0 ? rest : rest.slice(0, at);
+  const url = at < 0 ? '' : rest.slice(at + 1);
+  const name = kind === 'alertmanager' ? 'Alertmanager' : kind.charAt(0).toUpperCase() + kind.slice(1);
+  return `${name}${receiver ? ` receiver "${receiver}"` : ''}${url ? ` at ${url}` : ''}`;
+}
+
+/** The notice while `count` groups of the source are held back. */
+export function heldNoticeMessage(sourceKey: string, count: number, cap: number): MessageContent {
+  const source = escapeMrkdwn(clamp(describeSource(sourceKey), 300));
+  const groups = `${count} alert group${count === 1 ? '' : 's'}`;
+  const headline = `:double_vertical_bar: ${groups} from ${source} ${count === 1 ? 'is' : 'are'} held back`;
+  const detail =
+    `More than ${cap} of its groups are open (\`alerts.max_open_groups_per_source\`): the most severe ` +
+    'are shown, and the rest are posted here as others resolve. `/audit alerts` lists every firing group.';
+  return { text: `${headline}.`, blocks: [section(`*${headline}.*\n${detail}`)] };
+}
+
+/** The same message once nothing of the source is held back any more. */
+export function heldClearedMessage(sourceKey: string): MessageContent {
+  const source = escapeMrkdwn(clamp(describeSource(sourceKey), 300));
+  const text = `:white_check_mark: No alert groups from ${source} are held back any more.`;
+  return { text, blocks: [section(text)] };
+}
