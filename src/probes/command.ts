@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import type { ProbeConfig } from '../config.js';
+import { assertPossible } from './measurement.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
 type CommandProbeConfig = Extract<ProbeConfig, { kind: 'command' }>;
@@ -14,10 +15,15 @@ const STDERR_TAIL_CHARS = 600;
 /** After SIGTERM, how long the group gets before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
+// Any JSON number (JSON.parse turns 1e999 into Infinity): impossible figures are refused with
+// their reason below rather than skipped, so a wrong figure never passes as "exited with 0".
+const anyNumber = z.custom<number>((v) => typeof v === 'number');
 const stdoutSchema = z.union([
-  z.object({ covered: z.number().nonnegative(), total: z.number().nonnegative() }),
-  z.object({ value: z.number() }),
+  z.object({ covered: anyNumber, total: anyNumber }),
+  z.object({ value: anyNumber }),
 ]);
+/** How much of a refused stdout line an error quotes. */
+const QUOTED_LINE_CHARS = 200;
 
 export function createCommandProbe(config: CommandProbeConfig): Probe {
   return {
@@ -87,26 +93,45 @@ function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Me
         return;
       }
       if (stdoutTooLarge) return reject(new ProbeError(`printed more than ${STDOUT_MAX_BYTES} bytes`));
-      resolve(
-        interpretStdout(stdout) ?? { kind: 'tests', passed: true, summary: `${program} exited with code 0` },
-      );
+      // Inside an event handler: a throw here would be an uncaught exception, not a rejection.
+      try {
+        resolve(
+          interpretStdout(stdout) ?? {
+            kind: 'tests',
+            passed: true,
+            summary: `${program} exited with code 0`,
+          },
+        );
+      } catch (error) {
+        reject(error);
+      }
     });
   });
 }
 
-/** The last JSON object line of stdout, when it carries {covered,total} or {value}. */
+/**
+ * The last JSON object line of stdout, when it carries {covered,total} or {value}; a
+ * ProbeError naming why when that figure is impossible (covered > total, not finite).
+ */
 export function interpretStdout(stdout: string): Measurement | undefined {
   const lines = stdout.trim().split('\n').reverse();
   for (const line of lines) {
     const trimmed = line.trim();
     if (!trimmed.startsWith('{')) continue;
+    let json: unknown;
     try {
-      const parsed = stdoutSchema.safeParse(JSON.parse(trimmed));
-      if (!parsed.success) continue;
-      if ('covered' in parsed.data)
-        return { kind: 'ratio', covered: parsed.data.covered, total: parsed.data.total };
-      return { kind: 'value', value: parsed.data.value };
-    } catch {}
+      json = JSON.parse(trimmed);
+    } catch {
+      continue;
+    }
+    const parsed = stdoutSchema.safeParse(json);
+    if (!parsed.success) continue;
+    const measurement: Measurement =
+      'covered' in parsed.data
+        ? { kind: 'ratio', covered: parsed.data.covered, total: parsed.data.total }
+        : { kind: 'value', value: parsed.data.value };
+    const quoted = trimmed.length > QUOTED_LINE_CHARS ? `${trimmed.slice(0, QUOTED_LINE_CHARS)}…` : trimmed;
+    return assertPossible(measurement, `printed ${quoted}`);
   }
   return undefined;
 }

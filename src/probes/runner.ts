@@ -7,6 +7,7 @@ import type { ProbeConfig } from '../config.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { evaluate } from './evaluate.js';
+import { assertPossible } from './measurement.js';
 import type { ProbeResults } from './results-store.js';
 import { type Probe, ProbeError, type ProbeResult } from './types.js';
 
@@ -126,7 +127,10 @@ export class ProbeRunner {
     const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(timeoutMs)]);
     let result: ProbeResult;
     try {
-      const measurement = await raceAbort(probe.run({ signal, now: this.now }), signal, timeoutMs);
+      // Every kind's figure is checked here, so an impossible one is an error, never shown.
+      const measurement = assertPossible(
+        await raceAbort(probe.run({ signal, now: this.now }), signal, timeoutMs),
+      );
       const { status, reason } = evaluate(config, measurement);
       const measuredAt =
         measurement.kind === 'tests' && measurement.ranAt ? measurement.ranAt : startedAt.toISOString();
