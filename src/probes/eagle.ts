@@ -56,7 +56,9 @@ export type OffsetModel = 'items' | 'pages' | 'single';
 
 export function createEagleProbe(config: EagleProbeConfig, deps: { fetch?: typeof fetch } = {}): Probe {
   const fetchImpl = deps.fetch ?? fetch;
-  const base = config.url.replace(/\/+$/, '');
+  let base = config.url;
+  // A loop, not /\/+$/: that pattern backtracks quadratically on a run of slashes.
+  while (base.endsWith('/')) base = base.slice(0, -1);
   const covered = coverageTest(config.covered_when);
   return {
     id: config.id,
