@@ -52,6 +52,18 @@ export class PushResults {
   }
 }
 
+/**
+ * When the tests ran: `ran_at`, but never after the result arrived (tests cannot finish after
+ * they were reported), so a clock running ahead, or a row stored before the route refused
+ * future times, cannot make an old result look newer than later ones.
+ */
+function ranAtOf(result: PushResult, receivedAt: string): string {
+  if (!result.ran_at) return receivedAt;
+  const ran = Date.parse(result.ran_at);
+  const received = Date.parse(receivedAt);
+  return new Date(Number.isNaN(received) ? ran : Math.min(ran, received)).toISOString();
+}
+
 export function toTestsMeasurement(result: PushResult, receivedAt: string): Measurement {
   const tests = result.tests ?? [];
   const passedCount =
@@ -65,7 +77,7 @@ export function toTestsMeasurement(result: PushResult, receivedAt: string): Meas
     ...(failedCount !== undefined ? { failedCount } : {}),
     ...(tests.length > 0 ? { tests } : {}),
     ...(result.summary ? { summary: result.summary } : {}),
-    ranAt: result.ran_at ? new Date(result.ran_at).toISOString() : receivedAt,
+    ranAt: ranAtOf(result, receivedAt),
   };
 }
 

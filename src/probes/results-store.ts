@@ -1,5 +1,7 @@
-// Probe history in the store: every result is kept, so status can show trends and the
-// detail view a sparkline. Reads are small indexed queries, fast enough for Slack's 3 s.
+// Probe history in the store: results are kept (until retention prunes old ones), so status
+// can show trends and the detail view a sparkline. Reads are small indexed queries, fast
+// enough for Slack's 3 s. "Latest" means the last one recorded (by row id), not the largest
+// measured_at: a result carrying a time in the future must not hide every later one.
 
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
@@ -47,9 +49,7 @@ export class ProbeResults {
 
   latest(probeId: string): ProbeResult | undefined {
     const row = this.store.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY measured_at DESC, id DESC LIMIT 1`,
-      )
+      .prepare(`SELECT ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY id DESC LIMIT 1`)
       .get(probeId);
     return row ? toResult(row) : undefined;
   }
@@ -60,7 +60,7 @@ export class ProbeResults {
       .prepare(
         `SELECT ${COLUMNS} FROM probe_results
          WHERE probe_id = ? AND measurement IS NOT NULL AND measured_at <= ?
-         ORDER BY measured_at DESC, id DESC LIMIT 1`,
+         ORDER BY id DESC LIMIT 1`,
       )
       .get(probeId, atOrBefore ?? '9999');
     return row ? toResult(row) : undefined;
@@ -72,8 +72,8 @@ export class ProbeResults {
       .prepare(
         `SELECT ${COLUMNS} FROM (
            SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND measurement IS NOT NULL
-           ORDER BY measured_at DESC, id DESC LIMIT ?
-         ) ORDER BY measured_at ASC, id ASC`,
+           ORDER BY id DESC LIMIT ?
+         ) ORDER BY id ASC`,
       )
       .all(probeId, limit);
     return rows.map(toResult);
@@ -84,7 +84,7 @@ export class ProbeResults {
     const row = this.store.db
       .prepare(
         `SELECT ${COLUMNS} FROM probe_results WHERE probe_id = ? AND error IS NOT NULL
-         ORDER BY measured_at DESC, id DESC LIMIT 1`,
+         ORDER BY id DESC LIMIT 1`,
       )
       .get(probeId);
     return row ? toResult(row) : undefined;
