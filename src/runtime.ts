@@ -93,7 +93,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   };
 
   try {
-    const store = Store.open(env.dbPath);
+    const store = Store.open(env.dbPath, { logger });
     cleanups.push(() => store.close());
     const lifecycle = new Lifecycle();
     const now = options.now ?? (() => new Date());
