@@ -147,6 +147,12 @@ const httpJsonProbe = z.strictObject({
   value: z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, { message: 'must be a dotted path such as latency.p95' }),
 });
 
+/** Environment variables a child process is given by name (`env:` of command probes). */
+const childEnvMap = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a variable name such as PYTHONPATH' }),
+  z.string(),
+);
+
 const commandProbe = z.strictObject({
   ...probeBase,
   ...ratioTarget,
@@ -156,6 +162,8 @@ const commandProbe = z.strictObject({
     .array(z.string().min(1))
     .min(1, { message: 'must name the program to run, as a list: [python3, -m, …]' }),
   cwd: z.string().optional(),
+  /** Added to the minimal environment the program runs with (never the bot's secrets). */
+  env: childEnvMap.optional(),
 });
 
 const pushProbe = z.strictObject({
@@ -418,6 +426,26 @@ function emptyToUndefined(value: unknown): unknown {
   return typeof value === 'string' && value.trim() === '' ? undefined : value;
 }
 
+/**
+ * The bot's own variables a child process inherits; everything else (the tokens above all)
+ * stays in the bot. PATH finds the program and what it runs; HOME is where tools keep their
+ * configuration and caches (some refuse to start without it); LANG and LC_ALL choose the text
+ * encoding of the program's output (Python's stdout follows the locale); TZ keeps the
+ * program's local times in agreement with the bot's; TMPDIR is where it may write scratch
+ * files (per user on macOS).
+ */
+export const CHILD_ENV_KEYS = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
+
+/** The inheritable subset of `source` (see CHILD_ENV_KEYS). */
+export function childBaseEnv(source: NodeJS.ProcessEnv): Readonly<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const key of CHILD_ENV_KEYS) {
+    const value = source[key];
+    if (typeof value === 'string' && value !== '') env[key] = value;
+  }
+  return env;
+}
+
 export type Transport =
   | { kind: 'http'; botToken: string; signingSecret: string }
   | { kind: 'socket'; botToken: string; appToken: string }
@@ -436,6 +464,8 @@ export interface Env {
   readonly port: number;
   readonly host: string;
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** What child processes (command probes) inherit from the bot's environment. */
+  readonly childEnv: Readonly<Record<string, string>>;
 }
 
 /** Parses the environment; throws a ConfigError naming every bad variable (never its value). */
@@ -464,6 +494,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     port: env.PORT,
     host: env.HOST ?? (transport.kind === 'shell' ? '127.0.0.1' : '0.0.0.0'),
     logLevel: env.LOG_LEVEL,
+    childEnv: childBaseEnv(source),
   };
 }
 
@@ -576,6 +607,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
         );
         break;
       }
+      case 'invalid_key':
+        // A record key that failed its own schema: that schema's message says what is wanted.
+        lines.push(`${formatPath(where)}: ${issue.issues[0]?.message ?? issue.message}`);
+        break;
       case 'too_small':
         lines.push(`${formatPath(where)}: ${describeSize(issue, 'at least')}`);
         break;

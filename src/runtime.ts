@@ -17,6 +17,7 @@ import { AuditBotError, describeError } from './errors.js';
 import { HomePublisher } from './home/publisher.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
 import { IssueService } from './issues/service.js';
+import { SecretMasker, secretValues } from './kit/secrets.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Registered } from './listeners/index.js';
 import { boltLogger, type Logger } from './logger.js';
@@ -104,13 +105,16 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       : undefined;
     const demo = config.demo ? await startDemo(config.demo, logger) : undefined;
     if (demo) cleanups.push(() => demo.stop());
+    // Known secret values, masked in probe output, stored results and what users are shown.
+    const masker = new SecretMasker(secretValues(env));
     const runner = new ProbeRunner({
-      probes: createProbes(config, { store, pushResults, notion, now }),
+      probes: createProbes(config, { store, pushResults, notion, now, childEnv: env.childEnv, masker }),
       configs: config.probes,
       results,
       logger,
       timezone: config.timezone,
       now,
+      masker,
     });
     cleanups.push(() => runner.stop());
     const metrics = new BotMetrics({ processMetrics: options.processMetrics ?? true });

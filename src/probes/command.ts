@@ -1,10 +1,15 @@
 // `command` probes: run a program (argv list, never a shell) and judge it by its exit code;
 // a JSON line on stdout ({covered,total} or {value}) turns it into a ratio or value probe.
 // The timeout kills the whole process group, so a script's children cannot linger.
+// The program gets a minimal environment (config.ts CHILD_ENV_KEYS) plus the probe's own
+// `env:`, never the bot's tokens; known secret values in its output are masked; members see
+// only the program's name as the source, approvers the whole command line.
 
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { z } from 'zod';
 import type { ProbeConfig } from '../config.js';
+import type { SecretMasker } from '../kit/secrets.js';
 import { assertPossible } from './measurement.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
@@ -25,17 +30,35 @@ const stdoutSchema = z.union([
 /** How much of a refused stdout line an error quotes. */
 const QUOTED_LINE_CHARS = 200;
 
-export function createCommandProbe(config: CommandProbeConfig): Probe {
+export interface CommandProbeDeps {
+  /** What the program inherits from the bot's environment (Env.childEnv); nothing else. */
+  readonly baseEnv?: Readonly<Record<string, string>>;
+  /** Masks known secret values in what the program printed. */
+  readonly masker?: SecretMasker;
+}
+
+export function createCommandProbe(config: CommandProbeConfig, deps: CommandProbeDeps = {}): Probe {
+  const env = { ...deps.baseEnv, ...config.env };
+  const mask = (text: string) => (deps.masker ? deps.masker.mask(text) : text);
+  // Where the kept end of stderr was cut, part of a secret may remain: drop that much more.
+  const cutSecretLength = deps.masker?.longest ?? 0;
   return {
     id: config.id,
     kind: 'command',
     title: config.title ?? config.id,
-    source: `command: ${config.run.join(' ')}`,
-    run: ({ signal }) => runCommand(config, signal),
+    source: `command: ${path.basename(config.run[0] ?? '')}`,
+    sourceDetail: `command: ${config.run.join(' ')}`,
+    run: ({ signal }) => runCommand(config, env, mask, cutSecretLength, signal),
   };
 }
 
-function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Measurement> {
+function runCommand(
+  config: CommandProbeConfig,
+  env: Record<string, string>,
+  mask: (text: string) => string,
+  cutSecretLength: number,
+  signal: AbortSignal,
+): Promise<Measurement> {
   const [program, ...args] = config.run as [string, ...string[]];
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new ProbeError('cancelled before it started'));
@@ -44,7 +67,7 @@ function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Me
       // Its own process group, so a timeout can kill everything it started.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env,
+      env,
     });
     let stdout = '';
     let stderr = '';
@@ -53,8 +76,11 @@ function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Me
       if (stdout.length + chunk.length > STDOUT_MAX_BYTES) stdoutTooLarge = true;
       else stdout += chunk.toString('utf8');
     });
+    let stderrCut = false;
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS * 4);
+      const joined = stderr + chunk.toString('utf8');
+      stderrCut ||= joined.length > STDERR_TAIL_CHARS * 4;
+      stderr = joined.slice(-STDERR_TAIL_CHARS * 4);
     });
     let killTimer: NodeJS.Timeout | undefined;
     const killGroup = (sig: NodeJS.Signals) => {
@@ -84,7 +110,7 @@ function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Me
       if (killTimer) clearTimeout(killTimer);
       // Children that kept the group alive after the leader exited are stopped too.
       if (signal.aborted) killGroup('SIGKILL');
-      const tail = stderrTail(stderr);
+      const tail = stderrTail(mask(stderrCut ? stderr.slice(cutSecretLength) : stderr));
       if (signal.aborted)
         return reject(new ProbeError(`timed out and was stopped${tail ? `: ${tail}` : ''}`));
       if (code !== 0) {
@@ -96,7 +122,7 @@ function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Me
       // Inside an event handler: a throw here would be an uncaught exception, not a rejection.
       try {
         resolve(
-          interpretStdout(stdout) ?? {
+          interpretStdout(mask(stdout)) ?? {
             kind: 'tests',
             passed: true,
             summary: `${program} exited with code 0`,

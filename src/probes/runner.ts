@@ -5,6 +5,7 @@
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { ProbeConfig } from '../config.js';
 import { describeError } from '../errors.js';
+import type { SecretMasker } from '../kit/secrets.js';
 import type { Logger } from '../logger.js';
 import { evaluate } from './evaluate.js';
 import { assertPossible } from './measurement.js';
@@ -40,6 +41,8 @@ export interface RunnerOptions {
   readonly logger: Logger;
   readonly timezone: string;
   readonly now?: () => Date;
+  /** Known secret values, masked in every result before it is stored, logged or shown. */
+  readonly masker?: SecretMasker;
 }
 
 export type ResultListener = (result: ProbeResult) => void;
@@ -145,8 +148,9 @@ export class ProbeRunner {
     } catch (error) {
       if (error instanceof ProbeError && error.noData) return undefined;
       if (this.stopping.signal.aborted) return undefined;
-      const message =
+      const described =
         error instanceof ProbeError ? error.message : `unexpected failure: ${describeError(error)}`;
+      const message = this.options.masker ? this.options.masker.mask(described) : described;
       this.options.logger.warn({ probe: probe.id, kind: probe.kind }, `probe failed: ${message}`);
       result = {
         probeId: probe.id,
@@ -156,6 +160,8 @@ export class ProbeRunner {
         error: message,
       };
     }
+    // Whatever a probe read (a script's output, an error from a library) may quote a secret.
+    if (this.options.masker) result = this.options.masker.maskDeep(result);
     try {
       this.options.results.record(result);
     } catch (error) {

@@ -41,8 +41,6 @@ export class Store {
         tighten(path.dirname(resolved), FOLDER_MODE, options.logger);
         // Created 0600 before SQLite opens it, so its -wal and -shm are born 0600 too.
         if (!existsSync(resolved)) closeSync(openSync(resolved, 'a', FILE_MODE));
-        for (const file of [resolved, ...COMPANIONS.map((suffix) => `${resolved}${suffix}`)])
-          tighten(file, FILE_MODE, options.logger);
       } catch (error) {
         const reason =
           (error as NodeJS.ErrnoException).code === 'EEXIST' ||
@@ -72,6 +70,11 @@ export class Store {
           cause: error,
         },
       );
+    }
+    // Only once SQLite accepted it: a path that points at some other file is left untouched.
+    if (resolved !== ':memory:') {
+      for (const file of [resolved, ...COMPANIONS.map((suffix) => `${resolved}${suffix}`)])
+        tighten(file, FILE_MODE, options.logger);
     }
     const store = new Store(resolved, db);
     try {

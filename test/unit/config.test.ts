@@ -673,6 +673,7 @@ describe('loadEnv', () => {
       port: 3000,
       host: '127.0.0.1',
       logLevel: 'info',
+      childEnv: {},
     });
   });
 
@@ -728,6 +729,7 @@ describe('loadEnv', () => {
       shellUser: 'U0APPROVER',
       port: 8080,
       host: '::1',
+      childEnv: {},
       logLevel: 'debug',
     });
   });
@@ -833,5 +835,41 @@ describe('loadEnv', () => {
       expect(line).not.toContain('xoxp-SECRET-123');
       expect(line).not.toContain('SECRET-123');
     }
+  });
+});
+
+describe('child process environment', () => {
+  it('inherits only PATH, HOME, LANG, LC_ALL, TZ and TMPDIR from the bot, never a token', () => {
+    const env = loadEnv({
+      PATH: '/usr/bin:/bin',
+      HOME: '/home/bot',
+      LANG: 'C.UTF-8',
+      TZ: 'Europe/Berlin',
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      SLACK_SIGNING_SECRET: 'shh-secret',
+      NOTION_TOKEN: 'ntn_abc',
+      AWS_SECRET_ACCESS_KEY: 'nope',
+    });
+    expect(env.childEnv).toEqual({
+      PATH: '/usr/bin:/bin',
+      HOME: '/home/bot',
+      LANG: 'C.UTF-8',
+      TZ: 'Europe/Berlin',
+    });
+  });
+
+  it('takes a command probe `env:` map of variable names to strings', () => {
+    const config = parseConfig(
+      yaml('probes:', '  - { id: c, kind: command, run: [python3, x.py], env: { PYTHONUNBUFFERED: "1" } }'),
+      CONFIG_FILE,
+    );
+    expect(config.probes[0]).toMatchObject({ env: { PYTHONUNBUFFERED: '1' } });
+    expect(
+      configError(yaml('probes:', '  - { id: c, kind: command, run: [x], env: { "NOT A NAME": "1", N: 2 } }'))
+        .problems,
+    ).toEqual([
+      'probes[0].env.NOT A NAME: must be a variable name such as PYTHONPATH',
+      'probes[0].env.N: must be a string',
+    ]);
   });
 });
