@@ -62,6 +62,13 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly badRows = new Counter({
+    name: 'audit_bot_bad_rows_total',
+    help: 'Stored rows that could not be read and were skipped (each counted once per process), by table',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'audit_bot_' });

@@ -17,6 +17,7 @@ import { AuditBotError, describeError } from './errors.js';
 import { HomePublisher } from './home/publisher.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
 import { IssueService } from './issues/service.js';
+import { BadRows } from './kit/bad-rows.js';
 import { SecretMasker, secretValues } from './kit/secrets.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Registered } from './listeners/index.js';
@@ -98,8 +99,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     cleanups.push(() => store.close());
     const lifecycle = new Lifecycle();
     const now = options.now ?? (() => new Date());
-    const results = new ProbeResults(store);
-    const pushResults = new PushResults(store);
+    const metrics = new BotMetrics({ processMetrics: options.processMetrics ?? true });
+    // Unreadable stored rows are skipped by their readers, logged and counted once each.
+    const badRows = new BadRows(logger, metrics.badRows);
+    const results = new ProbeResults(store, badRows);
+    const pushResults = new PushResults(store, badRows);
     const notion = env.notionToken
       ? createNotionClient({ token: env.notionToken, baseUrl: env.notionBaseUrl, logger })
       : undefined;
@@ -117,7 +121,6 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       masker,
     });
     cleanups.push(() => runner.stop());
-    const metrics = new BotMetrics({ processMetrics: options.processMetrics ?? true });
     const transport = env.transport;
 
     // Shell mode's "Slack" is a stand-in on loopback; the same Web API client code talks to it.
@@ -203,7 +206,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       jobClient,
     );
     cleanups.push(() => home.stop());
-    runner.onResult(() => void home.refreshAll());
+    // A listener's promise must never reject unhandled (main.ts exits on that).
+    runner.onResult(() => {
+      home.refreshAll().catch((error: unknown) => {
+        logger.warn(`refreshing Home tabs after a measurement failed: ${describeError(error)}`);
+      });
+    });
     const deps: AppDeps = {
       config,
       store,

@@ -93,7 +93,14 @@ export class ProbeRunner {
     const probe = this.probes.get(id);
     const config = this.configs.get(id);
     if (!probe || !config || this.stopping.signal.aborted) return Promise.resolve(undefined);
-    const work = this.measure(probe, config).finally(() => this.inFlight.delete(id));
+    const work = this.measure(probe, config)
+      .catch((error: unknown) => {
+        // measure() handles the probe's own failures; this is the last guard, so a timer or a
+        // `void runner.run()` can never see a rejection.
+        this.options.logger.error({ probe: id }, `measuring failed: ${describeError(error)}`);
+        return undefined;
+      })
+      .finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, work);
     return work;
   }
@@ -110,7 +117,12 @@ export class ProbeRunner {
         timezone: this.options.timezone,
         noOverlap: true,
       });
-      void task.start();
+      Promise.resolve(task.start()).catch((error: unknown) => {
+        this.options.logger.error(
+          { probe: id },
+          `cannot start the refresh schedule: ${describeError(error)}`,
+        );
+      });
       this.tasks.push(task);
     }
     return this.runAll().then(() => undefined);
