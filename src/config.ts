@@ -217,6 +217,65 @@ function isValidRegex(source: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Retention: how long stored rows are kept (src/store/retention.ts prunes them on a timer)
+
+const BYTE_UNITS = {
+  B: 1,
+  KB: 1000,
+  MB: 1000 ** 2,
+  GB: 1000 ** 3,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+} as const;
+
+/** `50MB`, `512KiB`, `1GB` → bytes (KB/MB/GB decimal, KiB/MiB/GiB binary). */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, amount, unit] = match as unknown as [string, string, keyof typeof BYTE_UNITS];
+  return Math.round(Number(amount) * BYTE_UNITS[unit]);
+}
+
+const byteSize = z.string().transform((text, ctx) => {
+  const bytes = parseByteSize(text);
+  if (bytes === undefined || bytes <= 0) {
+    ctx.addIssue({ code: 'custom', message: `must be a size like 512KB, 50MB or 1GiB (got "${text}")` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** `null` keeps rows forever (by that measure). */
+const maxAge = (fallback: number) => duration.nullable().default(fallback);
+const maxBytes = (fallback: number) => byteSize.nullable().default(fallback);
+const DAY_MS = 86_400_000;
+
+const retentionSchema = z.strictObject({
+  /** How often the pruning job runs. */
+  interval: duration.default(3_600_000),
+  /** Probe history; the latest result (and latest figure) of each probe is always kept. */
+  probe_results: z
+    .strictObject({ max_age: maxAge(90 * DAY_MS), max_bytes: maxBytes(100 * 1000 ** 2) })
+    .prefault({}),
+  /** Bodies POSTed to /probes/:id/results; the latest of each probe is always kept. */
+  push_results: z
+    .strictObject({ max_age: maxAge(30 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
+    .prefault({}),
+  /** Alert webhook bodies as received (already applied to their groups when stored). */
+  alert_inbox: z
+    .strictObject({ max_age: maxAge(14 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
+    .prefault({}),
+  /** Finished digest slots; unfinished claims and the newest slot of each digest stay. */
+  digest_runs: z.strictObject({ max_age: maxAge(365 * DAY_MS) }).prefault({}),
+  /** Resolved alert groups fully delivered to Slack, with their thread replies. */
+  alert_groups: z.strictObject({ max_age: maxAge(30 * DAY_MS) }).prefault({}),
+  /** Notion page counts of probes removed from the config, after their last full scan. */
+  notion_pages: z.strictObject({ max_age: maxAge(7 * DAY_MS) }).prefault({}),
+});
+export type RetentionConfig = z.output<typeof retentionSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // The whole file
 
 export const PERMISSIONS = ['approve_issues', 'silence_alerts', 'post_digests', 'refresh'] as const;
@@ -301,6 +360,7 @@ const configFileSchema = z
       })
       .default({}),
     demo: demoSchema.optional(),
+    retention: retentionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();

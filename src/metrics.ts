@@ -69,6 +69,13 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly prunedRows = new Counter({
+    name: 'audit_bot_pruned_rows_total',
+    help: 'Stored rows removed by the retention job (retention: in audit-bot.yml), by table',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'audit_bot_' });

@@ -34,6 +34,7 @@ import { ProbeRunner } from './probes/runner.js';
 import { ShellConsole } from './shell/console.js';
 import { LocalSlack } from './shell/local-slack.js';
 import { ShellReceiver } from './shell/receiver.js';
+import { Retention } from './store/retention.js';
 import { Store } from './store/store.js';
 
 export interface ShellIo {
@@ -206,6 +207,16 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       jobClient,
     );
     cleanups.push(() => home.stop());
+    // Old rows are pruned on a timer (retention: in audit-bot.yml); never what is still needed.
+    const retention = new Retention({
+      store,
+      policy: config.retention,
+      logger,
+      counter: metrics.prunedRows,
+      notionProbeIds: config.probes.filter((p) => p.kind === 'notion').map((p) => p.id),
+      now,
+    });
+    cleanups.push(() => retention.stop());
     // A listener's promise must never reject unhandled (main.ts exits on that).
     runner.onResult(() => {
       home.refreshAll().catch((error: unknown) => {
@@ -311,6 +322,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     if (options.startDigests ?? true) await digests.start();
     outbox.start();
     home.start();
+    retention.start();
     void issues
       .reconcile()
       .catch((error: unknown) => logger.warn(`resuming issue creations failed: ${describeError(error)}`));

@@ -202,6 +202,15 @@ describe('parseConfig: valid files', () => {
       digests: [],
       alerts: { routes: [], rate_per_channel: 1, burst: 3 },
       notion: {},
+      retention: {
+        interval: 3_600_000,
+        probe_results: { max_age: 90 * 86_400_000, max_bytes: 100_000_000 },
+        push_results: { max_age: 30 * 86_400_000, max_bytes: 50_000_000 },
+        alert_inbox: { max_age: 14 * 86_400_000, max_bytes: 50_000_000 },
+        digest_runs: { max_age: 365 * 86_400_000 },
+        alert_groups: { max_age: 30 * 86_400_000 },
+        notion_pages: { max_age: 7 * 86_400_000 },
+      },
     });
   });
 
