@@ -60,6 +60,8 @@ function runCommand(
   signal: AbortSignal,
 ): Promise<Measurement> {
   const [program, ...args] = config.run as [string, ...string[]];
+  // What every member may read: the program's name, not its path (approvers see that in the source).
+  const name = path.basename(program);
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new ProbeError('cancelled before it started'));
     const child = spawn(program, args, {
@@ -100,8 +102,8 @@ function runCommand(
       reject(
         new ProbeError(
           error.code === 'ENOENT'
-            ? `program not found: ${program}`
-            : `cannot run ${program}: ${error.message}`,
+            ? `program not found: ${name}`
+            : `cannot run ${name}: ${error.code ?? error.message}`,
         ),
       );
     });
@@ -115,7 +117,7 @@ function runCommand(
         return reject(new ProbeError(`timed out and was stopped${tail ? `: ${tail}` : ''}`));
       if (code !== 0) {
         const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
-        resolve({ kind: 'tests', passed: false, summary: `${program} ${how}${tail ? `: ${tail}` : ''}` });
+        resolve({ kind: 'tests', passed: false, summary: `${name} ${how}${tail ? `: ${tail}` : ''}` });
         return;
       }
       if (stdoutTooLarge) return reject(new ProbeError(`printed more than ${STDOUT_MAX_BYTES} bytes`));
@@ -125,7 +127,7 @@ function runCommand(
           interpretStdout(mask(stdout)) ?? {
             kind: 'tests',
             passed: true,
-            summary: `${program} exited with code 0`,
+            summary: `${name} exited with code 0`,
           },
         );
       } catch (error) {

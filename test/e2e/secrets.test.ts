@@ -145,6 +145,7 @@ probes:
     expect(member).toContain('Source: command: node');
     expect(member).not.toContain('leaky.js');
     expect(member).not.toContain('--flag-only-approvers-see');
+    expect(member).not.toContain(process.execPath);
     const approver = await status('leaky', 'U0APPROVER');
     expect(approver).toContain(`leaky.js --flag-only-approvers-see`);
   });
