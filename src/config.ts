@@ -147,6 +147,12 @@ const httpJsonProbe = z.strictObject({
   value: z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, { message: 'must be a dotted path such as latency.p95' }),
 });
 
+/** Environment variables a child process is given by name (`env:` of command probes). */
+const childEnvMap = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a variable name such as PYTHONPATH' }),
+  z.string(),
+);
+
 const commandProbe = z.strictObject({
   ...probeBase,
   ...ratioTarget,
@@ -156,6 +162,8 @@ const commandProbe = z.strictObject({
     .array(z.string().min(1))
     .min(1, { message: 'must name the program to run, as a list: [python3, -m, …]' }),
   cwd: z.string().optional(),
+  /** Added to the minimal environment the program runs with (never the bot's secrets). */
+  env: childEnvMap.optional(),
 });
 
 const pushProbe = z.strictObject({
@@ -207,6 +215,65 @@ function isValidRegex(source: string): boolean {
     return false;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Retention: how long stored rows are kept (src/store/retention.ts prunes them on a timer)
+
+const BYTE_UNITS = {
+  B: 1,
+  KB: 1000,
+  MB: 1000 ** 2,
+  GB: 1000 ** 3,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+} as const;
+
+/** `50MB`, `512KiB`, `1GB` → bytes (KB/MB/GB decimal, KiB/MiB/GiB binary). */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, amount, unit] = match as unknown as [string, string, keyof typeof BYTE_UNITS];
+  return Math.round(Number(amount) * BYTE_UNITS[unit]);
+}
+
+const byteSize = z.string().transform((text, ctx) => {
+  const bytes = parseByteSize(text);
+  if (bytes === undefined || bytes <= 0) {
+    ctx.addIssue({ code: 'custom', message: `must be a size like 512KB, 50MB or 1GiB (got "${text}")` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** `null` keeps rows forever (by that measure). */
+const maxAge = (fallback: number) => duration.nullable().default(fallback);
+const maxBytes = (fallback: number) => byteSize.nullable().default(fallback);
+const DAY_MS = 86_400_000;
+
+const retentionSchema = z.strictObject({
+  /** How often the pruning job runs. */
+  interval: duration.default(3_600_000),
+  /** Probe history; the latest result (and latest figure) of each probe is always kept. */
+  probe_results: z
+    .strictObject({ max_age: maxAge(90 * DAY_MS), max_bytes: maxBytes(100 * 1000 ** 2) })
+    .prefault({}),
+  /** Bodies POSTed to /probes/:id/results; the latest of each probe is always kept. */
+  push_results: z
+    .strictObject({ max_age: maxAge(30 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
+    .prefault({}),
+  /** Alert webhook bodies as received (already applied to their groups when stored). */
+  alert_inbox: z
+    .strictObject({ max_age: maxAge(14 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
+    .prefault({}),
+  /** Finished digest slots; unfinished claims and the newest slot of each digest stay. */
+  digest_runs: z.strictObject({ max_age: maxAge(365 * DAY_MS) }).prefault({}),
+  /** Resolved alert groups fully delivered to Slack, with their thread replies. */
+  alert_groups: z.strictObject({ max_age: maxAge(30 * DAY_MS) }).prefault({}),
+  /** Notion page counts of probes removed from the config, after their last full scan. */
+  notion_pages: z.strictObject({ max_age: maxAge(7 * DAY_MS) }).prefault({}),
+});
+export type RetentionConfig = z.output<typeof retentionSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // The whole file
@@ -298,6 +365,7 @@ const configFileSchema = z
       })
       .default({}),
     demo: demoSchema.optional(),
+    retention: retentionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
@@ -423,6 +491,26 @@ function emptyToUndefined(value: unknown): unknown {
   return typeof value === 'string' && value.trim() === '' ? undefined : value;
 }
 
+/**
+ * The bot's own variables a child process inherits; everything else (the tokens above all)
+ * stays in the bot. PATH finds the program and what it runs; HOME is where tools keep their
+ * configuration and caches (some refuse to start without it); LANG and LC_ALL choose the text
+ * encoding of the program's output (Python's stdout follows the locale); TZ keeps the
+ * program's local times in agreement with the bot's; TMPDIR is where it may write scratch
+ * files (per user on macOS).
+ */
+export const CHILD_ENV_KEYS = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
+
+/** The inheritable subset of `source` (see CHILD_ENV_KEYS). */
+export function childBaseEnv(source: NodeJS.ProcessEnv): Readonly<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const key of CHILD_ENV_KEYS) {
+    const value = source[key];
+    if (typeof value === 'string' && value !== '') env[key] = value;
+  }
+  return env;
+}
+
 export type Transport =
   | { kind: 'http'; botToken: string; signingSecret: string }
   | { kind: 'socket'; botToken: string; appToken: string }
@@ -441,6 +529,8 @@ export interface Env {
   readonly port: number;
   readonly host: string;
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** What child processes (command probes) inherit from the bot's environment. */
+  readonly childEnv: Readonly<Record<string, string>>;
 }
 
 /** Parses the environment; throws a ConfigError naming every bad variable (never its value). */
@@ -469,6 +559,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     port: env.PORT,
     host: env.HOST ?? (transport.kind === 'shell' ? '127.0.0.1' : '0.0.0.0'),
     logLevel: env.LOG_LEVEL,
+    childEnv: childBaseEnv(source),
   };
 }
 
@@ -581,6 +672,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
         );
         break;
       }
+      case 'invalid_key':
+        // A record key that failed its own schema: that schema's message says what is wanted.
+        lines.push(`${formatPath(where)}: ${issue.issues[0]?.message ?? issue.message}`);
+        break;
       case 'too_small':
         lines.push(`${formatPath(where)}: ${describeSize(issue, 'at least')}`);
         break;

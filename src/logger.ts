@@ -1,9 +1,12 @@
 // Structured logging with pino: JSON lines in production, pretty text on stderr in the shell
-// (stdout belongs to the conversation there). Secrets are redacted by key wherever they appear.
+// (stdout belongs to the conversation there). Secrets are redacted by key wherever they appear,
+// and known secret values (SecretMasker) and Slack token shapes are masked in every message
+// and string field of every line, whoever logs it (our code, Bolt, the Slack SDK, Notion).
 
 import type { Logger as BoltLogger, LogLevel as BoltLogLevel } from '@slack/bolt';
-import { type Logger, pino } from 'pino';
+import { type Logger, type LoggerOptions as PinoOptions, pino } from 'pino';
 import pretty from 'pino-pretty';
+import { maskWith, type SecretMasker } from './kit/secrets.js';
 
 export type { Logger };
 
@@ -28,10 +31,25 @@ export interface LoggerOptions {
   pretty: boolean;
   /** Where lines go; defaults to stdout for JSON and stderr for pretty output. */
   destination?: NodeJS.WritableStream;
+  /** Known secret values (from the environment), masked wherever they appear in a line. */
+  secrets?: SecretMasker;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const redact = { paths: REDACT_PATHS, censor: '[redacted]' };
+  const secrets = options.secrets;
+  const maskText = (text: string) => maskTokens(secrets ? secrets.mask(text) : text);
+  const base: PinoOptions = {
+    level: options.level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    hooks: {
+      // Every call's arguments (merge object, message, format arguments) before pino reads
+      // them: masking here also covers child loggers and Bolt's adapter below.
+      logMethod(args, method) {
+        const masked = args.map((arg) => maskWith(arg, maskText)) as typeof args;
+        method.apply(this, masked);
+      },
+    },
+  };
   if (options.pretty) {
     // Synchronous, so the last lines before a console exit are not lost in a worker thread.
     const stream = pretty({
@@ -41,11 +59,9 @@ export function createLogger(options: LoggerOptions): Logger {
       translateTime: 'HH:MM:ss',
       ignore: 'pid,hostname',
     });
-    return pino({ level: options.level, redact }, stream);
+    return pino(base, stream);
   }
-  return options.destination
-    ? pino({ level: options.level, redact }, options.destination)
-    : pino({ level: options.level, redact });
+  return options.destination ? pino(base, options.destination) : pino(base);
 }
 
 /** Slack token shapes, so a token inside a message string is masked too (Bolt logs some URLs). */

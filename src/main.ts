@@ -4,14 +4,21 @@
 
 import { loadConfigFile, loadEnv, resolveConfigPath } from './config.js';
 import { ConfigError, describeError, isAuditBotError } from './errors.js';
+import { SecretMasker, secretValues } from './kit/secrets.js';
 import { createLogger, maskTokens } from './logger.js';
 import { startBot } from './runtime.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_FAILURE = 1;
 
+/** Known secret values once the environment is read, for the last lines before an exit. */
+let secrets: SecretMasker | undefined;
+
 function fail(lines: readonly string[], code: number): never {
-  for (const line of lines) process.stderr.write(`audit-bot: ${maskTokens(line)}\n`);
+  for (const line of lines) {
+    const masked = maskTokens(secrets ? secrets.mask(line) : line);
+    process.stderr.write(`audit-bot: ${masked}\n`);
+  }
   process.exit(code);
 }
 
@@ -27,7 +34,8 @@ async function main(): Promise<void> {
   }
 
   const shell = env.transport.kind === 'shell';
-  const logger = createLogger({ level: env.logLevel, pretty: shell });
+  secrets = new SecretMasker(secretValues(env));
+  const logger = createLogger({ level: env.logLevel, pretty: shell, secrets });
 
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {

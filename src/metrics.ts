@@ -83,6 +83,20 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly badRows = new Counter({
+    name: 'audit_bot_bad_rows_total',
+    help: 'Stored rows that could not be read and were skipped (each counted once per process), by table',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
+  readonly prunedRows = new Counter({
+    name: 'audit_bot_pruned_rows_total',
+    help: 'Stored rows removed by the retention job (retention: in audit-bot.yml), by table',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     // Gauges built here (not as field initialisers) so their collect() can see the sources.
     const metrics = this;

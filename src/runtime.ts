@@ -18,6 +18,8 @@ import { AuditBotError, describeError } from './errors.js';
 import { HomePublisher } from './home/publisher.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
 import { IssueService } from './issues/service.js';
+import { BadRows } from './kit/bad-rows.js';
+import { SecretMasker, secretValues } from './kit/secrets.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Registered } from './listeners/index.js';
 import { boltLogger, type Logger } from './logger.js';
@@ -33,6 +35,7 @@ import { ProbeRunner } from './probes/runner.js';
 import { ShellConsole } from './shell/console.js';
 import { LocalSlack } from './shell/local-slack.js';
 import { ShellReceiver } from './shell/receiver.js';
+import { Retention } from './store/retention.js';
 import { Store } from './store/store.js';
 
 export interface ShellIo {
@@ -94,27 +97,32 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   };
 
   try {
-    const store = Store.open(env.dbPath);
+    const store = Store.open(env.dbPath, { logger });
     cleanups.push(() => store.close());
     const lifecycle = new Lifecycle();
     const now = options.now ?? (() => new Date());
-    const results = new ProbeResults(store);
-    const pushResults = new PushResults(store);
+    const metrics = new BotMetrics({ processMetrics: options.processMetrics ?? true });
+    // Unreadable stored rows are skipped by their readers, logged and counted once each.
+    const badRows = new BadRows(logger, metrics.badRows);
+    const results = new ProbeResults(store, badRows);
+    const pushResults = new PushResults(store, badRows);
     const notion = env.notionToken
       ? createNotionClient({ token: env.notionToken, baseUrl: env.notionBaseUrl, logger })
       : undefined;
     const demo = config.demo ? await startDemo(config.demo, logger) : undefined;
     if (demo) cleanups.push(() => demo.stop());
+    // Known secret values, masked in probe output, stored results and what users are shown.
+    const masker = new SecretMasker(secretValues(env));
     const runner = new ProbeRunner({
-      probes: createProbes(config, { store, pushResults, notion, now }),
+      probes: createProbes(config, { store, pushResults, notion, now, childEnv: env.childEnv, masker }),
       configs: config.probes,
       results,
       logger,
       timezone: config.timezone,
       now,
+      masker,
     });
     cleanups.push(() => runner.stop());
-    const metrics = new BotMetrics({ processMetrics: options.processMetrics ?? true });
     const transport = env.transport;
 
     // Shell mode's "Slack" is a stand-in on loopback; the same Web API client code talks to it.
@@ -203,6 +211,17 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       jobClient,
     );
     cleanups.push(() => home.stop());
+    // Old rows are pruned on a timer (retention: in audit-bot.yml); never what is still needed.
+    const retention = new Retention({
+      store,
+      policy: config.retention,
+      logger,
+      counter: metrics.prunedRows,
+      notionProbeIds: config.probes.filter((p) => p.kind === 'notion').map((p) => p.id),
+      now,
+    });
+    cleanups.push(() => retention.stop());
+    // refreshSoon never rejects (main.ts exits on an unhandled rejection).
     runner.onResult(() => home.refreshSoon());
     const deps: AppDeps = {
       config,
@@ -303,6 +322,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     if (options.startDigests ?? true) await digests.start();
     outbox.start();
     home.start();
+    retention.start();
     void issues
       .reconcile()
       .catch((error: unknown) => logger.warn(`resuming issue creations failed: ${describeError(error)}`));

@@ -156,6 +156,8 @@ export function statusHeadline(snapshot: StatusSnapshot): string {
 export interface StatusOptions {
   /** Shared visibly in a channel by this user: attributed, and without buttons. */
   readonly sharedBy?: string;
+  /** The viewer is an approver: the detail view shows a probe's full source (command line). */
+  readonly showSourceDetail?: boolean;
 }
 
 /** Refresh and Share in channel under a private answer; who shared it under a shared one. */
@@ -261,8 +263,11 @@ export function probeDetailMessage(
       ),
     );
   }
+  // A command line is for approvers, and never for a channel it is shared in.
+  const source =
+    options.showSourceDetail && !options.sharedBy && probe.sourceDetail ? probe.sourceDetail : probe.source;
   blocks.push(
-    context(`Source: ${escapeMrkdwn(probe.source)} · id \`${probe.id}\` · times in ${timezone}`),
+    context(`Source: ${escapeMrkdwn(clamp(source, 1000))} · id \`${probe.id}\` · times in ${timezone}`),
     statusFooter(probe.id, options),
   );
   return {

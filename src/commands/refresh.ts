@@ -3,13 +3,15 @@
 
 import { escapeMrkdwn, section } from '../blocks/common.js';
 import type { AppDeps } from '../deps.js';
-import { refreshThenRender, renderStatus } from '../probes/status-service.js';
+import { refreshThenRender, renderStatus, seesSourceDetail } from '../probes/status-service.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
-export function refreshSubcommand(deps: Pick<AppDeps, 'runner' | 'results' | 'config' | 'now'>): Subcommand {
+export function refreshSubcommand(
+  deps: Pick<AppDeps, 'runner' | 'results' | 'config' | 'now' | 'permissions'>,
+): Subcommand {
   return {
     ...SUBCOMMAND_SPECS.refresh,
-    async run({ args, respond }) {
+    async run({ args, respond, userId }) {
       const probeId = args.split(/\s+/)[0] || undefined;
       if (probeId && !deps.runner.probe(probeId)) {
         await respond({ response_type: 'ephemeral', ...renderStatus(deps, probeId) });
@@ -22,7 +24,11 @@ export function refreshSubcommand(deps: Pick<AppDeps, 'runner' | 'results' | 'co
         text,
         blocks: [section(`:hourglass_flowing_sand: Measuring ${what} now; the figures follow here.`)],
       });
-      await respond({ response_type: 'ephemeral', ...(await refreshThenRender(deps, probeId)) });
+      const showSourceDetail = probeId ? await seesSourceDetail(deps, userId) : false;
+      await respond({
+        response_type: 'ephemeral',
+        ...(await refreshThenRender(deps, probeId, undefined, { showSourceDetail })),
+      });
     },
   };
 }

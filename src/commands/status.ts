@@ -1,16 +1,19 @@
 // `/audit status [probe-id]`: answered from stored results, so it is fast however slow
-// the sources are.
+// the sources are. The detail view shows a command probe's full command line to approvers only.
 
 import type { AppDeps } from '../deps.js';
-import { renderStatus } from '../probes/status-service.js';
+import { renderStatus, seesSourceDetail } from '../probes/status-service.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
-export function statusSubcommand(deps: Pick<AppDeps, 'runner' | 'results' | 'config' | 'now'>): Subcommand {
+export function statusSubcommand(
+  deps: Pick<AppDeps, 'runner' | 'results' | 'config' | 'now' | 'permissions'>,
+): Subcommand {
   return {
     ...SUBCOMMAND_SPECS.status,
-    async run({ args, respond }) {
+    async run({ args, respond, userId }) {
       const probeId = args.split(/\s+/)[0] || undefined;
-      await respond({ response_type: 'ephemeral', ...renderStatus(deps, probeId) });
+      const showSourceDetail = probeId ? await seesSourceDetail(deps, userId) : false;
+      await respond({ response_type: 'ephemeral', ...renderStatus(deps, probeId, { showSourceDetail }) });
     },
   };
 }

@@ -1,6 +1,8 @@
 // A small stand-in for the Eagle app's local HTTP API: shell mode's demo library and the
 // tests' fake Eagle. Serves V1 `/api/item/list`, V2 `/api/v2/item/get` (switchable, to
-// exercise the fallback) and `/api/application/info`, with an optional token.
+// exercise the fallback) and `/api/application/info`, with an optional token. V1's `offset`
+// counts items or pages of `limit` items (`v1Offset`): api.eagle.cool only says "Offset a
+// collection of results from the api. Start with 0.", and public clients read it both ways.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +21,8 @@ export interface EagleServerOptions {
   /** Serve the V2 API (Eagle 4.0 build 21+); off imitates an older Eagle. */
   readonly v2?: boolean;
   readonly token?: string;
+  /** What V1's `offset` counts: items (default) or pages of `limit` items. */
+  readonly v1Offset?: 'items' | 'pages';
 }
 
 /** `total` items of which the first-spread `covered` carry a `tagPrefix…` tag. */
@@ -45,11 +49,13 @@ export class EagleServer {
   private items: readonly DemoItem[];
   private readonly v2: boolean;
   private readonly token: string | undefined;
+  private readonly v1Offset: 'items' | 'pages';
 
   constructor(options: EagleServerOptions) {
     this.items = options.items;
     this.v2 = options.v2 ?? true;
     this.token = options.token;
+    this.v1Offset = options.v1Offset ?? 'items';
   }
 
   setItems(items: readonly DemoItem[]): void {
@@ -78,7 +84,8 @@ export class EagleServer {
         case '/api/item/list': {
           this.requests.v1 += 1;
           const limit = Math.max(1, Number(url.searchParams.get('limit') ?? 200) || 200);
-          return send(200, { status: 'success', data: this.items.slice(offset, offset + limit) });
+          const start = this.v1Offset === 'pages' ? offset * limit : offset;
+          return send(200, { status: 'success', data: this.items.slice(start, start + limit) });
         }
         case '/api/v2/item/get': {
           if (!this.v2) {

@@ -1,10 +1,16 @@
 // `command` probes: run a program (argv list, never a shell) and judge it by its exit code;
 // a JSON line on stdout ({covered,total} or {value}) turns it into a ratio or value probe.
 // The timeout kills the whole process group, so a script's children cannot linger.
+// The program gets a minimal environment (config.ts CHILD_ENV_KEYS) plus the probe's own
+// `env:`, never the bot's tokens; known secret values in its output are masked; members see
+// only the program's name as the source, approvers the whole command line.
 
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { z } from 'zod';
 import type { ProbeConfig } from '../config.js';
+import type { SecretMasker } from '../kit/secrets.js';
+import { assertPossible } from './measurement.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
 type CommandProbeConfig = Extract<ProbeConfig, { kind: 'command' }>;
@@ -14,23 +20,48 @@ const STDERR_TAIL_CHARS = 600;
 /** After SIGTERM, how long the group gets before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
+// Any JSON number (JSON.parse turns 1e999 into Infinity): impossible figures are refused with
+// their reason below rather than skipped, so a wrong figure never passes as "exited with 0".
+const anyNumber = z.custom<number>((v) => typeof v === 'number');
 const stdoutSchema = z.union([
-  z.object({ covered: z.number().nonnegative(), total: z.number().nonnegative() }),
-  z.object({ value: z.number() }),
+  z.object({ covered: anyNumber, total: anyNumber }),
+  z.object({ value: anyNumber }),
 ]);
+/** How much of a refused stdout line an error quotes. */
+const QUOTED_LINE_CHARS = 200;
 
-export function createCommandProbe(config: CommandProbeConfig): Probe {
+export interface CommandProbeDeps {
+  /** What the program inherits from the bot's environment (Env.childEnv); nothing else. */
+  readonly baseEnv?: Readonly<Record<string, string>>;
+  /** Masks known secret values in what the program printed. */
+  readonly masker?: SecretMasker;
+}
+
+export function createCommandProbe(config: CommandProbeConfig, deps: CommandProbeDeps = {}): Probe {
+  const env = { ...deps.baseEnv, ...config.env };
+  const mask = (text: string) => (deps.masker ? deps.masker.mask(text) : text);
+  // Where the kept end of stderr was cut, part of a secret may remain: drop that much more.
+  const cutSecretLength = deps.masker?.longest ?? 0;
   return {
     id: config.id,
     kind: 'command',
     title: config.title ?? config.id,
-    source: `command: ${config.run.join(' ')}`,
-    run: ({ signal }) => runCommand(config, signal),
+    source: `command: ${path.basename(config.run[0] ?? '')}`,
+    sourceDetail: `command: ${config.run.join(' ')}`,
+    run: ({ signal }) => runCommand(config, env, mask, cutSecretLength, signal),
   };
 }
 
-function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Measurement> {
+function runCommand(
+  config: CommandProbeConfig,
+  env: Record<string, string>,
+  mask: (text: string) => string,
+  cutSecretLength: number,
+  signal: AbortSignal,
+): Promise<Measurement> {
   const [program, ...args] = config.run as [string, ...string[]];
+  // What every member may read: the program's name, not its path (approvers see that in the source).
+  const name = path.basename(program);
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new ProbeError('cancelled before it started'));
     const child = spawn(program, args, {
@@ -38,7 +69,7 @@ function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Me
       // Its own process group, so a timeout can kill everything it started.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env,
+      env,
     });
     let stdout = '';
     let stderr = '';
@@ -47,8 +78,11 @@ function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Me
       if (stdout.length + chunk.length > STDOUT_MAX_BYTES) stdoutTooLarge = true;
       else stdout += chunk.toString('utf8');
     });
+    let stderrCut = false;
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS * 4);
+      const joined = stderr + chunk.toString('utf8');
+      stderrCut ||= joined.length > STDERR_TAIL_CHARS * 4;
+      stderr = joined.slice(-STDERR_TAIL_CHARS * 4);
     });
     let killTimer: NodeJS.Timeout | undefined;
     const killGroup = (sig: NodeJS.Signals) => {
@@ -68,8 +102,8 @@ function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Me
       reject(
         new ProbeError(
           error.code === 'ENOENT'
-            ? `program not found: ${program}`
-            : `cannot run ${program}: ${error.message}`,
+            ? `program not found: ${name}`
+            : `cannot run ${name}: ${error.code ?? error.message}`,
         ),
       );
     });
@@ -78,35 +112,54 @@ function runCommand(config: CommandProbeConfig, signal: AbortSignal): Promise<Me
       if (killTimer) clearTimeout(killTimer);
       // Children that kept the group alive after the leader exited are stopped too.
       if (signal.aborted) killGroup('SIGKILL');
-      const tail = stderrTail(stderr);
+      const tail = stderrTail(mask(stderrCut ? stderr.slice(cutSecretLength) : stderr));
       if (signal.aborted)
         return reject(new ProbeError(`timed out and was stopped${tail ? `: ${tail}` : ''}`));
       if (code !== 0) {
         const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
-        resolve({ kind: 'tests', passed: false, summary: `${program} ${how}${tail ? `: ${tail}` : ''}` });
+        resolve({ kind: 'tests', passed: false, summary: `${name} ${how}${tail ? `: ${tail}` : ''}` });
         return;
       }
       if (stdoutTooLarge) return reject(new ProbeError(`printed more than ${STDOUT_MAX_BYTES} bytes`));
-      resolve(
-        interpretStdout(stdout) ?? { kind: 'tests', passed: true, summary: `${program} exited with code 0` },
-      );
+      // Inside an event handler: a throw here would be an uncaught exception, not a rejection.
+      try {
+        resolve(
+          interpretStdout(mask(stdout)) ?? {
+            kind: 'tests',
+            passed: true,
+            summary: `${name} exited with code 0`,
+          },
+        );
+      } catch (error) {
+        reject(error);
+      }
     });
   });
 }
 
-/** The last JSON object line of stdout, when it carries {covered,total} or {value}. */
+/**
+ * The last JSON object line of stdout, when it carries {covered,total} or {value}; a
+ * ProbeError naming why when that figure is impossible (covered > total, not finite).
+ */
 export function interpretStdout(stdout: string): Measurement | undefined {
   const lines = stdout.trim().split('\n').reverse();
   for (const line of lines) {
     const trimmed = line.trim();
     if (!trimmed.startsWith('{')) continue;
+    let json: unknown;
     try {
-      const parsed = stdoutSchema.safeParse(JSON.parse(trimmed));
-      if (!parsed.success) continue;
-      if ('covered' in parsed.data)
-        return { kind: 'ratio', covered: parsed.data.covered, total: parsed.data.total };
-      return { kind: 'value', value: parsed.data.value };
-    } catch {}
+      json = JSON.parse(trimmed);
+    } catch {
+      continue;
+    }
+    const parsed = stdoutSchema.safeParse(json);
+    if (!parsed.success) continue;
+    const measurement: Measurement =
+      'covered' in parsed.data
+        ? { kind: 'ratio', covered: parsed.data.covered, total: parsed.data.total }
+        : { kind: 'value', value: parsed.data.value };
+    const quoted = trimmed.length > QUOTED_LINE_CHARS ? `${trimmed.slice(0, QUOTED_LINE_CHARS)}…` : trimmed;
+    return assertPossible(measurement, `printed ${quoted}`);
   }
   return undefined;
 }

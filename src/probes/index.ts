@@ -1,8 +1,10 @@
 // Builds one Probe per configured probe, each from its kind's module. A probe whose outside
 // system is not configured (Notion without NOTION_TOKEN) still exists and says why it fails.
+// Sources are masked for known secret values (a token written into a URL or an argument).
 
 import type { Client } from '@notionhq/client';
 import type { Config, ProbeConfig } from '../config.js';
+import type { SecretMasker } from '../kit/secrets.js';
 import type { Store } from '../store/store.js';
 import { createCommandProbe } from './command.js';
 import { createEagleProbe } from './eagle.js';
@@ -19,10 +21,23 @@ export interface ProbeFactoryDeps {
   /** Undefined when NOTION_TOKEN is not set. */
   readonly notion: Client | undefined;
   readonly now: () => Date;
+  /** What command probes inherit from the bot's environment (Env.childEnv). */
+  readonly childEnv?: Readonly<Record<string, string>>;
+  readonly masker?: SecretMasker;
 }
 
 export function createProbes(config: Config, deps: ProbeFactoryDeps): Probe[] {
-  return config.probes.map((probe) => createProbe(probe, config, deps));
+  return config.probes.map((probe) => {
+    const created = createProbe(probe, config, deps);
+    const masker = deps.masker;
+    if (!masker) return created;
+    // Probes are plain objects whose `run` uses no `this`, so a copy behaves the same.
+    return {
+      ...created,
+      source: masker.mask(created.source),
+      ...(created.sourceDetail ? { sourceDetail: masker.mask(created.sourceDetail) } : {}),
+    };
+  });
 }
 
 function createProbe(probe: ProbeConfig, config: Config, deps: ProbeFactoryDeps): Probe {
@@ -38,7 +53,10 @@ function createProbe(probe: ProbeConfig, config: Config, deps: ProbeFactoryDeps)
     case 'http-json':
       return createHttpJsonProbe(probe);
     case 'command':
-      return createCommandProbe(probe);
+      return createCommandProbe(probe, {
+        ...(deps.childEnv ? { baseEnv: deps.childEnv } : {}),
+        ...(deps.masker ? { masker: deps.masker } : {}),
+      });
     case 'push':
       return createPushProbe(probe, deps.pushResults);
     case 'report': {

@@ -1,10 +1,16 @@
 // POST /probes/:id/results: a script reports a test run. Stored durably before the 202, then
 // the probe is measured at once so /audit status shows it without waiting for a schedule.
+// A `ran_at` more than a few minutes ahead of the bot's clock is refused with the reason: a
+// time in the future would otherwise read as the newest result for as long as it lies ahead.
 
 import type { Express } from 'express';
+import { formatDuration } from '../blocks/format.js';
 import type { AppDeps } from '../deps.js';
 import { asyncRoute, jsonBody, parseBody, requireBearer } from '../http/webhook.js';
 import { pushResultSchema } from './push.js';
+
+/** Clock skew tolerated between the sender and the bot. */
+export const RAN_AT_MAX_AHEAD_MS = 5 * 60_000;
 
 export function registerPushRoute(
   http: Express,
@@ -30,6 +36,20 @@ export function registerPushRoute(
       }
       const result = parseBody(pushResultSchema, req, res);
       if (!result) return;
+      const ahead = result.ran_at ? Date.parse(result.ran_at) - deps.now().getTime() : 0;
+      if (ahead > RAN_AT_MAX_AHEAD_MS) {
+        res.status(400).json({
+          error: 'invalid_body',
+          issues: [
+            {
+              path: 'ran_at',
+              code: 'custom',
+              message: `${result.ran_at} is ${formatDuration(ahead)} ahead of the bot's clock; at most ${formatDuration(RAN_AT_MAX_AHEAD_MS)} ahead is accepted`,
+            },
+          ],
+        });
+        return;
+      }
       const storedId = deps.pushResults.add(id, result, deps.now());
       res.status(202).json({ accepted: true, id: storedId });
       void deps.runner.run(id);

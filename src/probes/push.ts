@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import type { ProbeConfig } from '../config.js';
+import { BadRows } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
@@ -30,7 +31,10 @@ export const pushResultSchema = z.object({
 export type PushResult = z.infer<typeof pushResultSchema>;
 
 export class PushResults {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly badRows: BadRows = new BadRows(),
+  ) {}
 
   /** Stored in one durable transaction; returns the row id. */
   add(probeId: string, result: PushResult, receivedAt: Date): number {
@@ -40,16 +44,39 @@ export class PushResults {
     return Number(info.lastInsertRowid);
   }
 
+  /** The newest readable result; unreadable bodies are reported and skipped. */
   latest(probeId: string): { result: PushResult; receivedAt: string } | undefined {
-    const row = this.store.db
-      .prepare<[string], { body: string; received_at: string }>(
-        'SELECT body, received_at FROM push_results WHERE probe_id = ? ORDER BY id DESC LIMIT 1',
+    const rows = this.store.db
+      .prepare<[string], { id: number; body: string; received_at: string }>(
+        'SELECT id, body, received_at FROM push_results WHERE probe_id = ? ORDER BY id DESC',
       )
-      .get(probeId);
-    if (!row) return undefined;
-    const parsed = pushResultSchema.safeParse(JSON.parse(row.body));
-    return parsed.success ? { result: parsed.data, receivedAt: row.received_at } : undefined;
+      .iterate(probeId);
+    for (const row of rows) {
+      let json: unknown;
+      try {
+        json = JSON.parse(row.body);
+      } catch {
+        this.badRows.skipped('push_results', row.id, 'body is not JSON');
+        continue;
+      }
+      const parsed = pushResultSchema.safeParse(json);
+      if (parsed.success) return { result: parsed.data, receivedAt: row.received_at };
+      this.badRows.skipped('push_results', row.id, 'body does not match the push result schema');
+    }
+    return undefined;
   }
+}
+
+/**
+ * When the tests ran: `ran_at`, but never after the result arrived (tests cannot finish after
+ * they were reported), so a clock running ahead, or a row stored before the route refused
+ * future times, cannot make an old result look newer than later ones.
+ */
+function ranAtOf(result: PushResult, receivedAt: string): string {
+  if (!result.ran_at) return receivedAt;
+  const ran = Date.parse(result.ran_at);
+  const received = Date.parse(receivedAt);
+  return new Date(Number.isNaN(received) ? ran : Math.min(ran, received)).toISOString();
 }
 
 export function toTestsMeasurement(result: PushResult, receivedAt: string): Measurement {
@@ -65,7 +92,7 @@ export function toTestsMeasurement(result: PushResult, receivedAt: string): Meas
     ...(failedCount !== undefined ? { failedCount } : {}),
     ...(tests.length > 0 ? { tests } : {}),
     ...(result.summary ? { summary: result.summary } : {}),
-    ranAt: result.ran_at ? new Date(result.ran_at).toISOString() : receivedAt,
+    ranAt: ranAtOf(result, receivedAt),
   };
 }
 

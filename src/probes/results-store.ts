@@ -1,11 +1,15 @@
-// Probe history in the store: every result is kept, so status can show trends and the
-// detail view a sparkline. Reads are small indexed queries, fast enough for Slack's 3 s.
+// Probe history in the store: results are kept (until retention prunes old ones), so status
+// can show trends and the detail view a sparkline. Reads are small indexed queries, fast
+// enough for Slack's 3 s. "Latest" means the last one recorded (by row id), not the largest
+// measured_at: a result carrying a time in the future must not hide every later one.
 
 import { z } from 'zod';
+import { BadRows } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
 import type { Measurement, ProbeResult, ProbeStatus } from './types.js';
 
 const rowSchema = z.object({
+  id: z.number(),
   probe_id: z.string(),
   status: z.enum(['ok', 'below_target', 'failing', 'stale', 'error']),
   measurement: z.string().nullable(),
@@ -14,23 +18,106 @@ const rowSchema = z.object({
   error: z.string().nullable(),
 });
 
-function toResult(raw: unknown): ProbeResult {
-  const row = rowSchema.parse(raw);
+const testSchema = z.object({
+  name: z.string(),
+  status: z.enum(['pass', 'fail', 'skip']),
+  message: z.string().optional(),
+});
+const taskSchema = z.object({
+  title: z.string(),
+  status: z.string(),
+  state: z.enum(['done', 'documented', 'in_progress', 'pending', 'blocked', 'unknown']),
+  notes: z.string().optional(),
+});
+const issueSchema = z.object({
+  key: z.string(),
+  title: z.string(),
+  priority: z.string().optional(),
+  type: z.string().optional(),
+  description: z.string(),
+});
+/** What was stored as JSON, read back with the same care as any outside input. */
+const measurementSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ratio'), covered: z.number(), total: z.number() }),
+  z.object({ kind: z.literal('value'), value: z.number(), unit: z.string().optional() }),
+  z.object({
+    kind: z.literal('tests'),
+    passed: z.boolean(),
+    passedCount: z.number().optional(),
+    failedCount: z.number().optional(),
+    tests: z.array(testSchema).optional(),
+    summary: z.string().optional(),
+    ranAt: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('report'),
+    file: z.string(),
+    title: z.string(),
+    generatedAt: z.string().optional(),
+    tasks: z.array(taskSchema),
+    issues: z.array(issueSchema),
+    warnings: z.array(z.string()),
+  }),
+]);
+
+type Parsed = { ok: true; result: ProbeResult } | { ok: false; id: number | string; reason: string };
+
+function toResult(raw: unknown): Parsed {
+  const rowId = (raw as { id?: unknown } | undefined)?.id;
+  const id = typeof rowId === 'number' || typeof rowId === 'string' ? rowId : '?';
+  const row = rowSchema.safeParse(raw);
+  if (!row.success) {
+    const issue = row.error.issues[0];
+    return { ok: false, id, reason: `${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'unreadable'}` };
+  }
   const result: { -readonly [K in keyof ProbeResult]: ProbeResult[K] } = {
-    probeId: row.probe_id,
-    status: row.status as ProbeStatus,
-    measuredAt: row.measured_at,
-    durationMs: row.duration_ms,
+    probeId: row.data.probe_id,
+    status: row.data.status as ProbeStatus,
+    measuredAt: row.data.measured_at,
+    durationMs: row.data.duration_ms,
   };
-  if (row.measurement) result.measurement = JSON.parse(row.measurement) as Measurement;
-  if (row.error) result.error = row.error;
-  return result;
+  if (row.data.measurement) {
+    let json: unknown;
+    try {
+      json = JSON.parse(row.data.measurement);
+    } catch {
+      return { ok: false, id, reason: 'measurement is not JSON' };
+    }
+    const measurement = measurementSchema.safeParse(json);
+    if (!measurement.success) return { ok: false, id, reason: 'measurement has an unexpected shape' };
+    result.measurement = measurement.data as Measurement;
+  }
+  if (row.data.error) result.error = row.data.error;
+  return { ok: true, result };
 }
 
 const COLUMNS = 'probe_id, status, measurement, measured_at, duration_ms, error';
 
 export class ProbeResults {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly badRows: BadRows = new BadRows(),
+  ) {}
+
+  /** The first readable row of `rows`; unreadable ones are reported and skipped. */
+  private first(rows: Iterable<unknown>): ProbeResult | undefined {
+    for (const raw of rows) {
+      const parsed = toResult(raw);
+      if (parsed.ok) return parsed.result;
+      this.badRows.skipped('probe_results', parsed.id, parsed.reason);
+    }
+    return undefined;
+  }
+
+  private readable(rows: readonly unknown[]): ProbeResult[] {
+    const out: ProbeResult[] = [];
+    for (const raw of rows) {
+      const parsed = toResult(raw);
+      if (parsed.ok) out.push(parsed.result);
+      else this.badRows.skipped('probe_results', parsed.id, parsed.reason);
+    }
+    return out;
+  }
 
   record(result: ProbeResult): void {
     this.store.db
@@ -46,47 +133,48 @@ export class ProbeResults {
   }
 
   latest(probeId: string): ProbeResult | undefined {
-    const row = this.store.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY measured_at DESC, id DESC LIMIT 1`,
-      )
-      .get(probeId);
-    return row ? toResult(row) : undefined;
+    return this.first(
+      this.store.db
+        .prepare(`SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY id DESC`)
+        .iterate(probeId),
+    );
   }
 
   /** The newest result that measured something (not an error), for trends across failures. */
   latestMeasured(probeId: string, atOrBefore?: string): ProbeResult | undefined {
-    const row = this.store.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM probe_results
-         WHERE probe_id = ? AND measurement IS NOT NULL AND measured_at <= ?
-         ORDER BY measured_at DESC, id DESC LIMIT 1`,
-      )
-      .get(probeId, atOrBefore ?? '9999');
-    return row ? toResult(row) : undefined;
+    return this.first(
+      this.store.db
+        .prepare(
+          `SELECT id, ${COLUMNS} FROM probe_results
+           WHERE probe_id = ? AND measurement IS NOT NULL AND measured_at <= ?
+           ORDER BY id DESC`,
+        )
+        .iterate(probeId, atOrBefore ?? '9999'),
+    );
   }
 
   /** Results with a measurement, oldest first, at most `limit` of the newest. */
   history(probeId: string, limit = 24): ProbeResult[] {
     const rows = this.store.db
       .prepare(
-        `SELECT ${COLUMNS} FROM (
+        `SELECT id, ${COLUMNS} FROM (
            SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND measurement IS NOT NULL
-           ORDER BY measured_at DESC, id DESC LIMIT ?
-         ) ORDER BY measured_at ASC, id ASC`,
+           ORDER BY id DESC LIMIT ?
+         ) ORDER BY id ASC`,
       )
       .all(probeId, limit);
-    return rows.map(toResult);
+    return this.readable(rows);
   }
 
   /** The last error result newer than the last success, if the probe is currently failing. */
   lastError(probeId: string): ProbeResult | undefined {
-    const row = this.store.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM probe_results WHERE probe_id = ? AND error IS NOT NULL
-         ORDER BY measured_at DESC, id DESC LIMIT 1`,
-      )
-      .get(probeId);
-    return row ? toResult(row) : undefined;
+    return this.first(
+      this.store.db
+        .prepare(
+          `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND error IS NOT NULL
+           ORDER BY id DESC`,
+        )
+        .iterate(probeId),
+    );
   }
 }

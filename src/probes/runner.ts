@@ -5,8 +5,10 @@
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { ProbeConfig } from '../config.js';
 import { describeError } from '../errors.js';
+import type { SecretMasker } from '../kit/secrets.js';
 import type { Logger } from '../logger.js';
 import { evaluate } from './evaluate.js';
+import { assertPossible } from './measurement.js';
 import type { ProbeResults } from './results-store.js';
 import { type Probe, ProbeError, type ProbeResult } from './types.js';
 
@@ -39,6 +41,8 @@ export interface RunnerOptions {
   readonly logger: Logger;
   readonly timezone: string;
   readonly now?: () => Date;
+  /** Known secret values, masked in every result before it is stored, logged or shown. */
+  readonly masker?: SecretMasker;
 }
 
 export type ResultListener = (result: ProbeResult) => void;
@@ -89,7 +93,14 @@ export class ProbeRunner {
     const probe = this.probes.get(id);
     const config = this.configs.get(id);
     if (!probe || !config || this.stopping.signal.aborted) return Promise.resolve(undefined);
-    const work = this.measure(probe, config).finally(() => this.inFlight.delete(id));
+    const work = this.measure(probe, config)
+      .catch((error: unknown) => {
+        // measure() handles the probe's own failures; this is the last guard, so a timer or a
+        // `void runner.run()` can never see a rejection.
+        this.options.logger.error({ probe: id }, `measuring failed: ${describeError(error)}`);
+        return undefined;
+      })
+      .finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, work);
     return work;
   }
@@ -106,7 +117,12 @@ export class ProbeRunner {
         timezone: this.options.timezone,
         noOverlap: true,
       });
-      void task.start();
+      Promise.resolve(task.start()).catch((error: unknown) => {
+        this.options.logger.error(
+          { probe: id },
+          `cannot start the refresh schedule: ${describeError(error)}`,
+        );
+      });
       this.tasks.push(task);
     }
     return this.runAll().then(() => undefined);
@@ -126,7 +142,10 @@ export class ProbeRunner {
     const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(timeoutMs)]);
     let result: ProbeResult;
     try {
-      const measurement = await raceAbort(probe.run({ signal, now: this.now }), signal, timeoutMs);
+      // Every kind's figure is checked here, so an impossible one is an error, never shown.
+      const measurement = assertPossible(
+        await raceAbort(probe.run({ signal, now: this.now }), signal, timeoutMs),
+      );
       const { status, reason } = evaluate(config, measurement);
       const measuredAt =
         measurement.kind === 'tests' && measurement.ranAt ? measurement.ranAt : startedAt.toISOString();
@@ -141,8 +160,9 @@ export class ProbeRunner {
     } catch (error) {
       if (error instanceof ProbeError && error.noData) return undefined;
       if (this.stopping.signal.aborted) return undefined;
-      const message =
+      const described =
         error instanceof ProbeError ? error.message : `unexpected failure: ${describeError(error)}`;
+      const message = this.options.masker ? this.options.masker.mask(described) : described;
       this.options.logger.warn({ probe: probe.id, kind: probe.kind }, `probe failed: ${message}`);
       result = {
         probeId: probe.id,
@@ -152,6 +172,8 @@ export class ProbeRunner {
         error: message,
       };
     }
+    // Whatever a probe read (a script's output, an error from a library) may quote a secret.
+    if (this.options.masker) result = this.options.masker.maskDeep(result);
     try {
       this.options.results.record(result);
     } catch (error) {

@@ -14,6 +14,8 @@ export interface ProbeSnapshot {
   readonly title: string;
   readonly config: ProbeConfig;
   readonly source: string;
+  /** Approvers only: the full source (a command line), when the probe has one. */
+  readonly sourceDetail?: string;
   readonly status: DisplayStatus;
   readonly latest: ProbeResult | undefined;
   /** The newest measured result at least a day older than the latest one, for the trend. */
@@ -80,6 +82,7 @@ export function takeSnapshot(
       title: probe.title,
       config,
       source: probe.source,
+      ...(probe.sourceDetail ? { sourceDetail: probe.sourceDetail } : {}),
       status: latest ? currentStatus(config, latest, options.now) : 'never',
       latest,
       dayBefore,

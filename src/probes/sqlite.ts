@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import type { ProbeConfig } from '../config.js';
+import { assertPossible } from './measurement.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
 type SqliteProbeConfig = Extract<ProbeConfig, { kind: 'sqlite' }>;
@@ -74,7 +75,11 @@ function runInWorker(config: SqliteProbeConfig, signal: AbortSignal): Promise<Me
       if ('error' in answer.data)
         return reject(new ProbeError(explain(config.path, answer.data.error, answer.data.code)));
       const { covered, total } = answer.data;
-      resolve({ kind: 'ratio', covered, total });
+      try {
+        resolve(assertPossible({ kind: 'ratio', covered, total }));
+      } catch (error) {
+        reject(error);
+      }
     });
     worker.once('error', (error) => {
       finish();

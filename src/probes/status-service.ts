@@ -13,6 +13,14 @@ import { takeSnapshot } from './snapshot.js';
 
 type StatusDeps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now'>;
 
+/**
+ * Whether `userId` may see a probe's full source (a command line): the approvers, or whoever
+ * `slack.permissions.approve_issues` names.
+ */
+export function seesSourceDetail(deps: Pick<AppDeps, 'permissions'>, userId: string): Promise<boolean> {
+  return deps.permissions.allows('approve_issues', userId);
+}
+
 /** How long a refresh waits for fresh figures before answering with what is there. */
 export const REFRESH_WAIT_MS = 20_000;
 
@@ -41,11 +49,12 @@ export async function refreshThenRender(
   deps: StatusDeps,
   probeId?: string,
   waitMs = REFRESH_WAIT_MS,
+  options: StatusOptions = {},
 ): Promise<MessageContent> {
   const ids = probeId ? [probeId] : deps.runner.ids;
   const work = Promise.all(ids.map((id) => deps.runner.run(id)));
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
   clearTimeout(timer);
-  return renderStatus(deps, probeId);
+  return renderStatus(deps, probeId, options);
 }

@@ -83,6 +83,11 @@ export interface Probe {
   readonly title: string;
   /** Where the figure comes from, for the detail view ("Eagle at http://localhost:41595"). */
   readonly source: string;
+  /**
+   * The full story, shown to approvers only when it says more than `source` (a command
+   * probe's whole command line: paths and arguments are not every member's business).
+   */
+  readonly sourceDetail?: string;
   run(context: ProbeContext): Promise<Measurement>;
 }
 

@@ -1,6 +1,12 @@
 // Parses a markdown audit report (see examples/plans/) into its tasks and the issues it
 // documents for Notion. Pure and forgiving: any input gives a result, and whatever could
 // not be understood is reported as a warning instead of an exception.
+//
+// Linear time whatever the input: a report is outside input, and synchronous parsing that
+// backtracks (a heading of 4,000 spaces once took 23 s) would freeze the event loop where no
+// timeout can interrupt it. Lines are cut at MAX_LINE_CHARS, headings, fields and table
+// separators are read by hand-written scans, the remaining regular expressions have no
+// ambiguous adjacent repetitions, and sections are found in one pass over the headings.
 
 import type { DocumentedIssue, ReportTask } from '../probes/types.js';
 
@@ -17,15 +23,27 @@ interface Heading {
   readonly level: number;
   readonly text: string;
   readonly line: number;
+  /** The line where its section ends: the next heading of the same or a higher level. */
+  readonly end: number;
 }
+
+/** Longer lines are cut (with a warning): no report line needs more, and scans stay bounded. */
+export const MAX_LINE_CHARS = 8192;
 
 const EMOJI = /[\u{2300}-\u{23FF}\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}]|\u{FE0F}|\u{200D}/gu;
 
 export function parseAuditReport(markdown: string, file: string): ParsedReport {
+  const warnings: string[] = [];
   const lines = String(markdown ?? '')
     .replace(/\r\n?/g, '\n')
-    .split('\n');
-  const warnings: string[] = [];
+    .split('\n')
+    .map((line, index) => {
+      if (line.length <= MAX_LINE_CHARS) return line;
+      warnings.push(
+        `line ${index + 1} is ${line.length.toLocaleString('en-US')} characters long; only its first ${MAX_LINE_CHARS.toLocaleString('en-US')} are read`,
+      );
+      return line.slice(0, MAX_LINE_CHARS);
+    });
   const headings = findHeadings(lines);
 
   const titleHeading = headings.find((h) => h.level === 1);
@@ -55,34 +73,87 @@ export function parseAuditReport(markdown: string, file: string): ParsedReport {
 }
 
 function findHeadings(lines: readonly string[]): Heading[] {
-  const headings: Heading[] = [];
+  const found: Array<Omit<Heading, 'end'>> = [];
   let inFence = false;
   lines.forEach((raw, index) => {
-    if (/^\s*(```|~~~)/.test(raw)) inFence = !inFence;
+    if (isFence(raw)) inFence = !inFence;
     if (inFence) return;
-    const match = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(raw);
-    if (match?.[1] && match[2] !== undefined)
-      headings.push({ level: match[1].length, text: match[2], line: index });
+    const heading = parseHeadingLine(raw);
+    if (heading) found.push({ ...heading, line: index });
   });
-  return headings;
+  // Section ends in one pass: a heading closes every open one of its level or deeper.
+  const ends = new Array<number>(found.length).fill(lines.length);
+  const open: number[] = [];
+  found.forEach((heading, i) => {
+    while (open.length > 0 && (found[open.at(-1) as number]?.level ?? 0) >= heading.level)
+      ends[open.pop() as number] = heading.line;
+    open.push(i);
+  });
+  return found.map((heading, i) => ({ ...heading, end: ends[i] ?? lines.length }));
+}
+
+const isSpace = (ch: string | undefined) => ch !== undefined && ch.trim() === '';
+
+/**
+ * An ATX heading at the start of a line: 1–6 `#`, whitespace, the text; a closing run of `#`
+ * is dropped when whitespace precedes it (CommonMark), so "Fix C#" keeps its `#`.
+ */
+export function parseHeadingLine(raw: string): { level: number; text: string } | undefined {
+  let level = 0;
+  while (raw[level] === '#') level += 1;
+  if (level < 1 || level > 6 || !isSpace(raw[level])) return undefined;
+  let text = raw.slice(level).trim();
+  let cut = text.length;
+  while (cut > 0 && text[cut - 1] === '#') cut -= 1;
+  if (cut === 0) text = '';
+  else if (cut < text.length && isSpace(text[cut - 1])) text = text.slice(0, cut).trimEnd();
+  return { level, text };
+}
+
+/** A fence line: optional indentation, then ``` or ~~~. */
+function isFence(line: string): boolean {
+  const rest = line.trimStart();
+  return rest.startsWith('```') || rest.startsWith('~~~');
 }
 
 /** Lines after `heading` up to the next heading of the same or a higher level. */
-function sectionLines(lines: readonly string[], headings: readonly Heading[], heading: Heading): string[] {
-  const next = headings.find((h) => h.line > heading.line && h.level <= heading.level);
-  return lines.slice(heading.line + 1, next ? next.line : lines.length);
+function sectionLines(lines: readonly string[], heading: Heading): string[] {
+  return lines.slice(heading.line + 1, heading.end);
 }
 
 function stripEmoji(text: string): string {
   return text.replace(EMOJI, '').replace(/\s+/g, ' ').trim();
 }
 
-/** `**Name:** value` or `Name: value` at the start of a line. */
+/** `**Name:** value`, `- Name: value` or `Name value` at the start of a line (any case). */
 function fieldValue(lines: readonly string[], name: string): string | undefined {
-  const pattern = new RegExp(`^\\s*[-*]?\\s*(?:\\*\\*)?${name}:?(?:\\*\\*)?:?\\s*(.+?)\\s*$`, 'i');
+  const lower = name.toLowerCase();
   for (const line of lines) {
-    const match = pattern.exec(line);
-    if (match?.[1]) return match[1].replace(/^\*\*\s*/, '').trim();
+    const value = fieldOfLine(line, lower);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** The value of field `lower` on this line: a scan, where a pattern would backtrack on padding. */
+function fieldOfLine(line: string, lower: string): string | undefined {
+  const start = line.trimStart();
+  // An optional list marker: `- ` or `* `, but `**` may also open the bold name.
+  const candidates = [start];
+  if (start[0] === '-' || start[0] === '*') candidates.push(start.slice(1).trimStart());
+  for (const candidate of candidates) {
+    for (const named of [candidate, candidate.startsWith('**') ? candidate.slice(2) : undefined]) {
+      if (named === undefined || named.slice(0, lower.length).toLowerCase() !== lower) continue;
+      let rest = named.slice(lower.length);
+      // The name ends here: "Types:" is not the field "Type".
+      if (rest !== '' && rest[0] !== ':' && rest[0] !== '*' && !isSpace(rest[0])) continue;
+      if (rest.startsWith(':')) rest = rest.slice(1);
+      if (rest.startsWith('**')) rest = rest.slice(2);
+      if (rest.startsWith(':')) rest = rest.slice(1);
+      let value = rest.trim();
+      if (value.startsWith('**')) value = value.slice(2).trim();
+      if (value) return value;
+    }
   }
   return undefined;
 }
@@ -122,12 +193,20 @@ function splitRow(line: string): string[] {
     .map((cell) => cell.trim());
 }
 
+/** A table's separator row: `|---|`, `| :--- |`, `---|---`. */
+function isSeparatorRow(line: string): boolean {
+  let rest = line.trimStart();
+  if (rest.startsWith('|')) rest = rest.slice(1).trimStart();
+  if (rest.startsWith(':')) rest = rest.slice(1);
+  return rest.startsWith('---');
+}
+
 function parseStatusTable(lines: readonly string[], headings: readonly Heading[]): ReportTask[] {
   const heading = headings.find((h) => /overall status/i.test(h.text));
   if (!heading) return [];
-  const body = sectionLines(lines, headings, heading).filter((l) => l.trim().startsWith('|'));
+  const body = sectionLines(lines, heading).filter((l) => l.trim().startsWith('|'));
   const [head, separator, ...rows] = body;
-  if (!head || !separator || !/^\s*\|?\s*:?-{3,}/.test(separator)) return [];
+  if (!head || !separator || !isSeparatorRow(separator)) return [];
   const columns = splitRow(head).map((c) => c.toLowerCase());
   const at = (name: RegExp, fallback: number) => {
     const index = columns.findIndex((c) => name.test(c));
@@ -158,7 +237,7 @@ function parseActionSections(lines: readonly string[], headings: readonly Headin
   for (const heading of headings) {
     const match = /^(\d+)\.\s+(.+)$/.exec(heading.text);
     if (!match?.[2] || heading.level < 2) continue;
-    const body = sectionLines(lines, headings, heading);
+    const body = sectionLines(lines, heading);
     const status = fieldValue(body, 'Status');
     const written = `${status ?? ''} ${heading.text}`;
     tasks.push({
@@ -181,21 +260,17 @@ function parseIssues(
     return [];
   }
   const issueHeadings = headings.filter(
-    (h) =>
-      h.line > section.line &&
-      h.level > section.level &&
-      /^issue\b/i.test(h.text) &&
-      !headings.some((o) => o.line > section.line && o.line < h.line && o.level <= section.level),
+    (h) => h.line > section.line && h.line < section.end && /^issue\b/i.test(h.text),
   );
   if (issueHeadings.length === 0)
     warnings.push('the "Documented Issues" section lists no "### Issue N:" headings');
   const issues: DocumentedIssue[] = [];
   const keys = new Set<string>();
   for (const heading of issueHeadings) {
-    const body = sectionLines(lines, headings, heading);
+    const body = sectionLines(lines, heading);
     const number = /^issue\s+(\d+)/i.exec(heading.text)?.[1];
     const label = number ? `Issue ${number}` : `"${heading.text}"`;
-    const title = fieldValue(body, 'Title') ?? /^issue\s*\d*\s*[:.-]\s*(.+)$/i.exec(heading.text)?.[1];
+    const title = fieldValue(body, 'Title') ?? titleInHeading(heading.text);
     if (!title) {
       warnings.push(`${label} has no **Title:** line; skipped`);
       continue;
@@ -218,26 +293,38 @@ function parseIssues(
   return issues;
 }
 
+/** `Issue 3: Title` → `Title` (also `Issue - Title`, `Issue 3. Title`). */
+function titleInHeading(text: string): string | undefined {
+  // `\s*(?:\d+\s*)?`: the two runs of spaces are separated by digits, so nothing backtracks.
+  const match = /^issue\s*(?:\d+\s*)?[:.-](.*)$/i.exec(text);
+  const title = match?.[1]?.trim();
+  return title || undefined;
+}
+
 /** The fenced block after `**Description:**`, else the text after it up to the section's end. */
 function descriptionOf(body: readonly string[]): string {
   const start = body.findIndex((l) => /^\s*(?:\*\*)?description:?(?:\*\*)?:?/i.test(l));
   if (start < 0) return '';
   const inline = body[start]?.replace(/^\s*(?:\*\*)?description:?(?:\*\*)?:?\s*/i, '').trim() ?? '';
   const rest = body.slice(start + 1);
-  const fenceStart = rest.findIndex((l) => /^\s*(```|~~~)/.test(l));
+  const fenceStart = rest.findIndex(isFence);
   const firstText = rest.findIndex((l) => l.trim() !== '');
   if (fenceStart >= 0 && fenceStart === firstText && !inline) {
-    const marker = /^\s*(```|~~~)/.exec(rest[fenceStart] ?? '')?.[1] ?? '```';
+    const marker = (rest[fenceStart] ?? '').trimStart().slice(0, 3);
     const end = rest.findIndex((l, i) => i > fenceStart && l.trim().startsWith(marker));
     return rest
       .slice(fenceStart + 1, end < 0 ? rest.length : end)
       .join('\n')
       .trim();
   }
-  return [inline, ...rest]
-    .join('\n')
-    .replace(/\n-{3,}\s*$/, '')
-    .trim();
+  return withoutTrailingRule([inline, ...rest].join('\n').trim());
+}
+
+/** Drops a closing `---` rule (the report separates issues with them). */
+function withoutTrailingRule(text: string): string {
+  const lastLine = text.slice(text.lastIndexOf('\n') + 1);
+  const isRule = lastLine.length >= 3 && [...lastLine].every((ch) => ch === '-');
+  return isRule && text.includes('\n') ? text.slice(0, text.lastIndexOf('\n')).trim() : text;
 }
 
 function slug(text: string): string {

@@ -215,4 +215,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: 'retention indexes',
+    up: `
+      -- "Latest result of each probe" is the newest row by id (a measured_at in the future must
+      -- not pin a status); pruning keeps it and deletes by age.
+      CREATE INDEX probe_results_by_probe_id ON probe_results (probe_id, id);
+      CREATE INDEX probe_results_by_time ON probe_results (measured_at);
+      CREATE INDEX push_results_by_time ON push_results (received_at);
+      CREATE INDEX alert_inbox_by_time ON alert_inbox (received_at);
+    `,
+  },
 ];

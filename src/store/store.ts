@@ -1,7 +1,9 @@
 // The bot's SQLite database (better-sqlite3): opened once, WAL mode, migrations applied at
 // start. Features reach the data through this small interface, never through file paths.
+// The database holds alert bodies, Slack message links and issue texts: its folder is 0700
+// and the file with its -wal and -shm 0600, tightened (and logged) when found looser.
 
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AuditBotError, describeError } from '../errors.js';
@@ -11,7 +13,14 @@ export interface StoreOptions {
   readonly migrations?: readonly Migration[];
   /** Milliseconds a writer waits for another process's lock before failing. */
   readonly busyTimeoutMs?: number;
+  /** Told when the permissions of the folder or a database file had to be tightened. */
+  readonly logger?: { warn(message: string): void };
 }
+
+const FOLDER_MODE = 0o700;
+const FILE_MODE = 0o600;
+/** SQLite's companions of a WAL database; it creates them with the main file's mode. */
+const COMPANIONS = ['-wal', '-shm'] as const;
 
 export class Store {
   readonly path: string;
@@ -27,7 +36,11 @@ export class Store {
     const resolved = file === ':memory:' ? file : path.resolve(file);
     if (resolved !== ':memory:') {
       try {
-        mkdirSync(path.dirname(resolved), { recursive: true });
+        // Only the folders created here get 0700; existing parents are left as they are.
+        mkdirSync(path.dirname(resolved), { recursive: true, mode: FOLDER_MODE });
+        tighten(path.dirname(resolved), FOLDER_MODE, options.logger);
+        // Created 0600 before SQLite opens it, so its -wal and -shm are born 0600 too.
+        if (!existsSync(resolved)) closeSync(openSync(resolved, 'a', FILE_MODE));
       } catch (error) {
         const reason =
           (error as NodeJS.ErrnoException).code === 'EEXIST' ||
@@ -57,6 +70,11 @@ export class Store {
           cause: error,
         },
       );
+    }
+    // Only once SQLite accepted it: a path that points at some other file is left untouched.
+    if (resolved !== ':memory:') {
+      for (const file of [resolved, ...COMPANIONS.map((suffix) => `${resolved}${suffix}`)])
+        tighten(file, FILE_MODE, options.logger);
     }
     const store = new Store(resolved, db);
     try {
@@ -126,6 +144,29 @@ export class Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * Removes group and other permissions from `file` when this process's user owns it; a path
+ * that is missing, not ours, or a folder where a file is expected is left to fail later with
+ * SQLite's own explanation.
+ */
+function tighten(file: string, mode: number, logger: StoreOptions['logger']): void {
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(file);
+  } catch {
+    return;
+  }
+  if (mode === FILE_MODE && !stat.isFile()) return;
+  if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) return;
+  const current = stat.mode & 0o777;
+  if ((current & 0o077) === 0) return;
+  const next = current & ~0o077;
+  chmodSync(file, next);
+  logger?.warn(
+    `tightened the permissions of ${file} from ${current.toString(8)} to ${next.toString(8)} (only the bot's user may read its database)`,
+  );
 }
 
 function explainSqliteError(error: unknown): string {

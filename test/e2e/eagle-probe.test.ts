@@ -1,5 +1,6 @@
 // The eagle probe against the Eagle API stand-in over real HTTP: V2 with fields, the V1
-// fallback, coverage by tag prefix or annotation, token, and failures.
+// fallback (offset counting items or pages, found out by the probe), coverage by tag prefix
+// or annotation, token, and failures.
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,7 +47,97 @@ describe('eagle probe', () => {
     const server = await eagle({ items: generateDemoItems(2_500, 500), v2: false });
     const probe = createEagleProbe(eagleConfig(server.url, '{ tag_prefix: "fp:" }'));
     await expect(run(probe)).resolves.toEqual({ kind: 'ratio', covered: 500, total: 2_500 });
-    expect(server.requests.v1).toBe(3);
+    // Two tiny requests find out what offset counts, then three pages of 1,000.
+    expect(server.requests.v1).toBe(2 + 3);
+  });
+
+  for (const v1Offset of ['items', 'pages'] as const) {
+    it(`V1 whose offset counts ${v1Offset}: the exact figure, 21,125 items / 4,244 fingerprinted`, async () => {
+      const server = await eagle({ items: generateDemoItems(21_125, 4_244), v2: false, v1Offset });
+      const probe = createEagleProbe(eagleConfig(server.url, '{ tag_prefix: "fp:" }'));
+      await expect(run(probe)).resolves.toEqual({ kind: 'ratio', covered: 4_244, total: 21_125 });
+      expect(server.requests.v1).toBe(2 + 22);
+    });
+
+    it(`V1 whose offset counts ${v1Offset}: libraries of 0 to 3 items counted exactly`, async () => {
+      for (const size of [0, 1, 2, 3]) {
+        const server = await eagle({
+          items: generateDemoItems(size, Math.min(size, 1)),
+          v2: false,
+          v1Offset,
+        });
+        const probe = createEagleProbe(eagleConfig(server.url, '{ tag_prefix: "fp:" }'));
+        await expect(run(probe), `${size} items`).resolves.toEqual({
+          kind: 'ratio',
+          covered: Math.min(size, 1),
+          total: size,
+        });
+      }
+    });
+  }
+
+  /** A V1-only Eagle whose /api/item/list answers `pageOf(offset, limit)` (ids only). */
+  async function v1Eagle(pageOf: (offset: number, limit: number) => string[]): Promise<string> {
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://eagle');
+      res.writeHead(url.pathname === '/api/item/list' ? 200 : 404, { 'content-type': 'application/json' });
+      if (url.pathname !== '/api/item/list') return res.end('{"status":"error","message":"Not Found"}');
+      const ids = pageOf(Number(url.searchParams.get('offset')), Number(url.searchParams.get('limit')));
+      res.end(JSON.stringify({ status: 'success', data: ids.map((id) => ({ id, tags: ['fp:x'] })) }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    servers.push({
+      stop: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    });
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `I${from + i}`);
+
+  it('refuses a V1 Eagle that ignores offset, with an error and no number', async () => {
+    const url = await v1Eagle((_offset, limit) => ids(0, Math.min(limit, 5)));
+    const error = await run(createEagleProbe(eagleConfig(url, '{ tag_prefix: "fp:" }'))).catch((e) => e);
+    expect(error).toBeInstanceOf(ProbeError);
+    expect((error as Error).message).toBe(
+      "Eagle's /api/item/list ignores offset (offset 0 and 1 gave the same items), so the library cannot be counted exactly",
+    );
+  });
+
+  it('refuses overlapping V1 pages that fit neither reading of offset', async () => {
+    // offset 1 starts at the first item again, then skips one: neither items nor pages.
+    const url = await v1Eagle((offset, limit) => (offset === 0 ? ids(0, limit) : ['I0', 'I2']));
+    const error = await run(createEagleProbe(eagleConfig(url, '{ tag_prefix: "fp:" }'))).catch((e) => e);
+    expect(error).toBeInstanceOf(ProbeError);
+    expect((error as Error).message).toBe(
+      "Eagle's /api/item/list answered offset 1 (limit 2) with I0, I2 after I0, I1: that fits neither offset counting items nor pages, so the library cannot be counted exactly",
+    );
+  });
+
+  it('refuses V1 pages whose duplicates do not line up, instead of a wrong figure', async () => {
+    // Offset counts items, but the third page repeats items from the first one.
+    const url = await v1Eagle((offset, limit) => (offset === 2000 ? ids(0, limit) : ids(offset, limit)));
+    const error = await run(createEagleProbe(eagleConfig(url, '{ tag_prefix: "fp:" }'))).catch((e) => e);
+    expect(error).toBeInstanceOf(ProbeError);
+    expect((error as Error).message).toBe(
+      "Eagle's /api/item/list returned item I0 again at offset 2000, out of line with the page before: the library changed during the count or Eagle pages inconsistently; try again",
+    );
+  });
+
+  it('de-duplicates a V1 page that overlaps the one before by the items shifted in', async () => {
+    // An item added at the front during the count shifts the next page by one: its first item
+    // is the last of the previous page. That overlap lines up and is counted once.
+    const url = await v1Eagle((offset, limit) =>
+      offset >= 1000 ? ids(offset - 1, limit).slice(0, 501) : ids(offset, limit),
+    );
+    await expect(run(createEagleProbe(eagleConfig(url, '{ tag_prefix: "fp:" }')))).resolves.toEqual({
+      kind: 'ratio',
+      covered: 1500,
+      total: 1500,
+    });
   });
 
   it('covers by annotation regex, skips deleted items and tolerates missing fields', async () => {

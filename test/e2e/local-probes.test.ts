@@ -67,6 +67,11 @@ describe('sqlite probe', () => {
     await expect(run(notDb)).rejects.toThrow(`not an SQLite database: ${text}`);
   });
 
+  it('refuses covered greater than total, naming both', async () => {
+    const probe = createSqliteProbe(sql('SELECT 2', 'SELECT 5'));
+    await expect(run(probe)).rejects.toThrow('covered (5) is greater than total (2)');
+  });
+
   it('rejects a query that does not return a number', async () => {
     const probe = createSqliteProbe(sql("SELECT 'many'", 'SELECT 1'));
     await expect(run(probe)).rejects.toThrow('total_sql did not return a number');
@@ -129,6 +134,26 @@ describe('command probe', () => {
     await expect(
       run(createCommandProbe(probeConfig('command', `run: [${node}, ${value}]`))),
     ).resolves.toEqual({ kind: 'value', value: 12.5 });
+  });
+
+  it('refuses impossible figures with an error naming why, never 250.0% or Infinity%', async () => {
+    const cases: Array<[string, string]> = [
+      ['{"covered":5,"total":2}', 'covered (5) is greater than total (2)'],
+      ['{"covered":1e308,"total":1e-320}', 'covered (1e+308) is greater than total (1e-320)'],
+      ['{"covered":1,"total":0}', 'covered (1) is greater than total (0)'],
+      ['{"covered":-1,"total":3}', 'covered (-1) is negative'],
+      ['{"covered":1,"total":1e999}', 'total is not a finite number'],
+      ['{"value":-1e999}', 'value is not a finite number'],
+    ];
+    for (const [line, reason] of cases) {
+      const file = script('figure.js', `console.log(${JSON.stringify(line)});`);
+      const probe = createCommandProbe(probeConfig('command', `run: [${node}, ${file}]`));
+      await expect(run(probe), line).rejects.toThrow(`printed ${line}: ${reason}`);
+    }
+    const fine = script('fine.js', 'console.log(JSON.stringify({ covered: 0, total: 0 }));');
+    await expect(run(createCommandProbe(probeConfig('command', `run: [${node}, ${fine}]`)))).resolves.toEqual(
+      { kind: 'ratio', covered: 0, total: 0 },
+    );
   });
 
   it('says when the program does not exist', async () => {

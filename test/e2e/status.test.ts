@@ -195,6 +195,53 @@ probes:
       expect(shown).toContain('4 passed, 1 failed');
       expect(shown).toContain('❌ PRODUCTION_TEST_3 — lock not released after 30 s');
     });
+
+    it('refuses ran_at in the future with the reason, and a later honest result still shows', async () => {
+      const ahead = new Date(Date.now() + 24 * 3_600_000).toISOString();
+      const refused = await post(JSON.stringify({ status: 'fail', ran_at: ahead }));
+      expect(refused.status).toBe(400);
+      const body = (await refused.json()) as {
+        error: string;
+        issues: Array<{ path: string; message: string }>;
+      };
+      expect(body.error).toBe('invalid_body');
+      expect(body.issues).toEqual([
+        {
+          path: 'ran_at',
+          code: 'custom',
+          message: `${ahead} is 24 h ahead of the bot's clock; at most 5 min ahead is accepted`,
+        },
+      ]);
+      // A result stored before this check existed, with a time far ahead, must not pin the status.
+      test.bot.deps.results.record({
+        probeId: 'drivesheets-tests',
+        status: 'failing',
+        measuredAt: '2099-01-01T00:00:00.000Z',
+        durationMs: 1,
+        measurement: {
+          kind: 'tests',
+          passed: false,
+          summary: 'from the future',
+          ranAt: '2099-01-01T00:00:00.000Z',
+        },
+      });
+      const honest = await post(
+        JSON.stringify({ status: 'pass', passed: 5, failed: 0, ran_at: new Date().toISOString() }),
+      );
+      expect(honest.status).toBe(202);
+      await test.bot.deps.runner.run('drivesheets-tests');
+      const shown = await answer(await command('status drivesheets-tests'));
+      expect(shown).toContain('DriveSheetsSync tests — OK');
+      expect(shown).toContain('5 passed, 0 failed');
+      expect(shown).not.toContain('from the future');
+    });
+
+    it('refuses counts that are not finite whole numbers', async () => {
+      const res = await post('{"status":"pass","passed":1e308,"failed":-1}');
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { issues: Array<{ path: string }> };
+      expect(body.issues.map((i) => i.path)).toEqual(['passed', 'failed']);
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { type Config, loadEnv, parseConfig } from '../../src/config.js';
+import { SecretMasker, secretValues } from '../../src/kit/secrets.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningBot, type ShellIo, startBot } from '../../src/runtime.js';
 
@@ -65,7 +66,13 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const bot = await startBot({
     env,
     config: testConfig(options.configYaml ?? TEST_CONFIG, dir),
-    logger: createLogger({ level: 'debug', pretty: false, destination: logs }),
+    // As main.ts builds it: known secret values are masked in every line.
+    logger: createLogger({
+      level: 'debug',
+      pretty: false,
+      destination: logs,
+      secrets: new SecretMasker(secretValues(env)),
+    }),
     processMetrics: options.processMetrics ?? false,
     ...(options.startProbes !== undefined ? { startProbes: options.startProbes } : {}),
     ...(options.shellIo ? { shellIo: options.shellIo } : {}),

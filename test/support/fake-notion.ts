@@ -2,7 +2,9 @@
 // bearer auth and Notion-Version checks, data source queries with filters, sorts, cursors,
 // page_size ≤ 100 and the per-query result cap (10,000 rows, then `request_status:
 // incomplete`), data source and database retrieval, and a token-bucket rate limit that
-// answers 429 `rate_limited` with Retry-After.
+// answers 429 `rate_limited` with Retry-After. Tests that must see 429s use a request quota
+// instead (`setQuota`): a bucket refilled by wall-clock time never empties when each round trip
+// is slower than its refill interval (a loaded CI machine), so its 429s are not deterministic.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,11 +42,13 @@ export interface FakeNotionOptions {
 
 const NOTION_VERSION = '2025-09-03';
 const MAX_PAGE_SIZE = 100;
+const QUOTA_CLOCK_GRACE_MS = 25;
 
 export class FakeNotion {
   readonly dataSources = new Map<string, FakeDataSource>();
   readonly databases = new Map<string, { id: string; title: string; dataSourceIds: string[] }>();
-  readonly stats = { requests: 0, rateLimited: 0, queries: 0 };
+  /** `early`: requests that came back before the Retry-After they were given had passed. */
+  readonly stats = { requests: 0, rateLimited: 0, queries: 0, early: 0 };
   /** Every request, for tests that count what a scan cost. */
   readonly log: Array<{ method: string; path: string; status: number }> = [];
   private server: Server | undefined;
@@ -52,6 +56,9 @@ export class FakeNotion {
   private tokens: number;
   private lastRefill = performance.now();
   private failures: Array<{ status: number; code: string }> = [];
+  private quota:
+    | { perWindow: number; retryAfterSeconds: number; used: number; blockedUntil: number }
+    | undefined;
   private clock = Date.parse('2025-06-01T00:00:00.000Z');
   private idCounter = 0;
 
@@ -99,10 +106,21 @@ export class FakeNotion {
     return this.options.token;
   }
 
+  /** Token-bucket limit by wall-clock time; also turns a quota (setQuota) off. */
   setRate(requestsPerSecond: number, burst = this.options.burst): void {
     this.options.requestsPerSecond = requestsPerSecond;
     this.options.burst = burst;
     this.tokens = burst;
+    this.quota = undefined;
+  }
+
+  /**
+   * Deterministic rate limit: after every `perWindow` accepted requests the next one is answered
+   * 429 with `Retry-After: retryAfterSeconds`, and so is every request that arrives before that
+   * time has passed (counted in `stats.early`, so a test can check the client waited as told).
+   */
+  setQuota(perWindow: number, retryAfterSeconds: number): void {
+    this.quota = { perWindow, retryAfterSeconds, used: 0, blockedUntil: 0 };
   }
 
   /** The next `count` requests fail with this status (500, 503…). */
@@ -114,6 +132,7 @@ export class FakeNotion {
     this.stats.requests = 0;
     this.stats.rateLimited = 0;
     this.stats.queries = 0;
+    this.stats.early = 0;
     this.log.length = 0;
   }
 
@@ -177,6 +196,25 @@ export class FakeNotion {
     page.last_edited_time = this.tick(1000);
   }
 
+  /** The Retry-After to refuse this request with, or undefined when it may proceed. */
+  private refuseByQuota(): number | undefined {
+    const quota = this.quota;
+    if (!quota) return undefined;
+    const now = performance.now();
+    // Timers may fire a few milliseconds early; Notion does not count to the millisecond either.
+    if (now < quota.blockedUntil - QUOTA_CLOCK_GRACE_MS) {
+      this.stats.early += 1;
+      return Math.max(1, Math.ceil((quota.blockedUntil - now) / 1000));
+    }
+    if (quota.used >= quota.perWindow) {
+      quota.used = 0;
+      quota.blockedUntil = now + quota.retryAfterSeconds * 1000;
+      return quota.retryAfterSeconds;
+    }
+    quota.used += 1;
+    return undefined;
+  }
+
   private takeToken(): boolean {
     const { requestsPerSecond, burst } = this.options;
     if (!Number.isFinite(requestsPerSecond)) return true;
@@ -201,9 +239,10 @@ export class FakeNotion {
       this.error(res, req, 400, 'missing_version', `Notion-Version must be ${NOTION_VERSION} here.`);
       return;
     }
-    if (!this.takeToken()) {
+    const quotaRetryAfter = this.refuseByQuota();
+    if (quotaRetryAfter !== undefined || !this.takeToken()) {
       this.stats.rateLimited += 1;
-      res.setHeader('retry-after', String(this.options.retryAfterSeconds));
+      res.setHeader('retry-after', String(quotaRetryAfter ?? this.options.retryAfterSeconds));
       this.error(
         res,
         req,

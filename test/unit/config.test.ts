@@ -203,6 +203,15 @@ describe('parseConfig: valid files', () => {
       digests: [],
       alerts: { routes: [], rate_per_channel: 1, burst: 3, max_open_groups_per_source: 50 },
       notion: {},
+      retention: {
+        interval: 3_600_000,
+        probe_results: { max_age: 90 * 86_400_000, max_bytes: 100_000_000 },
+        push_results: { max_age: 30 * 86_400_000, max_bytes: 50_000_000 },
+        alert_inbox: { max_age: 14 * 86_400_000, max_bytes: 50_000_000 },
+        digest_runs: { max_age: 365 * 86_400_000 },
+        alert_groups: { max_age: 30 * 86_400_000 },
+        notion_pages: { max_age: 7 * 86_400_000 },
+      },
     });
   });
 
@@ -674,6 +683,7 @@ describe('loadEnv', () => {
       port: 3000,
       host: '127.0.0.1',
       logLevel: 'info',
+      childEnv: {},
     });
   });
 
@@ -729,6 +739,7 @@ describe('loadEnv', () => {
       shellUser: 'U0APPROVER',
       port: 8080,
       host: '::1',
+      childEnv: {},
       logLevel: 'debug',
     });
   });
@@ -834,5 +845,41 @@ describe('loadEnv', () => {
       expect(line).not.toContain('xoxp-SECRET-123');
       expect(line).not.toContain('SECRET-123');
     }
+  });
+});
+
+describe('child process environment', () => {
+  it('inherits only PATH, HOME, LANG, LC_ALL, TZ and TMPDIR from the bot, never a token', () => {
+    const env = loadEnv({
+      PATH: '/usr/bin:/bin',
+      HOME: '/home/bot',
+      LANG: 'C.UTF-8',
+      TZ: 'Europe/Berlin',
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      SLACK_SIGNING_SECRET: 'shh-secret',
+      NOTION_TOKEN: 'ntn_abc',
+      AWS_SECRET_ACCESS_KEY: 'nope',
+    });
+    expect(env.childEnv).toEqual({
+      PATH: '/usr/bin:/bin',
+      HOME: '/home/bot',
+      LANG: 'C.UTF-8',
+      TZ: 'Europe/Berlin',
+    });
+  });
+
+  it('takes a command probe `env:` map of variable names to strings', () => {
+    const config = parseConfig(
+      yaml('probes:', '  - { id: c, kind: command, run: [python3, x.py], env: { PYTHONUNBUFFERED: "1" } }'),
+      CONFIG_FILE,
+    );
+    expect(config.probes[0]).toMatchObject({ env: { PYTHONUNBUFFERED: '1' } });
+    expect(
+      configError(yaml('probes:', '  - { id: c, kind: command, run: [x], env: { "NOT A NAME": "1", N: 2 } }'))
+        .problems,
+    ).toEqual([
+      'probes[0].env.NOT A NAME: must be a variable name such as PYTHONPATH',
+      'probes[0].env.N: must be a string',
+    ]);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskTokens } from '../../src/logger.js';
+import { SecretMasker } from '../../src/kit/secrets.js';
+import { errorHandler } from '../../src/listeners/error-handler.js';
+import { boltLogger, createLogger, maskTokens } from '../../src/logger.js';
+import { BotMetrics } from '../../src/metrics.js';
 import { LogCapture } from '../support/bot.js';
 
 describe('logger redaction', () => {
@@ -25,5 +28,39 @@ describe('logger redaction', () => {
       'POST https://slack.com/api/auth.test?token=xoxb-[redacted] failed',
     );
     expect(maskTokens('app token xapp-1-A0-123-abc')).toBe('app token xapp-[redacted]');
+  });
+});
+
+describe('logger masking of known secret values', () => {
+  const NOTION = 'ntn_LOGGERSECRET_0123456789';
+  const WEBHOOK = 'webhook-LOGGERSECRET-abcdef';
+  const secrets = new SecretMasker([NOTION, WEBHOOK]);
+
+  it('masks them in messages, string fields at any depth, errors, children and format arguments', () => {
+    const out = new LogCapture();
+    const logger = createLogger({ level: 'debug', pretty: false, destination: out, secrets });
+    logger.info(`probe failed: printed ${NOTION}`);
+    logger.warn({ detail: { lines: [`token ${WEBHOOK}`] }, count: 3 }, 'nested');
+    logger.error(new Error(`request with ${NOTION} failed`));
+    logger.error({ err: new Error(`boom ${WEBHOOK}`) }, 'with err');
+    logger.child({ component: 'x' }).debug('child %s', NOTION);
+    boltLogger(logger).warn('bolt says', { url: `https://x/?t=${WEBHOOK}` });
+    expect(out.lines).toHaveLength(6);
+    expect(out.text).not.toContain('LOGGERSECRET');
+    expect(out.text.match(/\[secret\]/g)?.length).toBeGreaterThanOrEqual(6);
+    expect(JSON.parse(out.lines[1] ?? '{}')).toMatchObject({
+      detail: { lines: ['token [secret]'] },
+      count: 3,
+    });
+  });
+
+  it('masks them in what the error handler logs', async () => {
+    const out = new LogCapture();
+    const logger = createLogger({ level: 'info', pretty: false, destination: out, secrets });
+    const handle = errorHandler({ logger, metrics: new BotMetrics({ processMetrics: false }) });
+    const error = Object.assign(new Error(`Notion said no to ${NOTION}`), { code: 'slack_bolt_error' });
+    await handle(error);
+    expect(out.text).toContain('Notion said no to [secret]');
+    expect(out.text).not.toContain('LOGGERSECRET');
   });
 });

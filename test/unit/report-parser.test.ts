@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findNewestReport } from '../../src/reports/files.js';
-import { parseAuditReport, taskState } from '../../src/reports/parser.js';
+import { MAX_LINE_CHARS, parseAuditReport, taskState } from '../../src/reports/parser.js';
 import { ROOT } from '../support/run-main.js';
 
 const FIXTURE = readFileSync(
@@ -166,5 +166,103 @@ describe('findNewestReport', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('parseAuditReport on hostile lines', () => {
+  /** Parses and returns the result; a super-linear pattern would take seconds to minutes here. */
+  function parseQuickly(markdown: string) {
+    const started = performance.now();
+    const report = parseAuditReport(markdown, 'hostile.md');
+    // A correctness deadline, not a benchmark: linear parsing of these lines takes milliseconds.
+    expect(performance.now() - started).toBeLessThan(1000);
+    return report;
+  }
+
+  // Three runs of these fit under the line cap; 3,000 spaces in a heading once took seconds.
+  const spaces = ' '.repeat(2_500);
+  const many = (ch: string) => ch.repeat(8_000);
+
+  it('headings made of thousands of spaces, # and * are read in linear time', () => {
+    const report = parseQuickly(
+      [
+        `#${spaces}x`,
+        `# ${spaces}`,
+        `## Fingerprint${spaces}coverage${spaces}#${spaces}`,
+        `### a${spaces}#${spaces}b`,
+        `## Overall Status${' #'.repeat(4_000)}`,
+        `###### ${many('#')} `,
+        `### ${many('*')}`,
+        `## Fix C#`,
+      ].join('\n'),
+    );
+    expect(report.title).toBe('x');
+    expect(report.warnings).not.toContain('no "# title" heading found; using the file name');
+  });
+
+  it('reads heading text as CommonMark does: a closing run of # only after whitespace', () => {
+    const report = parseAuditReport(
+      '# Fix C#\n## Overall Status ##\n| Task | Status |\n|---|---|\n| C# port | Done |\n',
+      'r.md',
+    );
+    expect(report.title).toBe('Fix C#');
+    expect(report.tasks).toEqual([{ title: 'C# port', status: 'Done', state: 'done' }]);
+  });
+
+  it('fields padded with thousands of spaces and stars are read in linear time', () => {
+    const report = parseQuickly(
+      [
+        '# Report',
+        `${spaces}-${spaces}**Source Audit:**${spaces}audit.md${spaces}`,
+        `${spaces}*${spaces}`,
+        `**Generated:**${spaces}2026-01-18 10:30:00 UTC${spaces}`,
+        `${many('*')}Generated`,
+        '## Documented Issues',
+        `### Issue${spaces}1${spaces}`,
+        `### Issue${spaces}2${spaces}:${spaces}Title in the heading${spaces}`,
+        `**Description:**${spaces}`,
+        `${many('-')}${spaces}`,
+        `\n---${spaces}`,
+      ].join('\n'),
+    );
+    expect(report.sourceAudit).toBe('audit.md');
+    expect(report.generatedAt).toBe('2026-01-18T10:30:00.000Z');
+    expect(report.issues.map((i) => i.title)).toEqual(['Title in the heading']);
+    expect(report.warnings).toContain('Issue 1 has no **Title:** line; skipped');
+  });
+
+  it('table rows of thousands of spaces and pipes are read in linear time', () => {
+    const report = parseQuickly(
+      [
+        '# Report',
+        '## Overall Status',
+        '| Task | Status | Notes |',
+        `${spaces}|${spaces}:---|---|---|`,
+        `| Fingerprints | ⏳ Pending | ${many('|')}`,
+        `${spaces}|`,
+        `|${spaces}|${spaces}|`,
+        `${spaces}|${spaces}x`,
+      ].join('\n'),
+    );
+    expect(report.tasks).toEqual([
+      { title: 'Fingerprints', status: 'Pending', state: 'pending' },
+      { title: 'x', status: 'unknown', state: 'unknown' },
+    ]);
+  });
+
+  it('cuts lines longer than the cap, with a warning naming the line', () => {
+    const report = parseQuickly(
+      [
+        '# Report',
+        '',
+        `## Overall Status ${'x'.repeat(200_000)}`,
+        `#${' '.repeat(100_000)}x`,
+        `**Generated:**${' '.repeat(100_000)}2026-01-18`,
+        `|${' |'.repeat(100_000)}`,
+      ].join('\n'),
+    );
+    expect(report.warnings).toContain(
+      `line 3 is 200,018 characters long; only its first ${MAX_LINE_CHARS.toLocaleString('en-US')} are read`,
+    );
   });
 });

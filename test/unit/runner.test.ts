@@ -115,6 +115,19 @@ describe('ProbeRunner', () => {
     expect((await r.run('tests'))?.status).toBe('failing');
   });
 
+  it('stores an error, never a figure, for impossible measurements of any probe kind', async () => {
+    const r = runner([
+      fakeProbe('ratio', async () => ({ kind: 'ratio', covered: 5, total: 2 })),
+      fakeProbe('value', async () => ({ kind: 'value', value: Number.POSITIVE_INFINITY })),
+      fakeProbe('tests', async () => ({ kind: 'tests', passed: true, passedCount: Number.NaN })),
+    ]);
+    const [ratio, value, tests] = await r.runAll();
+    expect(ratio).toMatchObject({ status: 'error', error: 'covered (5) is greater than total (2)' });
+    expect(ratio?.measurement).toBeUndefined();
+    expect(value).toMatchObject({ status: 'error', error: 'value is not a finite number' });
+    expect(tests).toMatchObject({ status: 'error', error: 'passed count is not a finite number' });
+  });
+
   it('stores nothing when there is nothing to measure yet', async () => {
     const r = runner([
       fakeProbe('tests', async () => {

@@ -55,6 +55,46 @@ describe('Store.open', () => {
     expect(store.path).toBe(file);
   });
 
+  it('creates its folder 0700 and the database, -wal and -shm files 0600', () => {
+    const folder = path.join(dir, 'data');
+    const file = path.join(folder, 'audit-bot.db');
+    const store = open(file);
+    store.setSetting('k', 'v');
+
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    expect(mode(folder)).toBe(0o700);
+    for (const p of [file, `${file}-wal`, `${file}-shm`]) expect(mode(p), p).toBe(0o600);
+  });
+
+  it('tightens an existing world-readable folder and file it owns, and says so', () => {
+    const folder = path.join(dir, 'data');
+    const file = path.join(folder, 'audit-bot.db');
+    open(file).close();
+    // As an older version (or a careless umask) left them.
+    fs.chmodSync(folder, 0o755);
+    for (const suffix of ['', '-wal', '-shm']) {
+      fs.writeFileSync(
+        `${file}${suffix}`,
+        fs.existsSync(`${file}${suffix}`) ? fs.readFileSync(`${file}${suffix}`) : '',
+      );
+      fs.chmodSync(`${file}${suffix}`, 0o644);
+    }
+    const logged: string[] = [];
+
+    const store = open(file, { logger: { warn: (message: string) => logged.push(message) } });
+    store.setSetting('k', 'v');
+
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    expect(mode(folder)).toBe(0o700);
+    for (const p of [file, `${file}-wal`, `${file}-shm`]) expect(mode(p), p).toBe(0o600);
+    expect(logged).toEqual([
+      `tightened the permissions of ${folder} from 755 to 700 (only the bot's user may read its database)`,
+      `tightened the permissions of ${file} from 644 to 600 (only the bot's user may read its database)`,
+      `tightened the permissions of ${file}-wal from 644 to 600 (only the bot's user may read its database)`,
+      `tightened the permissions of ${file}-shm from 644 to 600 (only the bot's user may read its database)`,
+    ]);
+  });
+
   it('resolves a relative path to an absolute one', () => {
     const relative = path.relative(process.cwd(), path.join(dir, 'audit-bot.db'));
 

@@ -4,7 +4,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { permissionDenied, privateNote } from '../../blocks/notice.js';
 import type { AppDeps } from '../../deps.js';
-import { refreshThenRender, renderStatus } from '../../probes/status-service.js';
+import { refreshThenRender, renderStatus, seesSourceDetail } from '../../probes/status-service.js';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type Deps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now' | 'permissions' | 'logger'>;
@@ -23,7 +23,9 @@ export function refreshStatusAction(deps: Deps) {
       });
       return;
     }
-    const answer = await refreshThenRender(deps, probeOf(action.value));
+    const probeId = probeOf(action.value);
+    const showSourceDetail = probeId ? await seesSourceDetail(deps, body.user.id) : false;
+    const answer = await refreshThenRender(deps, probeId, undefined, { showSourceDetail });
     await respond({ response_type: 'ephemeral', replace_original: true, ...answer });
   };
 }
