@@ -62,6 +62,20 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly issueProposalsSkipped = new Counter({
+    name: 'audit_bot_issue_proposals_skipped_total',
+    help: 'Issue proposal rows skipped because they do not read as proposals, by the loop or view that met them',
+    labelNames: ['loop'] as const,
+    registers: [this.registry],
+  });
+
+  readonly issueClaimsResumed = new Counter({
+    name: 'audit_bot_issue_claims_resumed_total',
+    help: 'Issue creations cut off by a crash (or past their lease) and resumed, by what resumed them: approve or sweep',
+    labelNames: ['by'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'audit_bot_' });

@@ -17,6 +17,7 @@ import { AuditBotError, describeError } from './errors.js';
 import { HomePublisher } from './home/publisher.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
 import { IssueService } from './issues/service.js';
+import { newProcessInstance } from './kit/instance.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Registered } from './listeners/index.js';
 import { boltLogger, type Logger } from './logger.js';
@@ -97,6 +98,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     cleanups.push(() => store.close());
     const lifecycle = new Lifecycle();
     const now = options.now ?? (() => new Date());
+    // Claims in the store name this process, so the next one can tell them cut off by a crash.
+    const instance = newProcessInstance(now());
     const results = new ProbeResults(store);
     const pushResults = new PushResults(store);
     const notion = env.notionToken
@@ -168,8 +171,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       client: jobClient,
       notion: notion && config.notion.issues ? new NotionIssues(notion, config.notion.issues) : undefined,
       logger,
+      metrics,
       now,
+      instance,
     });
+    cleanups.push(() => issues.stop());
     // Each new reading of the audit report proposes its documented issues (once each).
     runner.onResult((result) => {
       if (result.measurement?.kind === 'report') {
@@ -299,9 +305,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     if (options.startDigests ?? true) await digests.start();
     outbox.start();
     home.start();
-    void issues
-      .reconcile()
-      .catch((error: unknown) => logger.warn(`resuming issue creations failed: ${describeError(error)}`));
+    issues.start();
     if (shell) {
       // The console answers from stored figures: give the first measurements a moment, so
       // `printf '/audit status\n' | npm start` shows numbers rather than "never measured".

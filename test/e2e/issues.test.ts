@@ -184,6 +184,63 @@ notion:
     expect(pagesTitled(FIXTURE_TITLES[1] as string)).toHaveLength(1);
   });
 
+  /** Writes a claim into the store as if a process had pressed Approve and then died (or not). */
+  function leaveClaim(title: string, claim: { instance: string; at: Date }): number {
+    const { proposal } = test.bot.deps.issues.proposals.propose(
+      { sourceKey: `test:${title}`, title, priority: 'Low', type: 'Task', description: 'Left claimed.' },
+      new Date(),
+    );
+    test.bot.deps.store.db
+      .prepare(
+        "UPDATE issue_proposals SET state = 'creating', claimed_by = 'U0SECOND', claimed_at = ?, claimed_instance = ? WHERE id = ?",
+      )
+      .run(claim.at.toISOString(), claim.instance, proposal.id);
+    return proposal.id;
+  }
+
+  /** A message carrying the proposal's Approve button (it was never posted: the claim came first). */
+  function approveButton(id: number): SlackCall {
+    return {
+      body: {
+        blocks: [
+          {
+            type: 'actions',
+            elements: [{ action_id: 'issue_approve', value: String(id), text: { text: 'Approve' } }],
+          },
+        ],
+      },
+      answer: { ts: '1.000001' },
+    } as unknown as SlackCall;
+  }
+
+  it('Approve takes over at once a claim left by a process that is gone', async () => {
+    const title = 'Claimed by a process that died';
+    // Claimed just before this process started, by another process instance: a crash, even
+    // though the lease has not run out yet.
+    const id = leaveClaim(title, {
+      instance: 'a-dead-process',
+      at: new Date(test.bot.deps.issues.instance.startedAt.getTime() - 1000),
+    });
+    const click = press(approveButton(id), 'Approve', 'U0APPROVER');
+    await click.done;
+    expect(String((await click.answer()).body.text)).toContain('Created in Notion');
+    expect(pagesTitled(title)).toHaveLength(1);
+    expect(test.bot.deps.issues.proposals.get(id)).toMatchObject({
+      state: 'created',
+      decidedBy: 'U0APPROVER',
+    });
+  });
+
+  it('Approve on a live claim of this process within the lease still answers "already creating"', async () => {
+    const title = 'Claimed by this process just now';
+    const id = leaveClaim(title, { instance: test.bot.deps.issues.instance.id, at: new Date() });
+    const click = press(approveButton(id), 'Approve', 'U0APPROVER');
+    await click.done;
+    expect(String((await click.answer()).body.text)).toContain('<@U0SECOND> is already creating this issue');
+    expect(pagesTitled(title)).toHaveLength(0);
+    expect(test.bot.deps.issues.proposals.get(id)?.state).toBe('creating');
+  });
+
   it('a restart between the claim and the page creates exactly one page', async () => {
     await test.stop();
     // As if the bot died right after Notion created the page, before recording it.
