@@ -41,6 +41,20 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly digestRunsSkipped = new Counter({
+    name: 'audit_bot_digest_runs_skipped_total',
+    help: 'Digest run rows skipped because they do not read (figures, slot, claim time), by digest id',
+    labelNames: ['digest'] as const,
+    registers: [this.registry],
+  });
+
+  readonly digestSlotsInterrupted = new Counter({
+    name: 'audit_bot_digest_slots_interrupted_total',
+    help: 'Digest slots whose post was cut off by a crash, by digest id and outcome: adopted, posted_late, missed',
+    labelNames: ['digest', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly alertsAccepted = new Counter({
     name: 'audit_bot_alerts_accepted_total',
     help: 'Alert webhook bodies accepted and stored, by source',

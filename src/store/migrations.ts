@@ -166,7 +166,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: 'claims record their process',
+    name: 'issue claims record their process; proposal posting claims',
     up: `
       -- Which process instance claimed an issue creation, so a claim left by a process that is
       -- gone is resumed at once, and one of a live process only after its lease.
@@ -176,9 +176,6 @@ export const MIGRATIONS: readonly Migration[] = [
       -- ts after a crash is settled by looking for the message in the channel first.
       ALTER TABLE issue_proposals ADD COLUMN posting_by TEXT;
       ALTER TABLE issue_proposals ADD COLUMN posting_at TEXT;
-      -- Which process instance claimed a digest slot: an unfinished claim of a process that is
-      -- gone is a slot cut off by a crash, looked for in the channel, else posted late or missed.
-      ALTER TABLE digest_runs ADD COLUMN claimed_instance TEXT;
     `,
   },
 ];
