@@ -199,14 +199,22 @@ export class DigestRuns {
     return {};
   }
 
-  /** The newest scheduled slot known for a digest (any state), to tell how long the bot was away. */
+  /**
+   * The newest scheduled slot known for a digest (any state), to tell how long the bot was away.
+   * A slot that does not read as a time is reported and passed over (as text it may sort first).
+   */
   lastSlot(digestId: string): string | undefined {
-    const row = this.store.db
-      .prepare<[string], { slot: string }>(
-        "SELECT slot FROM digest_runs WHERE digest_id = ? AND key NOT LIKE 'manual:%' ORDER BY slot DESC LIMIT 1",
+    const rows = this.store.db
+      .prepare<[string], { key: string; slot: string }>(
+        "SELECT key, slot FROM digest_runs WHERE digest_id = ? AND key NOT LIKE 'manual:%' ORDER BY slot DESC",
       )
-      .get(digestId);
-    return row?.slot;
+      .iterate(digestId);
+    for (const row of rows) {
+      const slot = isoTime.safeParse(row.slot);
+      if (slot.success) return slot.data;
+      this.onUnreadable({ key: row.key, digestId, reason: `slot: ${reasonOf(slot.error)}` });
+    }
+    return undefined;
   }
 
   all(digestId: string): Array<{ key: string; slot: string; late: boolean; state: RunState }> {

@@ -338,6 +338,30 @@ describe('scheduled digests', () => {
     expect(metric).toMatch(/audit_bot_digest_runs_skipped_total\{digest="morning"\} [1-9]/);
   });
 
+  it('a row with an unreadable slot does not stop a missed slot from being posted late', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'bad-slot.db');
+    const missed = new Date(Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000);
+    const store = Store.open(db);
+    const runs = new DigestRuns(store);
+    const dayBefore = new Date(missed.getTime() - 86_400_000);
+    runs.claim(slotKey('morning', dayBefore), 'morning', dayBefore, false, dayBefore);
+    runs.finish(
+      slotKey('morning', dayBefore),
+      { state: 'posted', channel: 'C0DIGEST', figures: {} },
+      dayBefore,
+    );
+    // Sorts after every real time ("n" > "2"), so it looked like the newest slot of all.
+    runs.claim('digest:morning:odd', 'morning', dayBefore, false, dayBefore);
+    runs.finish('digest:morning:odd', { state: 'failed', channel: 'C0DIGEST' }, dayBefore);
+    store.db.prepare(`UPDATE digest_runs SET slot = 'not a time' WHERE key = 'digest:morning:odd'`).run();
+    store.close();
+    const test = await bot(slack, config(dailyAt(missed)), db);
+    await until(() => digestPosts(slack).length >= 1);
+    expect(slotOf(digestPosts(slack)[0] as SlackCall)).toBe(missed.toISOString());
+    expect(test.logs.text).toMatch(/digest:morning:odd.*slot|slot.*digest:morning:odd/);
+  });
+
   it('retries Slack errors, and counts a digest that cannot be posted', async () => {
     const slack = await fakeSlack();
     slack.failNext('chat.postMessage', { status: 500, times: 2 });
