@@ -217,7 +217,9 @@ export class DigestScheduler {
       return;
     }
     const slot = new Date(run.slot);
-    if (now.getTime() - slot.getTime() <= digest.grace) {
+    // A digest someone asked for with /audit digest is not posted late unasked; it is missed.
+    const manual = run.key.startsWith('manual:');
+    if (!manual && now.getTime() - slot.getTime() <= digest.grace) {
       this.deps.metrics.digestSlotsInterrupted.inc({ digest: digest.id, outcome: 'posted_late' });
       this.deps.logger.info(where, 'digest cut off by a crash is posted late');
       await this.post(digest, slot, { late: true, claimed: true, key: run.key });
@@ -225,13 +227,19 @@ export class DigestScheduler {
     }
     this.runs.finish(
       run.key,
-      { state: 'missed', channel, error: 'cut off by a crash; past its grace' },
+      {
+        state: 'missed',
+        channel,
+        error: manual ? 'cut off by a crash' : 'cut off by a crash; past its grace',
+      },
       this.deps.now(),
     );
     this.deps.metrics.digestSlotsInterrupted.inc({ digest: digest.id, outcome: 'missed' });
     this.deps.logger.warn(
       where,
-      'digest slot missed: its post was cut off by a crash, it is not in the channel and it is past its grace',
+      manual
+        ? 'digest asked for with /audit digest missed: its post was cut off by a crash and it is not in the channel'
+        : 'digest slot missed: its post was cut off by a crash, it is not in the channel and it is past its grace',
     );
   }
 
