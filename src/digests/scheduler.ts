@@ -172,7 +172,7 @@ export class DigestScheduler {
         } catch (error) {
           this.deps.logger.error(
             { digest: run.digestId, slot: run.slot },
-            `settling a digest slot cut off by a crash failed: ${describeError(error)}`,
+            `settling a digest slot cut off by a crash failed: ${describeSlackError(error)}`,
           );
         }
       }

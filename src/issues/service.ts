@@ -393,7 +393,7 @@ export class IssueService {
         blocks: message.blocks,
       });
     } catch (error) {
-      this.deps.logger.warn({ proposal: id }, `proposal message not updated: ${describeError(error)}`);
+      this.deps.logger.warn({ proposal: id }, `proposal message not updated: ${describeSlackError(error)}`);
     }
   }
 }
