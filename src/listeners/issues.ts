@@ -19,6 +19,8 @@ import type { AppDeps } from '../deps.js';
 import { ISSUE_FIELD } from '../ids.js';
 import { readIssueForm, readMetadata } from '../issues/form.js';
 import type { ApproveOutcome } from '../issues/service.js';
+import { LogThrottle } from '../kit/throttle.js';
+import type { Logger } from '../logger.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger'>;
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
@@ -63,7 +65,8 @@ async function mayDecide(
           }),
         ]).finally(() => clearTimeout(timer));
   if (allowed !== true)
-    deps.logger.info(
+    refusalLog(deps.logger).warn(
+      `issue-refusal:${action}:${userId}`,
       {
         user: userId,
         permission: 'approve_issues',
@@ -73,6 +76,17 @@ async function mayDecide(
       `${action} of an issue proposal refused: ${allowed === undefined ? 'permission not known in time' : 'missing permission'}`,
     );
   return allowed;
+}
+
+/** Any member can press (or forge) at will: refusals are logged in full only a few per minute. */
+const refusalLogs = new WeakMap<Logger, LogThrottle>();
+function refusalLog(logger: Logger): LogThrottle {
+  let throttle = refusalLogs.get(logger);
+  if (!throttle) {
+    throttle = new LogThrottle(logger);
+    refusalLogs.set(logger, throttle);
+  }
+  return throttle;
 }
 
 /** The refusal of a view submission, shown in the modal (in `field`) and changing nothing. */
