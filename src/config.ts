@@ -278,6 +278,9 @@ export type RetentionConfig = z.output<typeof retentionSchema>;
 // ---------------------------------------------------------------------------------------------
 // The whole file
 
+/** notion.issues.claim_lease: longer than a creation takes, even through Notion's rate limits. */
+export const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
+
 export const PERMISSIONS = ['approve_issues', 'silence_alerts', 'post_digests', 'refresh'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -360,6 +363,14 @@ const configFileSchema = z
                 description: z.string().optional(),
               })
               .default({}),
+            /**
+             * How long an issue creation (or a proposal post) claimed by a live process is left to
+             * it; after that the periodic sweep or the next Approve resumes it. Claims of a process
+             * that is gone are resumed at once.
+             */
+            claim_lease: duration
+              .refine((ms) => ms >= 1000, { message: 'must be at least 1s' })
+              .default(DEFAULT_CLAIM_LEASE_MS),
           })
           .optional(),
       })

@@ -41,6 +41,20 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly digestRunsSkipped = new Counter({
+    name: 'audit_bot_digest_runs_skipped_total',
+    help: 'Digest run rows skipped because they do not read (figures, slot, claim time), by digest id',
+    labelNames: ['digest'] as const,
+    registers: [this.registry],
+  });
+
+  readonly digestSlotsInterrupted = new Counter({
+    name: 'audit_bot_digest_slots_interrupted_total',
+    help: 'Digest slots whose post was cut off by a crash, by digest id and outcome: adopted, posted_late, missed',
+    labelNames: ['digest', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly alertsAccepted = new Counter({
     name: 'audit_bot_alerts_accepted_total',
     help: 'Alert webhook bodies accepted and stored, by source',
@@ -83,6 +97,13 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly issueProposalsSkipped = new Counter({
+    name: 'audit_bot_issue_proposals_skipped_total',
+    help: 'Issue proposal rows skipped because they do not read as proposals, by the loop or view that met them',
+    labelNames: ['loop'] as const,
+    registers: [this.registry],
+  });
+
   readonly badRows = new Counter({
     name: 'audit_bot_bad_rows_total',
     help: 'Stored rows that could not be read and were skipped (each counted once per process), by table',
@@ -94,6 +115,13 @@ export class BotMetrics {
     name: 'audit_bot_pruned_rows_total',
     help: 'Stored rows removed by the retention job (retention: in audit-bot.yml), by table',
     labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
+  readonly issueClaimsResumed = new Counter({
+    name: 'audit_bot_issue_claims_resumed_total',
+    help: 'Issue creations cut off by a crash (or past their lease) and resumed, by what resumed them: approve or sweep',
+    labelNames: ['by'] as const,
     registers: [this.registry],
   });
 

@@ -19,6 +19,7 @@ import { HomePublisher } from './home/publisher.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
 import { IssueService } from './issues/service.js';
 import { BadRows } from './kit/bad-rows.js';
+import { newProcessInstance } from './kit/instance.js';
 import { SecretMasker, secretValues } from './kit/secrets.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Registered } from './listeners/index.js';
@@ -101,6 +102,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     cleanups.push(() => store.close());
     const lifecycle = new Lifecycle();
     const now = options.now ?? (() => new Date());
+    // Claims in the store name this process, so the next one can tell them cut off by a crash.
+    const instance = newProcessInstance(now());
     const metrics = new BotMetrics({ processMetrics: options.processMetrics ?? true });
     // Unreadable stored rows are skipped by their readers, logged and counted once each.
     const badRows = new BadRows(logger, metrics.badRows);
@@ -179,8 +182,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       client: jobClient,
       notion: notion && config.notion.issues ? new NotionIssues(notion, config.notion.issues) : undefined,
       logger,
+      metrics,
       now,
+      instance,
     });
+    cleanups.push(() => issues.stop());
     // Each new reading of the audit report proposes its documented issues (once each).
     runner.onResult((result) => {
       if (result.measurement?.kind === 'report') {
@@ -323,9 +329,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     outbox.start();
     home.start();
     retention.start();
-    void issues
-      .reconcile()
-      .catch((error: unknown) => logger.warn(`resuming issue creations failed: ${describeError(error)}`));
+    issues.start();
     if (shell) {
       // The console answers from stored figures: give the first measurements a moment, so
       // `printf '/audit status\n' | npm start` shows numbers rather than "never measured".

@@ -1,10 +1,44 @@
 // Digest runs in the store, and node-cron's RunCoordinator backed by them: a slot is claimed
-// by inserting its key, so of all processes sharing the database exactly one posts it.
+// by inserting its key, so of all processes sharing the database exactly one posts it. A claim
+// left unfinished (state `claimed`) by a crash is taken over by compare-and-swap on its claim
+// time and settled: posted, posted late, or missed. Rows are read through a zod schema; a row
+// that fails it is reported (and, if it was a claim, parked as failed), never fatal.
 
 import type { RunCoordinator } from 'node-cron';
+import { z } from 'zod';
 import type { Store } from '../store/store.js';
 
-export type RunState = 'claimed' | 'posted' | 'failed';
+export type RunState = 'claimed' | 'posted' | 'failed' | 'missed';
+
+/** Times the bot wrote with toISOString(). */
+const isoTime = z.iso.datetime({ offset: true });
+
+/** Figures shown by a digest, by probe id: finite numbers only (they are subtracted). */
+const figuresSchema = z.record(z.string(), z.number().refine(Number.isFinite, 'must be a finite number'));
+
+const unfinishedSchema = z.object({
+  key: z.string(),
+  digest_id: z.string(),
+  slot: isoTime,
+  late: z.number(),
+  claimed_at: isoTime,
+});
+
+/** A claim nobody recorded an outcome for (yet). */
+export interface UnfinishedRun {
+  readonly key: string;
+  readonly digestId: string;
+  readonly slot: string;
+  readonly late: boolean;
+  readonly claimedAt: string;
+}
+
+/** Told of a row that does not read: its key, digest and why. */
+export type UnreadableRun = (row: { key: string; digestId: string; reason: string }) => void;
+
+function reasonOf(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
+}
 
 export interface DigestRun {
   readonly key: string;
@@ -22,7 +56,10 @@ export function slotKey(digestId: string, slot: Date): string {
 }
 
 export class DigestRuns {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly onUnreadable: UnreadableRun = () => {},
+  ) {}
 
   /** True when this caller won the slot. */
   claim(key: string, digestId: string, slot: Date, late: boolean, now: Date): boolean {
@@ -38,17 +75,20 @@ export class DigestRuns {
   finish(
     key: string,
     result: {
-      state: 'posted' | 'failed';
+      state: 'posted' | 'failed' | 'missed';
       channel: string;
       ts?: string;
       error?: string;
       figures?: Record<string, number>;
+      /** Posted after its time (a slot recovered after a crash); unchanged when not given. */
+      late?: boolean;
     },
     now: Date,
   ): void {
     this.store.db
       .prepare(
-        'UPDATE digest_runs SET state = ?, finished_at = ?, channel = ?, ts = ?, error = ?, figures = ? WHERE key = ?',
+        `UPDATE digest_runs SET state = ?, finished_at = ?, channel = ?, ts = ?, error = ?, figures = ?,
+           late = COALESCE(?, late) WHERE key = ?`,
       )
       .run(
         result.state,
@@ -57,8 +97,47 @@ export class DigestRuns {
         result.ts ?? null,
         result.error ?? null,
         result.figures ? JSON.stringify(result.figures) : null,
+        result.late === undefined ? null : result.late ? 1 : 0,
         key,
       );
+  }
+
+  /** Claims nobody finished; unreadable ones are reported and parked as failed, not returned. */
+  unfinished(): UnfinishedRun[] {
+    const rows = this.store.db
+      .prepare<[], { key: string; digest_id: string }>(
+        "SELECT key, digest_id, slot, late, claimed_at FROM digest_runs WHERE state = 'claimed' ORDER BY key",
+      )
+      .all();
+    const runs: UnfinishedRun[] = [];
+    for (const raw of rows) {
+      const parsed = unfinishedSchema.safeParse(raw);
+      if (!parsed.success) {
+        const reason = reasonOf(parsed.error);
+        this.onUnreadable({ key: raw.key, digestId: raw.digest_id, reason });
+        this.store.db
+          .prepare("UPDATE digest_runs SET state = 'failed', error = ? WHERE key = ? AND state = 'claimed'")
+          .run(`unreadable claim: ${reason}`, raw.key);
+        continue;
+      }
+      const r = parsed.data;
+      runs.push({
+        key: r.key,
+        digestId: r.digest_id,
+        slot: r.slot,
+        late: r.late === 1,
+        claimedAt: r.claimed_at,
+      });
+    }
+    return runs;
+  }
+
+  /** Takes over an unfinished claim, if it is still the one read; true for the one caller that did. */
+  takeOver(run: UnfinishedRun, now: Date): boolean {
+    const info = this.store.db
+      .prepare("UPDATE digest_runs SET claimed_at = ? WHERE key = ? AND state = 'claimed' AND claimed_at = ?")
+      .run(now.toISOString(), run.key, run.claimedAt);
+    return info.changes === 1;
   }
 
   has(key: string): boolean {
@@ -85,12 +164,6 @@ export class DigestRuns {
       )
       .get(digestId);
     if (!row) return undefined;
-    let figures: Record<string, number> = {};
-    try {
-      figures = row.figures ? (JSON.parse(row.figures) as Record<string, number>) : {};
-    } catch {
-      figures = {};
-    }
     return {
       key: row.key,
       digestId: row.digest_id,
@@ -98,18 +171,50 @@ export class DigestRuns {
       late: row.late === 1,
       state: row.state,
       ts: row.ts ?? undefined,
-      figures,
+      figures: this.figuresOf(row),
     };
   }
 
-  /** The newest scheduled slot known for a digest (any state), to tell how long the bot was away. */
+  /** The stored figures, or none when they do not read (reported): a digest then shows no change. */
+  private figuresOf(row: { key: string; digest_id: string; figures: string | null }): Record<string, number> {
+    if (!row.figures) return {};
+    let json: unknown;
+    try {
+      json = JSON.parse(row.figures);
+    } catch (error) {
+      this.onUnreadable({
+        key: row.key,
+        digestId: row.digest_id,
+        reason: `figures: not JSON (${String(error)})`,
+      });
+      return {};
+    }
+    const parsed = figuresSchema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    this.onUnreadable({
+      key: row.key,
+      digestId: row.digest_id,
+      reason: `figures: ${reasonOf(parsed.error)}`,
+    });
+    return {};
+  }
+
+  /**
+   * The newest scheduled slot known for a digest (any state), to tell how long the bot was away.
+   * A slot that does not read as a time is reported and passed over (as text it may sort first).
+   */
   lastSlot(digestId: string): string | undefined {
-    const row = this.store.db
-      .prepare<[string], { slot: string }>(
-        "SELECT slot FROM digest_runs WHERE digest_id = ? AND key NOT LIKE 'manual:%' ORDER BY slot DESC LIMIT 1",
+    const rows = this.store.db
+      .prepare<[string], { key: string; slot: string }>(
+        "SELECT key, slot FROM digest_runs WHERE digest_id = ? AND key NOT LIKE 'manual:%' ORDER BY slot DESC",
       )
-      .get(digestId);
-    return row?.slot;
+      .iterate(digestId);
+    for (const row of rows) {
+      const slot = isoTime.safeParse(row.slot);
+      if (slot.success) return slot.data;
+      this.onUnreadable({ key: row.key, digestId, reason: `slot: ${reasonOf(slot.error)}` });
+    }
+    return undefined;
   }
 
   all(digestId: string): Array<{ key: string; slot: string; late: boolean; state: RunState }> {

@@ -2,22 +2,40 @@
 // DST-safe) with node-cron's own coordination hook (`distributed` + a RunCoordinator backed
 // by the store), so processes sharing the database post each slot exactly once. A slot missed
 // while the bot was down is posted once, marked late, if it is within the digest's grace.
+// A slot claimed and then cut off by a crash (its claim never finished) is settled at start and
+// by a periodic check once its claim is older than the time a post can take: the post is looked
+// for in the channel (digests carry their slot in message metadata) and adopted, else posted
+// late within grace, else logged as missed. None of this background work can reject, and one
+// unreadable row is skipped with its reason.
 
 import type { webApi } from '@slack/bolt';
 import { createTask, type ScheduledTask } from 'node-cron';
 import { type DigestProbe, digestFigures, digestMessage, digestTitle } from '../blocks/digest.js';
 import type { Config, DigestConfig } from '../config.js';
 import { describeError } from '../errors.js';
+import { describeSlackError, findPostedByMetadata } from '../kit/slack.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics } from '../metrics.js';
 import type { ProbeResults } from '../probes/results-store.js';
 import { DEFAULT_REFRESH, type ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
 import type { Store } from '../store/store.js';
-import { DigestRuns, slotKey, storeRunCoordinator, taskName } from './runs.js';
+import { DigestRuns, slotKey, storeRunCoordinator, taskName, type UnfinishedRun } from './runs.js';
 
 /** How far back a restart looks for slots it missed (older ones are only counted). */
 const MISSED_LOOKBACK_MS = 7 * 86_400_000;
+
+/** `metadata.event_type` of digest messages; the payload is `{digest, slot, late}`. */
+export const DIGEST_EVENT_TYPE = 'audit_digest';
+
+/**
+ * A claim is left to whoever made it for the digest's refresh_wait plus this (Slack's retries):
+ * another process sharing the database may still be posting it.
+ */
+const POST_MARGIN_MS = 2 * 60_000;
+
+/** How often unfinished claims are looked for after the start. */
+const RECOVER_EVERY_MS = 60_000;
 
 export interface DigestSchedulerDeps {
   readonly config: Config;
@@ -41,10 +59,24 @@ export class DigestScheduler {
   readonly runs: DigestRuns;
   private readonly tasks: ScheduledTask[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Run keys this process is posting right now: never taken for cut off. */
+  private readonly postingHere = new Set<string>();
+  /** Unreadable rows already reported (once per process each). */
+  private readonly reported = new Set<string>();
+  private recoverTimer: NodeJS.Timeout | undefined;
+  private recovering: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly deps: DigestSchedulerDeps) {
-    this.runs = new DigestRuns(deps.store);
+    this.runs = new DigestRuns(deps.store, ({ key, digestId, reason }) => {
+      if (this.reported.has(key)) return;
+      this.reported.add(key);
+      this.deps.metrics.digestRunsSkipped.inc({ digest: digestId });
+      this.deps.logger.warn(
+        { digest: digestId, run: key, reason },
+        `digest run skipped: it does not read (${reason})`,
+      );
+    });
   }
 
   get digests(): readonly DigestConfig[] {
@@ -78,11 +110,15 @@ export class DigestScheduler {
       this.tasks.push(task);
     }
     // In the background: a late digest may wait for probes, and the start should not.
-    for (const digest of this.digests) void this.track(this.catchUp(digest));
+    void this.recoverCutOff();
+    for (const digest of this.digests) void this.track(this.catchUpSafely(digest));
+    this.recoverTimer = setInterval(() => void this.recoverCutOff(), RECOVER_EVERY_MS);
+    this.recoverTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.recoverTimer);
     for (const task of this.tasks.splice(0)) await task.destroy();
     await Promise.allSettled([...this.inFlight]);
   }
@@ -97,8 +133,114 @@ export class DigestScheduler {
 
   private track<T>(work: Promise<T>): Promise<T> {
     this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    // The caller handles (or logs) the work's own failure; this bookkeeping must not turn it into
+    // an unhandled rejection, which would end the process.
+    work.finally(() => this.inFlight.delete(work)).catch(() => {});
     return work;
+  }
+
+  private async catchUpSafely(digest: DigestConfig): Promise<void> {
+    try {
+      await this.catchUp(digest);
+    } catch (error) {
+      this.deps.logger.error(
+        { digest: digest.id },
+        `catching up missed digests failed: ${describeError(error)}`,
+      );
+    }
+  }
+
+  /**
+   * Settles claims a crash cut off (see the file's first lines). One pass at a time; never
+   * rejects; one run failing to settle does not stop the others.
+   */
+  recoverCutOff(): Promise<void> {
+    if (this.recovering) return this.recovering;
+    if (this.stopped) return Promise.resolve();
+    const pass = async () => {
+      let unfinished: UnfinishedRun[];
+      try {
+        unfinished = this.runs.unfinished();
+      } catch (error) {
+        this.deps.logger.error(`reading unfinished digest claims failed: ${describeError(error)}`);
+        return;
+      }
+      for (const run of unfinished) {
+        if (this.stopped) return;
+        try {
+          await this.settle(run);
+        } catch (error) {
+          this.deps.logger.error(
+            { digest: run.digestId, slot: run.slot },
+            `settling a digest slot cut off by a crash failed: ${describeSlackError(error)}`,
+          );
+        }
+      }
+    };
+    const running = this.track(pass()).finally(() => {
+      this.recovering = undefined;
+    });
+    this.recovering = running;
+    return running;
+  }
+
+  private async settle(run: UnfinishedRun): Promise<void> {
+    const digest = this.digests.find((d) => d.id === run.digestId);
+    // A digest no longer configured has nowhere to be posted; its claims stay as they are.
+    if (!digest || this.postingHere.has(run.key)) return;
+    const now = this.deps.now();
+    if (now.getTime() - Date.parse(run.claimedAt) <= digest.refresh_wait + POST_MARGIN_MS) return;
+    if (!this.runs.takeOver(run, now)) return;
+    const channel = this.channelOf(digest);
+    const where = { digest: digest.id, slot: run.slot, channel };
+    let ts: string | undefined;
+    try {
+      ts = await findPostedByMetadata(this.deps.client, {
+        channel,
+        eventType: DIGEST_EVENT_TYPE,
+        match: (payload) => payload.digest === digest.id && payload.slot === run.slot,
+        since: new Date(run.claimedAt),
+      });
+    } catch (error) {
+      // Not knowing whether it was posted, it is not posted: the claim (just renewed) is looked
+      // at again once it is older than the lease.
+      this.deps.logger.warn(
+        where,
+        `could not look for a digest cut off by a crash (will try again): ${describeSlackError(error)}`,
+      );
+      return;
+    }
+    if (ts) {
+      this.runs.finish(run.key, { state: 'posted', channel, ts }, this.deps.now());
+      this.deps.metrics.digestSlotsInterrupted.inc({ digest: digest.id, outcome: 'adopted' });
+      this.deps.logger.info({ ...where, ts }, 'digest cut off by a crash was found in the channel; adopted');
+      return;
+    }
+    const slot = new Date(run.slot);
+    // A digest someone asked for with /audit digest is not posted late unasked; it is missed.
+    const manual = run.key.startsWith('manual:');
+    if (!manual && now.getTime() - slot.getTime() <= digest.grace) {
+      this.deps.metrics.digestSlotsInterrupted.inc({ digest: digest.id, outcome: 'posted_late' });
+      this.deps.logger.info(where, 'digest cut off by a crash is posted late');
+      await this.post(digest, slot, { late: true, claimed: true, key: run.key });
+      return;
+    }
+    this.runs.finish(
+      run.key,
+      {
+        state: 'missed',
+        channel,
+        error: manual ? 'cut off by a crash' : 'cut off by a crash; past its grace',
+      },
+      this.deps.now(),
+    );
+    this.deps.metrics.digestSlotsInterrupted.inc({ digest: digest.id, outcome: 'missed' });
+    this.deps.logger.warn(
+      where,
+      manual
+        ? 'digest asked for with /audit digest missed: its post was cut off by a crash and it is not in the channel'
+        : 'digest slot missed: its post was cut off by a crash, it is not in the channel and it is past its grace',
+    );
   }
 
   /** The newest missed slot within grace is posted late; older misses are logged. */
@@ -134,6 +276,7 @@ export class DigestScheduler {
   ): Promise<PostOutcome> {
     const channel = this.channelOf(digest);
     const key = options.key ?? slotKey(digest.id, slot);
+    this.postingHere.add(key);
     try {
       if (this.stopped) throw new Error('audit-bot is stopping');
       const probes = await this.compose(digest);
@@ -153,7 +296,7 @@ export class DigestScheduler {
         blocks: message.blocks,
         unfurl_links: false,
         metadata: {
-          event_type: 'audit_digest',
+          event_type: DIGEST_EVENT_TYPE,
           event_payload: { digest: digest.id, slot: slot.toISOString(), late: options.late },
         },
       });
@@ -164,6 +307,7 @@ export class DigestScheduler {
           channel,
           ...(answer.ts ? { ts: answer.ts } : {}),
           figures: digestFigures(probes.entries),
+          late: options.late,
         },
         this.deps.now(),
       );
@@ -174,7 +318,7 @@ export class DigestScheduler {
       );
       return { posted: true, channel, ...(answer.ts ? { ts: answer.ts } : {}) };
     } catch (error) {
-      const reason = slackReason(error);
+      const reason = describeSlackError(error);
       this.runs.finish(key, { state: 'failed', channel, error: reason }, this.deps.now());
       this.deps.metrics.digestFailures.inc({ digest: digest.id });
       this.deps.logger.error(
@@ -182,6 +326,8 @@ export class DigestScheduler {
         `digest not posted: ${reason}`,
       );
       return { posted: false, channel, error: reason };
+    } finally {
+      this.postingHere.delete(key);
     }
   }
 
@@ -252,10 +398,4 @@ export function slotsBetween(cron: string, timezone: string, from: Date, to: Dat
   } finally {
     void task.destroy();
   }
-}
-
-function slackReason(error: unknown): string {
-  const data = (error as { data?: { error?: unknown } }).data;
-  if (typeof data?.error === 'string') return `Slack answered ${data.error}`;
-  return describeError(error);
 }

@@ -1,11 +1,18 @@
-// Issue proposals in the store, and the claim that makes creation happen once: approving
-// moves a proposal from proposed/failed to creating in a single UPDATE; whoever changes the
-// row proceeds, everyone else is told it is already underway.
+// Issue proposals in the store, and the claims that make creation and posting happen once:
+// approving moves a proposal from proposed/failed to creating in a single UPDATE; whoever
+// changes the row proceeds, everyone else is told it is already underway. A claim records the
+// process instance that made it, so one cut off by a crash is taken over (compare-and-swap on
+// the claim read) instead of blocking until a restart. Posting a proposal's message is claimed
+// the same way. Rows are read through a zod schema; a row that fails it is reported and
+// skipped by the loops, never allowed to stop them.
 
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
 
 export type ProposalState = 'proposed' | 'creating' | 'created' | 'failed' | 'dismissed';
+
+/** Times the bot wrote with toISOString(); anything else was not written by it. */
+const isoTime = z.iso.datetime({ offset: true });
 
 const rowSchema = z.object({
   id: z.number(),
@@ -20,12 +27,16 @@ const rowSchema = z.object({
   ts: z.string().nullable(),
   state: z.enum(['proposed', 'creating', 'created', 'failed', 'dismissed']),
   claimed_by: z.string().nullable(),
-  claimed_at: z.string().nullable(),
+  claimed_at: isoTime.nullable(),
+  claimed_instance: z.string().nullable(),
+  posting_by: z.string().nullable(),
+  posting_at: isoTime.nullable(),
   page_url: z.string().nullable(),
   existing: z.number(),
   decided_by: z.string().nullable(),
   reason: z.string().nullable(),
   error: z.string().nullable(),
+  created_at: isoTime,
 });
 
 export interface Proposal {
@@ -42,15 +53,31 @@ export interface Proposal {
   readonly state: ProposalState;
   readonly claimedBy: string | undefined;
   readonly claimedAt: string | undefined;
+  /** The process instance that claimed the creation (undefined: a build before migration 7). */
+  readonly claimedInstance: string | undefined;
+  /** The process instance posting the message, while it posts (cleared if that failed). */
+  readonly postingBy: string | undefined;
+  /** When posting the message was last claimed; set while a post may have reached Slack. */
+  readonly postingAt: string | undefined;
   readonly pageUrl: string | undefined;
   readonly existing: boolean;
   readonly decidedBy: string | undefined;
   readonly reason: string | undefined;
   readonly error: string | undefined;
+  readonly createdAt: string;
+}
+
+/** A row that does not read as a proposal, and why (for the log and the metrics). */
+export interface UnreadableProposal {
+  readonly id: number | undefined;
+  readonly reason: string;
 }
 
 function toProposal(raw: unknown): Proposal {
-  const r = rowSchema.parse(raw);
+  return fromRow(rowSchema.parse(raw));
+}
+
+function fromRow(r: z.infer<typeof rowSchema>): Proposal {
   return {
     id: r.id,
     sourceKey: r.source_key,
@@ -65,12 +92,45 @@ function toProposal(raw: unknown): Proposal {
     state: r.state,
     claimedBy: r.claimed_by ?? undefined,
     claimedAt: r.claimed_at ?? undefined,
+    claimedInstance: r.claimed_instance ?? undefined,
+    postingBy: r.posting_by ?? undefined,
+    postingAt: r.posting_at ?? undefined,
     pageUrl: r.page_url ?? undefined,
     existing: r.existing === 1,
     decidedBy: r.decided_by ?? undefined,
     reason: r.reason ?? undefined,
     error: r.error ?? undefined,
+    createdAt: r.created_at,
   };
+}
+
+/** Who reads a list of proposals, for the report of a row skipped there. */
+export type ProposalReader = 'claims' | 'posts' | 'open' | 'get';
+
+/** Reads rows one by one: the good ones as proposals, each bad one with the schema's reason. */
+function readRows(raws: readonly unknown[]): { proposals: Proposal[]; unreadable: UnreadableProposal[] } {
+  const proposals: Proposal[] = [];
+  const unreadable: UnreadableProposal[] = [];
+  for (const raw of raws) {
+    const parsed = rowSchema.safeParse(raw);
+    if (parsed.success) {
+      proposals.push(fromRow(parsed.data));
+      continue;
+    }
+    const id = (raw as { id?: unknown }).id;
+    unreadable.push({
+      id: typeof id === 'number' ? id : undefined,
+      reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; '),
+    });
+  }
+  return { proposals, unreadable };
+}
+
+/** The claim a caller read, for compare-and-swap: taken over only if nobody changed it since. */
+export interface ReadClaim {
+  readonly id: number;
+  readonly at: string | undefined;
+  readonly instance: string | undefined;
 }
 
 export interface NewProposal {
@@ -84,7 +144,20 @@ export interface NewProposal {
 }
 
 export class Proposals {
-  constructor(private readonly store: Store) {}
+  /**
+   * @param onUnreadable told of each row a list skipped because it fails the row schema (the
+   *   lists feed loops and the Home tab, which must go on with the other rows).
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly onUnreadable: (reader: ProposalReader, row: UnreadableProposal) => void = () => {},
+  ) {}
+
+  private list(reader: ProposalReader, sql: string, ...params: unknown[]): Proposal[] {
+    const { proposals, unreadable } = readRows(this.store.db.prepare(sql).all(...params));
+    for (const row of unreadable) this.onUnreadable(reader, row);
+    return proposals;
+  }
 
   /** Inserts unless the source already proposed it; returns the row and whether it is new. */
   propose(proposal: NewProposal, now: Date): { proposal: Proposal; created: boolean } {
@@ -110,9 +183,9 @@ export class Proposals {
     return { proposal: row, created: info.changes === 1 };
   }
 
+  /** The proposal, or undefined when there is none (or its row does not read as one: reported). */
   get(id: number): Proposal | undefined {
-    const raw = this.store.db.prepare('SELECT * FROM issue_proposals WHERE id = ?').get(id);
-    return raw ? toProposal(raw) : undefined;
+    return this.list('get', 'SELECT * FROM issue_proposals WHERE id = ?', id)[0];
   }
 
   bySource(sourceKey: string): Proposal | undefined {
@@ -122,53 +195,93 @@ export class Proposals {
 
   /** Proposals waiting for a decision (proposed, or failed and waiting for Retry), newest first. */
   open(): Proposal[] {
-    return this.store.db
-      .prepare("SELECT * FROM issue_proposals WHERE state IN ('proposed', 'failed') ORDER BY id DESC")
-      .all()
-      .map(toProposal);
+    return this.list(
+      'open',
+      "SELECT * FROM issue_proposals WHERE state IN ('proposed', 'failed') ORDER BY id DESC",
+    );
   }
 
   /** Proposals whose message has not reached Slack yet. */
   unposted(): Proposal[] {
-    return this.store.db
-      .prepare("SELECT * FROM issue_proposals WHERE ts IS NULL AND state = 'proposed' ORDER BY id")
-      .all()
-      .map(toProposal);
+    return this.list(
+      'posts',
+      "SELECT * FROM issue_proposals WHERE ts IS NULL AND state = 'proposed' ORDER BY id",
+    );
   }
 
-  /** Claims left in `creating` by a crash, older than `olderThan`. */
-  stuck(olderThan: Date): Proposal[] {
-    return this.store.db
-      .prepare("SELECT * FROM issue_proposals WHERE state = 'creating' AND claimed_at < ? ORDER BY id")
-      .all(olderThan.toISOString())
-      .map(toProposal);
+  /** Every creation claim (few at any time); the caller tells live ones from cut-off ones. */
+  creating(): Proposal[] {
+    return this.list('claims', "SELECT * FROM issue_proposals WHERE state = 'creating' ORDER BY id");
   }
 
   setMessage(id: number, channel: string, ts: string): void {
-    this.store.db.prepare('UPDATE issue_proposals SET channel = ?, ts = ? WHERE id = ?').run(channel, ts, id);
+    this.store.db
+      .prepare('UPDATE issue_proposals SET channel = ?, ts = ?, posting_by = NULL WHERE id = ?')
+      .run(channel, ts, id);
   }
 
   /** proposed/failed → creating; true for the one caller that changed it. */
-  claim(id: number, userId: string, now: Date): boolean {
+  claim(id: number, userId: string, instance: string, now: Date): boolean {
     const at = now.toISOString();
     const info = this.store.db
       .prepare(
-        `UPDATE issue_proposals SET state = 'creating', claimed_by = ?, claimed_at = ?, error = NULL, updated_at = ?
+        `UPDATE issue_proposals SET state = 'creating', claimed_by = ?, claimed_at = ?, claimed_instance = ?,
+           error = NULL, updated_at = ?
          WHERE id = ? AND state IN ('proposed', 'failed')`,
       )
-      .run(userId, at, at, id);
+      .run(userId, at, instance, at, id);
     return info.changes === 1;
   }
 
-  /** A crashed claim is taken over by the restarted bot. */
-  reclaim(id: number, now: Date): boolean {
+  /**
+   * Takes over a creation claim the caller found cut off, if it is still exactly the claim read
+   * (another process may have taken it over meanwhile). `userId` replaces who approved when an
+   * approver's press resumes it; the sweep keeps the original approver.
+   */
+  takeOver(claim: ReadClaim, instance: string, now: Date, userId?: string): boolean {
     const at = now.toISOString();
     const info = this.store.db
       .prepare(
-        "UPDATE issue_proposals SET claimed_at = ?, updated_at = ? WHERE id = ? AND state = 'creating'",
+        `UPDATE issue_proposals SET claimed_at = ?, claimed_instance = ?, claimed_by = COALESCE(?, claimed_by),
+           error = NULL, updated_at = ?
+         WHERE id = ? AND state = 'creating' AND claimed_at IS ? AND claimed_instance IS ?`,
       )
-      .run(at, at, id);
+      .run(at, instance, userId ?? null, at, claim.id, claim.at ?? null, claim.instance ?? null);
     return info.changes === 1;
+  }
+
+  /** Keeps this instance's creation claim fresh between attempts; false if it was taken over. */
+  renew(id: number, instance: string, now: Date): boolean {
+    const info = this.store.db
+      .prepare(
+        "UPDATE issue_proposals SET claimed_at = ? WHERE id = ? AND state = 'creating' AND claimed_instance = ?",
+      )
+      .run(now.toISOString(), id, instance);
+    return info.changes === 1;
+  }
+
+  /**
+   * Claims posting an unposted proposal's message: free, or the claim read (`previous`) is the
+   * one still there. Posting is one conditional UPDATE, so of concurrent callers one posts.
+   */
+  claimPosting(previous: ReadClaim, instance: string, now: Date): boolean {
+    const info = this.store.db
+      .prepare(
+        `UPDATE issue_proposals SET posting_by = ?, posting_at = ?
+         WHERE id = ? AND ts IS NULL AND posting_by IS ? AND posting_at IS ?`,
+      )
+      .run(instance, now.toISOString(), previous.id, previous.instance ?? null, previous.at ?? null);
+    return info.changes === 1;
+  }
+
+  /**
+   * Gives the posting claim up after a failed attempt. posting_at stays: the attempt may have
+   * reached Slack, so whoever posts next looks in the channel first.
+   */
+  releasePosting(id: number, instance: string): void {
+    this.store.db
+      .prepare('UPDATE issue_proposals SET posting_by = NULL WHERE id = ? AND posting_by = ?')
+      .run(id, instance);
   }
 
   created(id: number, page: { id: string; url: string; existing: boolean }, userId: string, now: Date): void {

@@ -3,22 +3,43 @@
 // claims the proposal in the store before calling Notion, creation first looks for a page with
 // the same title (so a retry, a second approver or a restart never makes a second page), and
 // Notion failures leave the proposal failed with a Retry button.
+//
+// Claims name the process instance that made them. A claim cut off by a crash (made by a
+// process that is gone, or older than notion.issues.claim_lease) is taken over by the next
+// Approve or Retry at once, and by a periodic sweep that never rejects; one unreadable row is
+// skipped with its reason, never stopping the rest. Posting a proposal is claimed the same way
+// and carries the proposal id in the message metadata, so a post cut off before its ts was
+// recorded is found in the channel instead of posted twice.
 
 import type { webApi } from '@slack/bolt';
 import { proposalMessage } from '../blocks/issue.js';
-import type { Config } from '../config.js';
+import { type Config, DEFAULT_CLAIM_LEASE_MS } from '../config.js';
 import { describeError } from '../errors.js';
+import { claimIsStale, newProcessInstance, type ProcessInstance } from '../kit/instance.js';
+import { describeSlackError, findPostedByMetadata } from '../kit/slack.js';
+import { LogThrottle } from '../kit/throttle.js';
 import type { Logger } from '../logger.js';
+import type { BotMetrics } from '../metrics.js';
 import { describeNotionError } from '../notion/client.js';
 import { type IssueDraft, IssueSetupError, type NotionIssues } from '../notion/issues.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
-import { type NewProposal, type Proposal, Proposals } from './proposals.js';
+import {
+  type NewProposal,
+  type Proposal,
+  type ProposalReader,
+  Proposals,
+  type UnreadableProposal,
+} from './proposals.js';
 
 /** Attempts at creating a page before the proposal is marked failed. */
 export const CREATE_ATTEMPTS = 3;
-/** A claim older than this after a restart is taken to be a crash and resumed. */
-const STUCK_AFTER_MS = 60_000;
+
+/** `metadata.event_type` of proposal messages; the payload is `{proposal_id}`. */
+export const PROPOSAL_EVENT_TYPE = 'audit_issue_proposal';
+
+/** The sweep runs twice per lease, but at least this often (and at most every 500 ms). */
+const SWEEP_EVERY_MAX_MS = 30_000;
 
 export type ApproveOutcome =
   | { kind: 'created'; proposal: Proposal }
@@ -36,19 +57,81 @@ export interface IssueServiceDeps {
   /** Undefined without NOTION_TOKEN or notion.issues: proposals stay local drafts. */
   readonly notion: NotionIssues | undefined;
   readonly logger: Logger;
+  readonly metrics: BotMetrics;
   readonly now: () => Date;
+  /** This process; claims it makes carry its id. */
+  readonly instance?: ProcessInstance;
   readonly retryDelayMs?: number;
 }
 
 export class IssueService {
   readonly proposals: Proposals;
+  readonly instance: ProcessInstance;
+  /** Proposals this process is creating or posting right now: never taken over from itself. */
+  private readonly creatingHere = new Set<number>();
+  private readonly postingHere = new Set<number>();
+  /** Unreadable rows already reported, so each is logged and counted once per process. */
+  private readonly reported = new Set<string>();
+  private readonly throttle: LogThrottle;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(private readonly deps: IssueServiceDeps) {
-    this.proposals = new Proposals(deps.store);
+    this.instance = deps.instance ?? newProcessInstance(deps.now());
+    this.proposals = new Proposals(deps.store, (reader, row) => this.reportUnreadable(reader, row));
+    this.throttle = new LogThrottle(deps.logger);
   }
 
   get notionConnected(): boolean {
     return this.deps.notion !== undefined;
+  }
+
+  /** How long a live process keeps its claim (notion.issues.claim_lease). */
+  get leaseMs(): number {
+    return this.deps.config.notion.issues?.claim_lease ?? DEFAULT_CLAIM_LEASE_MS;
+  }
+
+  /** Sweeps now (claims cut off by the previous process) and then periodically. */
+  start(): void {
+    const every = Math.max(500, Math.min(SWEEP_EVERY_MAX_MS, Math.floor(this.leaseMs / 2)));
+    this.timer = setInterval(() => void this.sweep(), every);
+    // The sweep never keeps the process alive on its own.
+    this.timer.unref();
+    void this.sweep();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  /**
+   * One pass of the background work: resumes creation claims cut off by a crash, then posts
+   * proposals whose message has not reached Slack. Never rejects (it runs on a timer, and an
+   * unhandled rejection ends the process); at most one pass runs at a time.
+   */
+  sweep(): Promise<void> {
+    if (this.sweeping) return this.sweeping;
+    if (this.stopped) return Promise.resolve();
+    const pass = async () => {
+      try {
+        await this.resumeCutOff();
+      } catch (error) {
+        this.deps.logger.error(`resuming issue creations failed: ${describeError(error)}`);
+      }
+      try {
+        await this.postUnposted();
+      } catch (error) {
+        this.deps.logger.error(`posting issue proposals failed: ${describeError(error)}`);
+      }
+    };
+    const running = pass().finally(() => {
+      this.sweeping = undefined;
+    });
+    this.sweeping = running;
+    return running;
   }
 
   /** Proposes each documented issue of a report once, and posts what is not posted yet. */
@@ -76,47 +159,139 @@ export class IssueService {
     return this.proposals.get(row.id) ?? row;
   }
 
+  /**
+   * Posts each proposal whose message is not in Slack yet, exactly once however many callers run
+   * at the same time: each post is claimed in the store first, and a claim an earlier attempt
+   * left behind means that attempt may have reached Slack, so the channel is searched first.
+   */
   async postUnposted(): Promise<void> {
     const channel = this.deps.config.slack.channels.issues;
     if (!channel) return;
     for (const proposal of this.proposals.unposted()) {
+      if (this.stopped) return;
+      if (this.postingHere.has(proposal.id)) continue;
+      if (proposal.postingBy !== undefined && !this.isCutOff(proposal.postingBy, proposal.postingAt))
+        continue;
+      const previous = { id: proposal.id, at: proposal.postingAt, instance: proposal.postingBy };
+      if (!this.proposals.claimPosting(previous, this.instance.id, this.deps.now())) continue;
+      this.postingHere.add(proposal.id);
       try {
-        const message = proposalMessage(proposal);
-        const answer = await this.deps.client.chat.postMessage({
-          channel,
-          text: message.text,
-          blocks: message.blocks,
-          unfurl_links: false,
-        });
-        if (answer.ts) this.proposals.setMessage(proposal.id, channel, answer.ts);
+        await this.postClaimed(proposal, channel);
       } catch (error) {
-        this.deps.logger.warn({ proposal: proposal.id }, `proposal not posted yet: ${describeError(error)}`);
+        this.proposals.releasePosting(proposal.id, this.instance.id);
+        this.throttle.warn(
+          'proposal-post',
+          { proposal: proposal.id, channel },
+          `proposal not posted yet: ${describeSlackError(error)}`,
+        );
+      } finally {
+        this.postingHere.delete(proposal.id);
       }
     }
   }
 
-  /** Approve (or Retry): claim, create once, update the message. */
+  private async postClaimed(proposal: Proposal, channel: string): Promise<void> {
+    if (proposal.postingAt !== undefined) {
+      // An earlier attempt may have reached Slack before a crash or a lost answer.
+      const ts = await findPostedByMetadata(this.deps.client, {
+        channel,
+        eventType: PROPOSAL_EVENT_TYPE,
+        match: (payload) => payload.proposal_id === proposal.id,
+        since: new Date(proposal.createdAt),
+      });
+      if (ts) {
+        this.proposals.setMessage(proposal.id, channel, ts);
+        this.deps.logger.info(
+          { proposal: proposal.id, channel, ts },
+          'proposal message found in the channel after an interrupted post; adopted',
+        );
+        await this.refreshMessage(proposal.id);
+        return;
+      }
+    }
+    const message = proposalMessage(proposal);
+    const answer = await this.deps.client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      metadata: { event_type: PROPOSAL_EVENT_TYPE, event_payload: { proposal_id: proposal.id } },
+    });
+    if (!answer.ts) throw new Error('Slack answered the post without a ts');
+    this.proposals.setMessage(proposal.id, channel, answer.ts);
+  }
+
+  /** Approve (or Retry): claim (or take over a claim cut off by a crash), create once, update the message. */
   async approve(id: number, userId: string): Promise<ApproveOutcome> {
     const proposal = this.proposals.get(id);
     if (!proposal) return { kind: 'unknown' };
     if (!this.deps.notion) return { kind: 'no_notion' };
     if (proposal.state === 'created' || proposal.state === 'dismissed') return { kind: 'done', proposal };
-    if (!this.proposals.claim(id, userId, this.deps.now())) {
-      return { kind: 'busy', proposal: this.proposals.get(id) ?? proposal };
+    if (this.creatingHere.has(id)) return { kind: 'busy', proposal };
+    if (!this.proposals.claim(id, userId, this.instance.id, this.deps.now())) {
+      const current = this.proposals.get(id) ?? proposal;
+      if (current.state === 'created' || current.state === 'dismissed')
+        return { kind: 'done', proposal: current };
+      if (!this.takeOverIfCutOff(current, userId)) return { kind: 'busy', proposal: current };
+      this.deps.metrics.issueClaimsResumed.inc({ by: 'approve' });
     }
-    await this.refreshMessage(id);
-    return this.createClaimed(id, userId);
+    return this.runClaimed(id, userId, true);
   }
 
-  /** Resumes claims a crash left in `creating`: the title search finds a page already made. */
-  async reconcile(): Promise<void> {
+  /** Resumes creation claims cut off by a crash: the title search finds a page already made. */
+  private async resumeCutOff(): Promise<void> {
     if (!this.deps.notion) return;
-    const stuck = this.proposals.stuck(new Date(this.deps.now().getTime() - STUCK_AFTER_MS));
-    for (const proposal of stuck) {
-      if (!this.proposals.reclaim(proposal.id, this.deps.now())) continue;
-      this.deps.logger.info({ proposal: proposal.id }, 'resuming an issue creation interrupted by a restart');
-      await this.createClaimed(proposal.id, proposal.claimedBy ?? 'audit-bot');
+    for (const proposal of this.proposals.creating()) {
+      if (this.stopped) return;
+      if (!this.takeOverIfCutOff(proposal)) continue;
+      this.deps.metrics.issueClaimsResumed.inc({ by: 'sweep' });
+      try {
+        await this.runClaimed(proposal.id, proposal.claimedBy ?? 'audit-bot', true);
+      } catch (error) {
+        // One proposal failing in an unexpected way must not stop the others.
+        this.deps.logger.error(
+          { proposal: proposal.id },
+          `resuming the issue creation failed: ${describeError(error)}`,
+        );
+      }
     }
+  }
+
+  /** Takes over a creation claim if nobody is working on it any more; logs who left it. */
+  private takeOverIfCutOff(proposal: Proposal, userId?: string): boolean {
+    if (proposal.state !== 'creating' || this.creatingHere.has(proposal.id)) return false;
+    if (!this.isCutOff(proposal.claimedInstance, proposal.claimedAt)) return false;
+    const claim = { id: proposal.id, at: proposal.claimedAt, instance: proposal.claimedInstance };
+    if (!this.proposals.takeOver(claim, this.instance.id, this.deps.now(), userId)) return false;
+    this.deps.logger.info(
+      {
+        proposal: proposal.id,
+        claimedAt: proposal.claimedAt,
+        claimedBy: proposal.claimedInstance ?? 'an earlier build',
+        ...(userId ? { user: userId } : {}),
+      },
+      'resuming an issue creation cut off by a crash',
+    );
+    return true;
+  }
+
+  /** A claim (instance, time) nobody works on any more: its process is gone, or its lease ran out. */
+  private isCutOff(instance: string | undefined, at: string | undefined): boolean {
+    const time = at === undefined ? Number.NaN : Date.parse(at);
+    // A claim without a readable time cannot be waited out; it is cut off.
+    if (Number.isNaN(time)) return true;
+    return claimIsStale({ instance, at: new Date(time) }, this.instance, this.leaseMs, this.deps.now());
+  }
+
+  private reportUnreadable(reader: ProposalReader, row: UnreadableProposal): void {
+    const key = `${reader}:${row.id ?? row.reason}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.deps.metrics.issueProposalsSkipped.inc({ loop: reader });
+    this.deps.logger.warn(
+      { proposal: row.id, reason: row.reason, reader },
+      `issue proposal row skipped: it does not read as a proposal (${row.reason})`,
+    );
   }
 
   async dismiss(id: number, userId: string, reason: string): Promise<boolean> {
@@ -153,8 +328,20 @@ export class IssueService {
       await this.postUnposted();
       return { kind: 'no_notion' };
     }
-    if (!this.proposals.claim(proposal.id, userId, this.deps.now())) return { kind: 'busy', proposal };
-    return this.createClaimed(proposal.id, userId);
+    if (!this.proposals.claim(proposal.id, userId, this.instance.id, this.deps.now()))
+      return { kind: 'busy', proposal };
+    return this.runClaimed(proposal.id, userId, false);
+  }
+
+  /** Creates a proposal this process has just claimed, marked as in hand meanwhile. */
+  private async runClaimed(id: number, userId: string, refreshFirst: boolean): Promise<ApproveOutcome> {
+    this.creatingHere.add(id);
+    try {
+      if (refreshFirst) await this.refreshMessage(id);
+      return await this.createClaimed(id, userId);
+    } finally {
+      this.creatingHere.delete(id);
+    }
   }
 
   private async createClaimed(id: number, userId: string): Promise<ApproveOutcome> {
@@ -163,6 +350,10 @@ export class IssueService {
     if (!notion || !proposal) return { kind: 'unknown' };
     let lastError = 'Notion did not answer';
     for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt += 1) {
+      // Stopping leaves the claim to the next process (it was made by one that is gone then);
+      // a claim another process took over (this one outlived its lease) is left to it.
+      if ((attempt > 1 && this.stopped) || !this.proposals.renew(id, this.instance.id, this.deps.now()))
+        return { kind: 'busy', proposal: this.proposals.get(id) ?? proposal };
       try {
         const page = await notion.create({
           title: proposal.title,
@@ -202,7 +393,7 @@ export class IssueService {
         blocks: message.blocks,
       });
     } catch (error) {
-      this.deps.logger.warn({ proposal: id }, `proposal message not updated: ${describeError(error)}`);
+      this.deps.logger.warn({ proposal: id }, `proposal message not updated: ${describeSlackError(error)}`);
     }
   }
 }

@@ -1,5 +1,7 @@
 // Everything the Notion issues feature answers in Slack: the form (from /audit issue, the
 // message shortcut and Edit), its submission, and Approve / Retry / Dismiss on proposals.
+// Approve, Edit and Dismiss all need `approve_issues`, checked on the click and again when an
+// Edit or Dismiss view is submitted (a submission can be forged, or outlive a permission).
 
 import type {
   AllMiddlewareArgs,
@@ -18,6 +20,8 @@ import { ISSUE_FIELD } from '../ids.js';
 import { readIssueForm, readMetadata } from '../issues/form.js';
 import type { ApproveOutcome } from '../issues/service.js';
 import { slackErrorCode } from '../kit/slack.js';
+import { LogThrottle } from '../kit/throttle.js';
+import type { Logger } from '../logger.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger'>;
 
@@ -29,6 +33,79 @@ const EPHEMERAL_REFUSALS = new Set([
   'user_not_in_channel',
 ]);
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+
+/** What a person does to a proposal; all of it needs `approve_issues` (approvers by default). */
+type Decision = 'approve' | 'edit' | 'dismiss';
+
+const REFUSED: Record<Decision, string> = {
+  approve:
+    ':no_entry: Only approvers can create proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was created.',
+  edit: ':no_entry: Only approvers can edit proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was changed.',
+  dismiss:
+    ':no_entry: Only approvers can dismiss proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was changed.',
+};
+
+/**
+ * A view submission must be answered within 3 s, and its refusal goes back in that answer; a
+ * user-group lookup that takes longer than this counts as "not known yet", which changes nothing.
+ */
+const PERMISSION_DEADLINE_MS = 2000;
+
+/**
+ * Whether `userId` may approve, edit or dismiss proposals. Dismissing a report proposal ends it
+ * for good and editing changes what an approver will create, so all three need `approve_issues`;
+ * every refusal is logged. `undefined`: the answer did not come within the deadline.
+ */
+async function mayDecide(
+  deps: Deps,
+  userId: string,
+  action: Decision,
+  deadlineMs?: number,
+): Promise<boolean | undefined> {
+  const check = deps.permissions.allows('approve_issues', userId);
+  let timer: NodeJS.Timeout | undefined;
+  const allowed =
+    deadlineMs === undefined
+      ? await check
+      : await Promise.race([
+          check,
+          new Promise<undefined>((resolve) => {
+            timer = setTimeout(() => resolve(undefined), deadlineMs);
+          }),
+        ]).finally(() => clearTimeout(timer));
+  if (allowed !== true)
+    refusalLog(deps.logger).warn(
+      `issue-refusal:${action}:${userId}`,
+      {
+        user: userId,
+        permission: 'approve_issues',
+        action,
+        ...(allowed === undefined ? { timedOut: true } : {}),
+      },
+      `${action} of an issue proposal refused: ${allowed === undefined ? 'permission not known in time' : 'missing permission'}`,
+    );
+  return allowed;
+}
+
+/** Any member can press (or forge) at will: refusals are logged in full only a few per minute. */
+const refusalLogs = new WeakMap<Logger, LogThrottle>();
+function refusalLog(logger: Logger): LogThrottle {
+  let throttle = refusalLogs.get(logger);
+  if (!throttle) {
+    throttle = new LogThrottle(logger);
+    refusalLogs.set(logger, throttle);
+  }
+  return throttle;
+}
+
+/** The refusal of a view submission, shown in the modal (in `field`) and changing nothing. */
+function refusal(allowed: undefined | false, action: Decision, field: string) {
+  const text =
+    allowed === undefined
+      ? 'Your permission could not be checked just now; nothing was changed. Please try again.'
+      : REFUSED[action].replace(':no_entry: ', '').replaceAll('`', '');
+  return { response_action: 'errors' as const, errors: { [field]: text } };
+}
 
 /** What to tell the person who approved or submitted. */
 export function describeOutcome(outcome: ApproveOutcome): string {
@@ -98,14 +175,23 @@ export function issueFormSubmitted(deps: Deps) {
     body,
     client,
   }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> => {
+    const userId = body.user.id;
+    const metadata = readMetadata(view.private_metadata);
+    // An edit is checked again on submission: the view may be forged, or older than a change of
+    // permissions, and its private_metadata names the proposal.
+    if (metadata.proposalId !== undefined) {
+      const allowed = await mayDecide(deps, userId, 'edit', PERMISSION_DEADLINE_MS);
+      if (allowed !== true) {
+        await ack(refusal(allowed, 'edit', ISSUE_FIELD.title));
+        return;
+      }
+    }
     const form = readIssueForm(view.state.values);
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
     }
     await ack();
-    const userId = body.user.id;
-    const metadata = readMetadata(view.private_metadata);
     let text: string;
     if (metadata.proposalId !== undefined) {
       const edited = await deps.issues.edit(metadata.proposalId, form.fields);
@@ -148,9 +234,18 @@ export function dismissFormSubmitted(deps: Deps) {
       await ack({ response_action: 'errors', errors: { [ISSUE_FIELD.reason]: 'Say why, for the record.' } });
       return;
     }
-    await ack();
     const { proposalId } = readMetadata(view.private_metadata);
-    if (proposalId !== undefined) await deps.issues.dismiss(proposalId, body.user.id, reason);
+    if (proposalId === undefined) {
+      await ack();
+      return;
+    }
+    const allowed = await mayDecide(deps, body.user.id, 'dismiss', PERMISSION_DEADLINE_MS);
+    if (allowed !== true) {
+      await ack(refusal(allowed, 'dismiss', ISSUE_FIELD.reason));
+      return;
+    }
+    await ack();
+    await deps.issues.dismiss(proposalId, body.user.id, reason);
   };
 }
 
@@ -168,15 +263,8 @@ export function approveIssueAction(deps: Deps) {
     const { ack, action, body } = args;
     await ack();
     const userId = body.user.id;
-    if (!(await deps.permissions.allows('approve_issues', userId))) {
-      deps.logger.info(
-        { user: userId, permission: 'approve_issues' },
-        'approval refused: missing permission',
-      );
-      await tell(
-        args,
-        ':no_entry: Only approvers can create proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was created.',
-      );
+    if (!(await mayDecide(deps, userId, 'approve'))) {
+      await tell(args, REFUSED.approve);
       return;
     }
     const outcome = await deps.issues.approve(Number(action.value), userId);
@@ -188,6 +276,10 @@ export function editIssueAction(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
     const { ack, action, body, client } = args;
     await ack();
+    if (!(await mayDecide(deps, body.user.id, 'edit'))) {
+      await tell(args, REFUSED.edit);
+      return;
+    }
     const proposal = deps.issues.proposals.get(Number(action.value));
     if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
       await tell(args, 'This proposal can no longer be edited.');
@@ -212,6 +304,10 @@ export function dismissIssueAction(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
     const { ack, action, body, client } = args;
     await ack();
+    if (!(await mayDecide(deps, body.user.id, 'dismiss'))) {
+      await tell(args, REFUSED.dismiss);
+      return;
+    }
     const proposal = deps.issues.proposals.get(Number(action.value));
     if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
       await tell(args, 'This proposal can no longer be dismissed.');

@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { AuditBotError } from '../errors.js';
 import { describeNotionError } from './client.js';
 
-type IssuesConfig = NonNullable<Config['notion']['issues']>;
+type IssuesConfig = Pick<NonNullable<Config['notion']['issues']>, 'data_source' | 'properties'>;
 
 export const PRIORITIES = ['High', 'Medium', 'Low'] as const;
 export const ISSUE_TYPES = ['Internal Issue', 'Bug', 'Question', 'Task'] as const;

@@ -216,6 +216,20 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'issue claims record their process; proposal posting claims',
+    up: `
+      -- Which process instance claimed an issue creation, so a claim left by a process that is
+      -- gone is resumed at once, and one of a live process only after its lease.
+      ALTER TABLE issue_proposals ADD COLUMN claimed_instance TEXT;
+      -- The claim to post a proposal's message: set before chat.postMessage (which carries the
+      -- proposal id in its metadata), so concurrent callers post it once; a claim found without
+      -- ts after a crash is settled by looking for the message in the channel first.
+      ALTER TABLE issue_proposals ADD COLUMN posting_by TEXT;
+      ALTER TABLE issue_proposals ADD COLUMN posting_at TEXT;
+    `,
+  },
+  {
     version: 8,
     name: 'retention indexes',
     up: `

@@ -221,6 +221,147 @@ describe('scheduled digests', () => {
     expect(digestPosts(slack)).toHaveLength(0);
   });
 
+  /**
+   * A store in which the bot posted yesterday's slot and claimed today's (20 minutes ago), then
+   * died before recording the post: the claim is unfinished. Returns the cut-off slot.
+   */
+  function cutOffClaim(db: string): Date {
+    const slot = new Date(Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000);
+    const store = Store.open(db);
+    const runs = new DigestRuns(store);
+    const dayBefore = new Date(slot.getTime() - 86_400_000);
+    runs.claim(slotKey('morning', dayBefore), 'morning', dayBefore, false, dayBefore);
+    runs.finish(
+      slotKey('morning', dayBefore),
+      { state: 'posted', channel: 'C0DIGEST', figures: {} },
+      dayBefore,
+    );
+    runs.claim(slotKey('morning', slot), 'morning', slot, false, slot);
+    store.close();
+    return slot;
+  }
+  const dailyAt = (slot: Date) => `${slot.getUTCMinutes()} ${slot.getUTCHours()} * * *`;
+  const runOf = (test: TestBot, slot: Date) =>
+    test.bot.deps.digests.runs.all('morning').find((r) => r.slot === slot.toISOString());
+
+  it('adopts a slot cut off by a crash whose post reached Slack, without posting it again', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'cut-off-adopt.db');
+    const slot = cutOffClaim(db);
+    const ts = `${Math.floor(Date.now() / 1000)}.999002`;
+    slack.messages.set(`C0DIGEST/${ts}`, {
+      channel: 'C0DIGEST',
+      ts,
+      text: 'Morning audit digest',
+      blocks: [],
+      metadata: {
+        event_type: 'audit_digest',
+        event_payload: { digest: 'morning', slot: slot.toISOString(), late: false },
+      },
+    });
+    const test = await bot(slack, config(dailyAt(slot)), db);
+    await until(() => runOf(test, slot)?.state === 'posted');
+    expect(test.bot.deps.digests.runs.lastPosted('morning')?.ts).toBe(ts);
+    expect(test.logs.text).toContain('found in the channel');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(digestPosts(slack)).toHaveLength(0);
+  });
+
+  it('posts a slot cut off by a crash once, marked late, when its post is not in Slack and within grace', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'cut-off-late.db');
+    const slot = cutOffClaim(db);
+    const test = await bot(slack, config(dailyAt(slot)), db);
+    await until(() => digestPosts(slack).length >= 1);
+    const post = digestPosts(slack)[0] as SlackCall;
+    expect(slotOf(post)).toBe(slot.toISOString());
+    expect(renderMessage({ blocks: post.body.blocks as unknown[] }).text).toContain(
+      'Posted late: this digest was due',
+    );
+    await until(() => runOf(test, slot)?.state === 'posted');
+    expect(runOf(test, slot)?.late).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(digestPosts(slack)).toHaveLength(1);
+  });
+
+  it('logs a slot cut off by a crash beyond grace as missed, and does not post it', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'cut-off-missed.db');
+    const slot = cutOffClaim(db);
+    const test = await bot(slack, config(dailyAt(slot), ', grace: 10m'), db);
+    await until(() => runOf(test, slot)?.state === 'missed');
+    const line = test.logs.lines.find((l) => l.includes('missed') && l.includes(slot.toISOString()));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line as string)).toMatchObject({
+      level: 40,
+      digest: 'morning',
+      slot: slot.toISOString(),
+    });
+    expect(digestPosts(slack)).toHaveLength(0);
+  });
+
+  it('a bad digest row is skipped with its reason: unreadable figures, an unreadable claimed slot', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'bad-rows.db');
+    const store = Store.open(db);
+    const runs = new DigestRuns(store);
+    const earlier = new Date(Date.now() - 3 * 3_600_000);
+    runs.claim('digest:morning:earlier', 'morning', earlier, false, earlier);
+    runs.finish('digest:morning:earlier', { state: 'posted', channel: 'C0DIGEST', ts: '1.0' }, earlier);
+    // Figures an older build (or a hand edit) stored as text: no number to compare with.
+    store.db
+      .prepare(
+        `UPDATE digest_runs SET figures = '{"djay-id-sync":"70%"}' WHERE key = 'digest:morning:earlier'`,
+      )
+      .run();
+    runs.claim('digest:morning:garbage', 'morning', earlier, false, earlier);
+    store.db.prepare(`UPDATE digest_runs SET slot = 'not a time' WHERE key = 'digest:morning:garbage'`).run();
+    store.close();
+
+    const test = await bot(slack, config('0 8 * * 1-5'), db);
+    const digest = test.bot.deps.digests.digest('morning');
+    if (!digest) throw new Error('no digest');
+    expect(await test.bot.deps.digests.postNow(digest, 'U0APPROVER')).toMatchObject({ posted: true });
+    const text = renderMessage({ blocks: digestPosts(slack)[0]?.body.blocks as unknown[] }).text;
+    expect(text).toContain('djay Pro ID sync*  70.0% (1,088 / 1,554)');
+    expect(text).not.toContain('NaN');
+    expect(test.logs.text).toMatch(/digest:morning:earlier.*figures|figures.*digest:morning:earlier/);
+    await until(() =>
+      test.logs.lines.some((l) => l.includes('digest:morning:garbage') && l.includes('slot')),
+    );
+    expect(
+      test.bot.deps.digests.runs.all('morning').find((r) => r.key === 'digest:morning:garbage')?.state,
+    ).toBe('failed');
+    const metric = await test.bot.deps.metrics.registry.getSingleMetricAsString(
+      'audit_bot_digest_runs_skipped_total',
+    );
+    expect(metric).toMatch(/audit_bot_digest_runs_skipped_total\{digest="morning"\} [1-9]/);
+  });
+
+  it('a row with an unreadable slot does not stop a missed slot from being posted late', async () => {
+    const slack = await fakeSlack();
+    const db = path.join(dir, 'bad-slot.db');
+    const missed = new Date(Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000);
+    const store = Store.open(db);
+    const runs = new DigestRuns(store);
+    const dayBefore = new Date(missed.getTime() - 86_400_000);
+    runs.claim(slotKey('morning', dayBefore), 'morning', dayBefore, false, dayBefore);
+    runs.finish(
+      slotKey('morning', dayBefore),
+      { state: 'posted', channel: 'C0DIGEST', figures: {} },
+      dayBefore,
+    );
+    // Sorts after every real time ("n" > "2"), so it looked like the newest slot of all.
+    runs.claim('digest:morning:odd', 'morning', dayBefore, false, dayBefore);
+    runs.finish('digest:morning:odd', { state: 'failed', channel: 'C0DIGEST' }, dayBefore);
+    store.db.prepare(`UPDATE digest_runs SET slot = 'not a time' WHERE key = 'digest:morning:odd'`).run();
+    store.close();
+    const test = await bot(slack, config(dailyAt(missed)), db);
+    await until(() => digestPosts(slack).length >= 1);
+    expect(slotOf(digestPosts(slack)[0] as SlackCall)).toBe(missed.toISOString());
+    expect(test.logs.text).toMatch(/digest:morning:odd.*slot|slot.*digest:morning:odd/);
+  });
+
   it('retries Slack errors, and counts a digest that cannot be posted', async () => {
     const slack = await fakeSlack();
     slack.failNext('chat.postMessage', { status: 500, times: 2 });

@@ -185,6 +185,63 @@ notion:
     expect(pagesTitled(FIXTURE_TITLES[1] as string)).toHaveLength(1);
   });
 
+  /** Writes a claim into the store as if a process had pressed Approve and then died (or not). */
+  function leaveClaim(title: string, claim: { instance: string; at: Date }): number {
+    const { proposal } = test.bot.deps.issues.proposals.propose(
+      { sourceKey: `test:${title}`, title, priority: 'Low', type: 'Task', description: 'Left claimed.' },
+      new Date(),
+    );
+    test.bot.deps.store.db
+      .prepare(
+        "UPDATE issue_proposals SET state = 'creating', claimed_by = 'U0SECOND', claimed_at = ?, claimed_instance = ? WHERE id = ?",
+      )
+      .run(claim.at.toISOString(), claim.instance, proposal.id);
+    return proposal.id;
+  }
+
+  /** A message carrying the proposal's Approve button (it was never posted: the claim came first). */
+  function approveButton(id: number): SlackCall {
+    return {
+      body: {
+        blocks: [
+          {
+            type: 'actions',
+            elements: [{ action_id: 'issue_approve', value: String(id), text: { text: 'Approve' } }],
+          },
+        ],
+      },
+      answer: { ts: '1.000001' },
+    } as unknown as SlackCall;
+  }
+
+  it('Approve takes over at once a claim left by a process that is gone', async () => {
+    const title = 'Claimed by a process that died';
+    // Claimed just before this process started, by another process instance: a crash, even
+    // though the lease has not run out yet.
+    const id = leaveClaim(title, {
+      instance: 'a-dead-process',
+      at: new Date(test.bot.deps.issues.instance.startedAt.getTime() - 1000),
+    });
+    const click = press(approveButton(id), 'Approve', 'U0APPROVER');
+    await click.done;
+    expect(String((await click.answer()).body.text)).toContain('Created in Notion');
+    expect(pagesTitled(title)).toHaveLength(1);
+    expect(test.bot.deps.issues.proposals.get(id)).toMatchObject({
+      state: 'created',
+      decidedBy: 'U0APPROVER',
+    });
+  });
+
+  it('Approve on a live claim of this process within the lease still answers "already creating"', async () => {
+    const title = 'Claimed by this process just now';
+    const id = leaveClaim(title, { instance: test.bot.deps.issues.instance.id, at: new Date() });
+    const click = press(approveButton(id), 'Approve', 'U0APPROVER');
+    await click.done;
+    expect(String((await click.answer()).body.text)).toContain('<@U0SECOND> is already creating this issue');
+    expect(pagesTitled(title)).toHaveLength(0);
+    expect(test.bot.deps.issues.proposals.get(id)?.state).toBe('creating');
+  });
+
   it('a restart between the claim and the page creates exactly one page', async () => {
     await test.stop();
     // As if the bot died right after Notion created the page, before recording it.
@@ -292,7 +349,7 @@ notion:
     );
     await test.bot.deps.issues.postUnposted();
     const message = proposalFor('Dashboard websocket reconnect storms');
-    const edit = press(message, 'Edit', 'U0MEMBER');
+    const edit = press(message, 'Edit', 'U0APPROVER');
     await edit.done;
     const open = await slack.waitFor('views.open', (c) => c.body.trigger_id === edit.triggerId);
     const view = open.body.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
@@ -301,7 +358,7 @@ notion:
     await postInteraction(events(), SECRET, {
       type: 'view_submission',
       team: { id: 'T0LOCAL' },
-      user: { id: 'U0MEMBER', team_id: 'T0LOCAL' },
+      user: { id: 'U0APPROVER', team_id: 'T0LOCAL' },
       view: {
         id: 'V2',
         callback_id: view.callback_id,
@@ -344,6 +401,86 @@ notion:
     });
     await until(() => latestText(message).includes('Dismissed by @U0SECOND: Fixed by the reconnect backoff'));
     expect(pagesTitled('Dashboard websocket reconnect storms after deploy')).toHaveLength(0);
+  });
+
+  it('a member can neither Edit nor Dismiss a proposal, by button or by submitting the view directly', async () => {
+    const { proposal } = test.bot.deps.issues.proposals.propose(
+      {
+        sourceKey: 'test:member-edit',
+        title: 'Eagle tags lost on re-import',
+        priority: 'Medium',
+        type: 'Bug',
+        description: 'Documented in the audit.',
+      },
+      new Date(),
+    );
+    await test.bot.deps.issues.postUnposted();
+    const message = proposalFor('Eagle tags lost on re-import');
+    const updatesOf = () =>
+      slack.calls.filter((c) => c.method === 'chat.update' && c.body.ts === message.answer.ts).length;
+    const updatesBefore = updatesOf();
+
+    for (const label of ['Edit', 'Dismiss']) {
+      const click = press(message, label, 'U0MEMBER');
+      await click.done;
+      expect(String((await click.answer()).body.text)).toContain(
+        `Only approvers can ${label.toLowerCase()} proposed issues`,
+      );
+      expect(
+        slack.calls.filter((c) => c.method === 'views.open' && c.body.trigger_id === click.triggerId),
+      ).toEqual([]);
+    }
+    expect(test.logs.text).toMatch(/"action":"edit".*"user":"U0MEMBER"|"user":"U0MEMBER".*"action":"edit"/);
+
+    // Forged (or stale) submissions carrying the proposal id in private_metadata change nothing.
+    const submitAs = (user: string, callbackId: string, values: Record<string, unknown>) =>
+      postInteraction(events(), SECRET, {
+        type: 'view_submission',
+        team: { id: 'T0LOCAL' },
+        user: { id: user, team_id: 'T0LOCAL' },
+        trigger_id: slack.newTriggerId(),
+        view: {
+          id: 'VFORGED',
+          callback_id: callbackId,
+          private_metadata: JSON.stringify({ proposalId: proposal.id }),
+          state: { values },
+        },
+      });
+    const edited = await submitAs('U0MEMBER', 'issue_form', {
+      title: { title: { type: 'plain_text_input', value: 'Nothing to see here' } },
+      priority: { priority: { type: 'static_select', selected_option: { value: 'Low' } } },
+      type: { type: { type: 'static_select', selected_option: { value: 'Task' } } },
+      description: { description: { type: 'plain_text_input', value: '' } },
+    });
+    expect(await edited.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { title: expect.stringContaining('Only approvers can edit') },
+    });
+    const dismissed = await submitAs('U0MEMBER', 'issue_dismiss_form', {
+      reason: { reason: { type: 'plain_text_input', value: 'not an issue' } },
+    });
+    expect(await dismissed.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { reason: expect.stringContaining('Only approvers can dismiss') },
+    });
+    // Give a handler that wrongly went ahead the time to write.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(test.bot.deps.issues.proposals.get(proposal.id)).toMatchObject({
+      title: 'Eagle tags lost on re-import',
+      priority: 'Medium',
+      state: 'proposed',
+    });
+    expect(updatesOf()).toBe(updatesBefore);
+
+    // An approver may do both.
+    const approverEdit = press(message, 'Edit', 'U0APPROVER');
+    await approverEdit.done;
+    await slack.waitFor('views.open', (c) => c.body.trigger_id === approverEdit.triggerId);
+    const ok = await submitAs('U0SECOND', 'issue_dismiss_form', {
+      reason: { reason: { type: 'plain_text_input', value: 'Duplicate of the BPM tags issue' } },
+    });
+    expect(ok.status).toBe(200);
+    await until(() => test.bot.deps.issues.proposals.get(proposal.id)?.state === 'dismissed');
   });
 
   it('waits out Notion rate limits, and links the page back to the Slack message it came from', async () => {

@@ -162,6 +162,7 @@ describe('parseConfig: valid files', () => {
     expect(config.notion.issues).toEqual({
       data_source: NOTION_ID,
       properties: { title: 'Name', priority: 'Priority', type: 'Type' },
+      claim_lease: 5 * 60_000,
     });
   });
 
@@ -410,6 +411,11 @@ describe('parseConfig: bad files', () => {
       name: 'zero duration',
       text: yaml('probes:', '  - { id: a, kind: push, timeout: 0s }'),
       problems: ['probes[0].timeout: must be a duration like 30s, 15m, 48h or 1d (got "0s")'],
+    },
+    {
+      name: 'issue claim lease too short to create anything',
+      text: yaml('notion:', `  issues: { data_source: ${NOTION_ID}, claim_lease: 500ms }`),
+      problems: ['notion.issues.claim_lease: must be at least 1s'],
     },
     {
       name: 'duration without unit',
