@@ -107,7 +107,8 @@ export const simpleAlertSchema = z.object({
   severity: z.enum(['critical', 'warning', 'info']).optional(),
   key: text.pipe(z.string().min(1).max(500)).optional(),
   text: text.pipe(z.string().max(3000)).optional(),
-  url: z.url().optional(),
+  /** Only http(s): the link is shown in Slack. */
+  url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   labels: labelMap.optional(),
 });
 export type SimpleAlert = z.infer<typeof simpleAlertSchema>;

@@ -4,13 +4,11 @@
 // groupKey, old timestamps, Japanese, Arabic and emoji). Each firing notification becomes one
 // message in the routed channel that names the alertname; the resolve updates that message.
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/shell/render.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
-import { ROOT } from '../support/run-main.js';
+import { alertFixture } from '../support/fixtures.js';
 import { until } from '../support/until.js';
 
 const TOKEN = 'xoxb-formats-test';
@@ -29,11 +27,7 @@ alerts:
     - { match: { team: music-library }, channel: C0MUSIC }
 `;
 
-export function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(
-    readFileSync(path.join(ROOT, 'test', 'fixtures', 'alerts', `${name}.json`), 'utf8'),
-  ) as Record<string, unknown>;
-}
+const fixture = alertFixture;
 
 const rendered = (call: SlackCall) =>
   renderMessage({ text: String(call.body.text ?? ''), blocks: (call.body.blocks as unknown[]) ?? [] }).text;
@@ -69,7 +63,8 @@ describe('alert webhooks as senders really send them', () => {
     });
   const topLevel = (channel: string) =>
     slack.calls.filter(
-      (c) => c.method === 'chat.postMessage' && c.body.channel === channel && !c.body.thread_ts && c.answer.ok,
+      (c) =>
+        c.method === 'chat.postMessage' && c.body.channel === channel && !c.body.thread_ts && c.answer.ok,
     );
   const updatesOf = (ts: string) =>
     slack.calls.filter((c) => c.method === 'chat.update' && c.body.ts === ts && c.answer.ok);
@@ -123,7 +118,9 @@ describe('alert webhooks as senders really send them', () => {
       expect(shown).toContain('*alertname* Eagle sync lagging');
       expect(shown).toContain('Since* 2026-01-18 08:10');
       expect(shown).toContain('library=main — Eagle sync is 20 minutes behind on main — B=1,214.5, C=1');
-      expect(shown).toContain('library=archive — Eagle sync is 25 minutes behind on archive — B=1,502.25, C=1');
+      expect(shown).toContain(
+        'library=archive — Eagle sync is 25 minutes behind on archive — B=1,502.25, C=1',
+      );
       expect(shown).toContain('Dashboard (https://grafana.example/d/pipeline?orgId=1)');
       expect(shown).toContain('Panel (https://grafana.example/d/pipeline?orgId=1&viewPanel=4)');
       expect(shown).toContain('Grafana (https://grafana.example/)');
