@@ -2,7 +2,7 @@
 // a long title or error text shortens visibly ("…") instead of making Slack reject a message.
 
 import type { types } from '@slack/bolt';
-import { clampText } from '../kit/text.js';
+import { clampText, wellFormed } from '../kit/text.js';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -30,7 +30,7 @@ export function clamp(text: string, max: number): string {
  * every mrkdwn field and every message's fallback `text` (which notifications render).
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return wellFormed(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 /** Longest URL kept in a link (Slack refuses longer button URLs; links this long are junk). */

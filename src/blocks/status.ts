@@ -271,7 +271,9 @@ export function probeDetailMessage(
     statusFooter(probe.id, options),
   );
   return {
-    text: `${probe.title}: ${STATUS_LABEL[probe.status]}, ${formatFigure(latest?.measurement)}`,
+    text: escapeMrkdwn(
+      clamp(`${probe.title}: ${STATUS_LABEL[probe.status]}, ${formatFigure(latest?.measurement)}`, 2000),
+    ),
     blocks,
   };
 }

@@ -6,14 +6,20 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what is removed
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const LONE_SURROGATE_ALL = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * A lone surrogate cannot be encoded as UTF-8 (Slack refuses the whole message, forever), and
  * control characters only confuse renderers; `\r\n` becomes `\n`.
  */
 export function normalizeText(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+  return text.replace(LONE_SURROGATE_ALL, '\uFFFD').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+}
+
+/** Lone surrogates replaced by U+FFFD, nothing else changed. */
+export function wellFormed(text: string): string {
+  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_ALL, '\uFFFD') : text;
 }
 
 /** A record with normalised keys and values, as a prototype-less object. */
@@ -34,7 +40,10 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
  * Cuts `text` to at most `max` characters (code points, as Slack counts them), at a grapheme
  * boundary so no emoji or accented letter is cut in half, marking the cut with an ellipsis.
  */
-export function clampText(text: string, max: number): string {
+export function clampText(input: string, max: number): string {
+  // Whatever reaches Slack must be encodable: a lone surrogate left in stored data from an
+  // older version (or any source not normalised at its edge) would make Slack refuse it.
+  const text = wellFormed(input);
   // Code points ≤ UTF-16 units: short strings need no counting.
   if (text.length <= max) return text;
   let points = 0;
