@@ -445,6 +445,20 @@ const optionalSecret = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** A base URL with no user name or password in it: URLs are shown and logged, secrets are not. */
+const serviceUrl = (credentialsVariable: string) =>
+  httpUrl.refine(
+    (url) => {
+      try {
+        const parsed = new URL(url);
+        return parsed.username === '' && parsed.password === '';
+      } catch {
+        return false;
+      }
+    },
+    { message: `must not contain a user name or password (put credentials in ${credentialsVariable})` },
+  );
+
 const envSchema = z
   .object({
     SLACK_BOT_TOKEN: optionalSecret.pipe(
@@ -460,7 +474,18 @@ const envSchema = z
     SLACK_API_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://slack.com/api/')),
     NOTION_TOKEN: optionalSecret,
     NOTION_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://api.notion.com')),
-    ALERTMANAGER_URL: z.preprocess(emptyToUndefined, httpUrl.optional()),
+    ALERTMANAGER_URL: z.preprocess(emptyToUndefined, serviceUrl('ALERTMANAGER_AUTHORIZATION').optional()),
+    /** The whole Authorization header value sent to Alertmanager (`Bearer …`, `Basic …`). */
+    ALERTMANAGER_AUTHORIZATION: optionalSecret.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z][\w.-]*\s+\S+$/, {
+          message: 'must be a whole Authorization header value such as "Bearer <token>" or "Basic <base64>"',
+        })
+        .optional(),
+    ),
+    GRAFANA_URL: z.preprocess(emptyToUndefined, serviceUrl('GRAFANA_TOKEN').optional()),
+    GRAFANA_TOKEN: optionalSecret,
     AUDIT_BOT_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
     AUDIT_BOT_DB: z.preprocess(emptyToUndefined, z.string().default('./data/audit-bot.db')),
     AUDIT_BOT_WEBHOOK_TOKEN: optionalSecret,
@@ -487,6 +512,27 @@ const envSchema = z
         code: 'custom',
         path: ['SLACK_BOT_TOKEN'],
         message: 'is set, but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is',
+      });
+    }
+    if (env.GRAFANA_URL && !env.GRAFANA_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAFANA_TOKEN'],
+        message: 'is required when GRAFANA_URL is set (a Grafana service account token with silence rights)',
+      });
+    }
+    if (env.GRAFANA_TOKEN && !env.GRAFANA_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAFANA_URL'],
+        message: 'is required when GRAFANA_TOKEN is set',
+      });
+    }
+    if (env.ALERTMANAGER_AUTHORIZATION && !env.ALERTMANAGER_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERTMANAGER_URL'],
+        message: 'is required when ALERTMANAGER_AUTHORIZATION is set',
       });
     }
     if (!env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
@@ -533,6 +579,10 @@ export interface Env {
   readonly notionToken: string | undefined;
   readonly notionBaseUrl: string;
   readonly alertmanagerUrl: string | undefined;
+  /** Authorization header value for Alertmanager's API. */
+  readonly alertmanagerAuthorization: string | undefined;
+  /** Grafana's base URL and service account token, for silences of Grafana alerts. */
+  readonly grafana: { readonly url: string; readonly token: string } | undefined;
   readonly configPath: string | undefined;
   readonly dbPath: string;
   readonly webhookToken: string | undefined;
@@ -563,6 +613,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     notionToken: env.NOTION_TOKEN,
     notionBaseUrl: env.NOTION_BASE_URL.replace(/\/+$/, ''),
     alertmanagerUrl: env.ALERTMANAGER_URL?.replace(/\/+$/, ''),
+    alertmanagerAuthorization: env.ALERTMANAGER_AUTHORIZATION,
+    grafana:
+      env.GRAFANA_URL && env.GRAFANA_TOKEN
+        ? { url: env.GRAFANA_URL.replace(/\/+$/, ''), token: env.GRAFANA_TOKEN }
+        : undefined,
     configPath: env.AUDIT_BOT_CONFIG,
     dbPath: env.AUDIT_BOT_DB,
     webhookToken: env.AUDIT_BOT_WEBHOOK_TOKEN,

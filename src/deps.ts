@@ -1,6 +1,7 @@
 // What handlers and services receive from the composition root. Built once in runtime.ts;
 // nothing in here is a hidden global, so tests construct their own.
 
+import type { SilenceApis } from './alerts/alertmanager-client.js';
 import type { AlertGroups } from './alerts/groups.js';
 import type { AlertOutbox } from './alerts/outbox.js';
 import type { Config } from './config.js';
@@ -20,6 +21,7 @@ import type { Store } from './store/store.js';
 export interface Features {
   readonly notion: boolean;
   readonly alertmanager: boolean;
+  readonly grafana: boolean;
   readonly webhooks: boolean;
 }
 
@@ -37,7 +39,8 @@ export interface AppDeps {
   readonly digests: DigestScheduler;
   readonly alerts: { readonly groups: AlertGroups; readonly outbox: AlertOutbox };
   readonly permissions: Permissions;
-  readonly alertmanagerUrl: string | undefined;
+  /** Where Silence 1h creates silences: Alertmanager, and Grafana for Grafana's alerts. */
+  readonly silenceApis: SilenceApis;
   readonly issues: IssueService;
   readonly home: HomePublisher;
 }

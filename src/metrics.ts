@@ -62,6 +62,13 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly webhookRefused = new Counter({
+    name: 'audit_bot_webhook_refused_total',
+    help: 'Webhook requests refused (401, 400, 413, 415, 503…), by route and reason',
+    labelNames: ['route', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly alertMessages = new Counter({
     name: 'audit_bot_alert_messages_total',
     help: 'Alert messages sent to Slack: post, update, reply',

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import { type App, ExpressReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { silenceApis } from './alerts/alertmanager-client.js';
 import { AlertGroups } from './alerts/groups.js';
 import { HeldNotices } from './alerts/held-notices.js';
 import { AlertOutbox } from './alerts/outbox.js';
@@ -174,6 +175,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       ratePerSecond: config.alerts.rate_per_channel,
       burst: config.alerts.burst,
       maxOpenPerSource: config.alerts.max_open_groups_per_source,
+      silencing: { alertmanager: env.alertmanagerUrl !== undefined, grafana: env.grafana !== undefined },
     });
     cleanups.push(() => outbox.stop());
     const issues = new IssueService({
@@ -199,6 +201,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const features = {
       notion: env.notionToken !== undefined,
       alertmanager: env.alertmanagerUrl !== undefined,
+      grafana: env.grafana !== undefined,
       webhooks: env.webhookToken !== undefined,
     };
     const home = new HomePublisher(
@@ -243,7 +246,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       digests,
       alerts: { groups: alertGroups, outbox },
       permissions,
-      alertmanagerUrl: env.alertmanagerUrl,
+      silenceApis: silenceApis(env),
       issues,
       home,
     };

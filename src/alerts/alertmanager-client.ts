@@ -1,9 +1,57 @@
-// Creates silences in Alertmanager through its v2 API (POST /api/v2/silences).
+// Creates silences through Alertmanager's v2 API (POST /api/v2/silences), and through the same
+// API that Grafana serves for its own alerts (POST /api/alertmanager/grafana/api/v2/silences,
+// with a service account token). Credentials travel in the Authorization header, never in a URL.
 
 import { z } from 'zod';
+import type { Env } from '../config.js';
 import { AuditBotError } from '../errors.js';
 
-const answerSchema = z.object({ silenceID: z.string() });
+const answerSchema = z.object({ silenceID: z.string().min(1).max(200) });
+
+/** One place silences can be created. */
+export interface SilenceApi {
+  /** Shown to people: "Alertmanager" or "Grafana". */
+  readonly name: string;
+  readonly baseUrl: string;
+  /** Path of the v2 silences endpoint below baseUrl. */
+  readonly path: string;
+  readonly authorization?: string;
+}
+
+export interface SilenceApis {
+  readonly alertmanager?: SilenceApi;
+  readonly grafana?: SilenceApi;
+}
+
+/** Grafana's Alertmanager-compatible API for its own (Grafana-managed) alerts. */
+export const GRAFANA_SILENCES_PATH = '/api/alertmanager/grafana/api/v2/silences';
+
+export function silenceApis(
+  env: Pick<Env, 'alertmanagerUrl' | 'alertmanagerAuthorization' | 'grafana'>,
+): SilenceApis {
+  return {
+    ...(env.alertmanagerUrl
+      ? {
+          alertmanager: {
+            name: 'Alertmanager',
+            baseUrl: env.alertmanagerUrl,
+            path: '/api/v2/silences',
+            ...(env.alertmanagerAuthorization ? { authorization: env.alertmanagerAuthorization } : {}),
+          },
+        }
+      : {}),
+    ...(env.grafana
+      ? {
+          grafana: {
+            name: 'Grafana',
+            baseUrl: env.grafana.url,
+            path: GRAFANA_SILENCES_PATH,
+            authorization: `Bearer ${env.grafana.token}`,
+          },
+        }
+      : {}),
+  };
+}
 
 export interface SilenceRequest {
   readonly matchers: Readonly<Record<string, string>>;
@@ -14,7 +62,7 @@ export interface SilenceRequest {
 }
 
 export async function createSilence(
-  baseUrl: string,
+  api: SilenceApi,
   request: SilenceRequest,
   fetchImpl: typeof fetch = fetch,
 ): Promise<string> {
@@ -28,9 +76,12 @@ export async function createSilence(
     throw new AuditBotError('alertmanager_failed', 'the alert group has no labels to silence by');
   let response: Response;
   try {
-    response = await fetchImpl(`${baseUrl}/api/v2/silences`, {
+    response = await fetchImpl(`${api.baseUrl}${api.path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(api.authorization ? { authorization: api.authorization } : {}),
+      },
       body: JSON.stringify({
         matchers,
         startsAt: request.startsAt.toISOString(),
@@ -41,18 +92,29 @@ export async function createSilence(
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    throw new AuditBotError('alertmanager_failed', `Alertmanager is not reachable at ${baseUrl}`, {
+    throw new AuditBotError('alertmanager_failed', `${api.name} is not reachable at ${api.baseUrl}`, {
       cause: error,
     });
   }
   const text = await response.text();
+  if (response.status === 401 || response.status === 403)
+    throw new AuditBotError(
+      'alertmanager_failed',
+      `${api.name} refused the credentials (HTTP ${response.status}); check ${api.name === 'Grafana' ? 'GRAFANA_TOKEN' : 'ALERTMANAGER_AUTHORIZATION'}`,
+    );
   if (!response.ok)
     throw new AuditBotError(
       'alertmanager_failed',
-      `Alertmanager refused the silence (HTTP ${response.status}: ${text.slice(0, 200)})`,
+      `${api.name} refused the silence (HTTP ${response.status}: ${text.slice(0, 200)})`,
     );
-  const parsed = answerSchema.safeParse(JSON.parse(text || '{}'));
+  let json: unknown;
+  try {
+    json = JSON.parse(text || '{}');
+  } catch {
+    json = undefined;
+  }
+  const parsed = answerSchema.safeParse(json);
   if (!parsed.success)
-    throw new AuditBotError('alertmanager_failed', 'Alertmanager answered the silence request unexpectedly');
+    throw new AuditBotError('alertmanager_failed', `${api.name} answered the silence request unexpectedly`);
   return parsed.data.silenceID;
 }

@@ -6,10 +6,18 @@
 
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { escapeMrkdwn } from '../blocks/common.js';
 import { formatDuration } from '../blocks/format.js';
 import { describeError } from '../errors.js';
+import { own } from '../kit/text.js';
 import type { Store } from '../store/store.js';
-import type { AlertmanagerWebhook, GroupAlert, GroupState, SimpleAlert } from './schemas.js';
+import {
+  type AlertmanagerWebhook,
+  type GroupAlert,
+  type GroupState,
+  isGrafana,
+  type SimpleAlert,
+} from './schemas.js';
 
 /** What a webhook says about a group; the episode fields are kept by the store. */
 export type IncomingGroup = Omit<GroupState, 'firingSince' | 'resolvedAt' | 'acknowledged' | 'silence'>;
@@ -18,36 +26,81 @@ export function groupIdOf(groupKey: string): string {
   return createHash('sha256').update(groupKey).digest('hex').slice(0, 20);
 }
 
-export function fromAlertmanager(payload: AlertmanagerWebhook): IncomingGroup {
+/** Alerts named in a title before the rest are counted ("A, B, C and 2 more"). */
+const NAMES_IN_TITLE = 3;
+
+/**
+ * Alertmanager's webhook, or Grafana's (same shape): grouped by `groupKey` (derived from the
+ * receiver and group labels when a hand-written payload has none), each alert taking the
+ * notification's status when it has none of its own. The title puts the alertname first —
+ * people find rules and silences by it — followed by the summary.
+ */
+export function fromAlertmanager(payload: AlertmanagerWebhook, now: Date = new Date()): IncomingGroup {
+  const grafana = isGrafana(payload);
   const alerts: GroupAlert[] = payload.alerts.map((a) => ({
     fingerprint:
       a.fingerprint ?? createHash('sha256').update(JSON.stringify(a.labels)).digest('hex').slice(0, 16),
-    status: a.status,
+    status: a.status ?? payload.status,
     labels: a.labels,
     annotations: a.annotations,
-    startsAt: a.startsAt,
+    startsAt: a.startsAt ?? now.toISOString(),
+    // Go's zero time means "not ended".
     ...(a.endsAt && !a.endsAt.startsWith('0001-') ? { endsAt: a.endsAt } : {}),
     ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
+    ...(a.silenceURL ? { silenceURL: a.silenceURL } : {}),
+    ...(a.dashboardURL ? { dashboardURL: a.dashboardURL } : {}),
+    ...(a.panelURL ? { panelURL: a.panelURL } : {}),
+    ...(a.imageURL ? { imageURL: a.imageURL } : {}),
+    ...(a.values && Object.keys(a.values).length > 0 ? { values: a.values } : {}),
   }));
   const common = payload.commonLabels;
   const annotations = payload.commonAnnotations;
   const runbook =
-    annotations.runbook_url ??
-    payload.alerts.find((a) => a.annotations?.runbook_url)?.annotations.runbook_url;
+    own(annotations, 'runbook_url') ??
+    alerts.map((a) => own(a.annotations, 'runbook_url')).find((url) => url !== undefined);
+  const groupLabels = Object.keys(payload.groupLabels).length > 0 ? payload.groupLabels : common;
+  const description =
+    own(annotations, 'description') ??
+    (alerts.length === 1 ? own(alerts[0]?.annotations ?? {}, 'description') : undefined);
   return {
-    groupKey: payload.groupKey,
-    source: 'alertmanager',
+    groupKey: payload.groupKey ?? derivedGroupKey(payload.receiver ?? '', groupLabels),
+    source: grafana ? 'grafana' : 'alertmanager',
     status: payload.status,
-    title: annotations.summary ?? common.alertname ?? payload.groupLabels.alertname ?? 'Alert',
-    severity: common.severity,
-    groupLabels: Object.keys(payload.groupLabels).length > 0 ? payload.groupLabels : common,
+    title: groupTitle(payload, alerts),
+    severity: own(common, 'severity'),
+    groupLabels,
     commonLabels: common,
     alerts,
-    truncatedAlerts: payload.truncatedAlerts,
-    ...(annotations.description ? { text: annotations.description } : {}),
+    truncatedAlerts: payload.truncatedAlerts ?? 0,
+    ...(description ? { text: description } : {}),
     ...(payload.externalURL ? { externalURL: payload.externalURL } : {}),
     ...(runbook ? { runbookURL: runbook } : {}),
   };
+}
+
+/** Alertmanager's own form: `{}:{alertname="X",team="blue"}`, keyed by the receiver too. */
+function derivedGroupKey(receiver: string, labels: Readonly<Record<string, string>>): string {
+  const pairs = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(',');
+  return `${receiver}:{${pairs}}`;
+}
+
+/** `alertname: summary`; several alertnames are listed; Grafana's own title is never used. */
+function groupTitle(payload: AlertmanagerWebhook, alerts: readonly GroupAlert[]): string {
+  const names = [...new Set(alerts.map((a) => own(a.labels, 'alertname')).filter((n): n is string => !!n))];
+  const name =
+    own(payload.groupLabels, 'alertname') ??
+    own(payload.commonLabels, 'alertname') ??
+    (names.length > 0
+      ? `${names.slice(0, NAMES_IN_TITLE).join(', ')}${names.length > NAMES_IN_TITLE ? ` and ${names.length - NAMES_IN_TITLE} more` : ''}`
+      : undefined);
+  const summary =
+    own(payload.commonAnnotations, 'summary') ??
+    (alerts.length === 1 ? own(alerts[0]?.annotations ?? {}, 'summary') : undefined);
+  if (name && summary && summary !== name) return `${name}: ${summary}`;
+  return name ?? summary ?? 'Alert';
 }
 
 export function fromSimple(alert: SimpleAlert, now: Date): IncomingGroup {
@@ -61,7 +114,7 @@ export function fromSimple(alert: SimpleAlert, now: Date): IncomingGroup {
     source: 'json',
     status: alert.status,
     title: alert.title,
-    severity: alert.severity ?? alert.labels?.severity,
+    severity: alert.severity ?? (alert.labels ? own(alert.labels, 'severity') : undefined),
     groupLabels: labels,
     commonLabels: labels,
     alerts: [
@@ -275,7 +328,7 @@ export class AlertGroups {
 
   /** Stores the body and applies it to its group, durably, in one transaction. */
   accept(
-    source: 'alertmanager' | 'json',
+    source: GroupState['source'],
     body: unknown,
     incoming: IncomingGroup,
     channel: string,
@@ -334,7 +387,7 @@ export class AlertGroups {
       if (!row) return undefined;
       this.reply(
         row.groupKey,
-        `:mute: Silenced for 1 h by <@${silence.by}> (silence \`${silence.id}\`).`,
+        `:mute: Silenced for 1 h by <@${silence.by}> (silence \`${escapeMrkdwn(silence.id)}\`).`,
         now,
       );
       this.save(row.groupKey, row.channel, { ...row.state, silence }, now);

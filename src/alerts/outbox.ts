@@ -13,7 +13,7 @@
 // is looked up in Slack by its metadata before posting again, so nothing is posted twice.
 
 import type { webApi } from '@slack/bolt';
-import { alertMessage } from '../blocks/alert.js';
+import { alertMessage, type SilenceBackends } from '../blocks/alert.js';
 import type { MessageContent } from '../blocks/common.js';
 import { describeError } from '../errors.js';
 import { describeSlackError, findPostedByMetadata, slackErrorCode, slackRetryAfterMs } from '../kit/slack.js';
@@ -87,6 +87,8 @@ export interface OutboxDeps {
   readonly ratePerSecond?: number;
   readonly burst?: number;
   readonly maxOpenPerSource?: number;
+  /** Which silencing APIs are configured: groups of the others get no Silence button. */
+  readonly silencing: SilenceBackends;
 }
 
 class TokenBucket {
@@ -258,7 +260,7 @@ export class AlertOutbox {
     const { client, groups, now } = this.deps;
     let message: MessageContent;
     try {
-      message = alertMessage(row.state, row.groupId, this.deps.timezone, now());
+      message = alertMessage(row.state, row.groupId, this.deps.timezone, now(), this.deps.silencing);
     } catch (error) {
       // The same state renders the same way next time: only a change to the group can help.
       this.park(row, 'render_error', `its message cannot be rendered: ${describeError(error)}`);

@@ -1,15 +1,23 @@
-// POST /alerts/alertmanager and POST /alerts: validated, stored and applied to their group in
-// one transaction, then 202; the outbox worker takes it from there.
+// POST /alerts/alertmanager, /alerts/grafana and /alerts: validated, stored and applied to their
+// group in one transaction, then 202; the outbox worker takes it from there. Alertmanager's
+// shape is recognised on every route (Grafana's webhook contact point posts it too, and people
+// point either at /alerts), so a group is always keyed by its groupKey, never by a title.
 
 import type { Express } from 'express';
 import type { Config } from '../config.js';
-import { asyncRoute, jsonBody, parseBody, requireBearer } from '../http/webhook.js';
+import { asyncRoute, WebhookGuard } from '../http/webhook.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics } from '../metrics.js';
 import { type AlertGroups, fromAlertmanager, fromSimple, type IncomingGroup } from './groups.js';
 import type { AlertOutbox } from './outbox.js';
 import { channelFor } from './routing.js';
-import { alertmanagerWebhookSchema, simpleAlertSchema } from './schemas.js';
+import {
+  alertmanagerWebhookSchema,
+  type GroupState,
+  isGrafana,
+  looksLikeAlertmanager,
+  simpleAlertSchema,
+} from './schemas.js';
 
 export interface AlertRouteDeps {
   readonly config: Config;
@@ -21,17 +29,19 @@ export interface AlertRouteDeps {
 }
 
 export function registerAlertRoutes(http: Express, deps: AlertRouteDeps, token: string | undefined): void {
+  const guard = new WebhookGuard({ token, logger: deps.logger, metrics: deps.metrics });
   const accept = (
-    source: 'alertmanager' | 'json',
+    route: string,
+    source: GroupState['source'],
     body: unknown,
     incoming: IncomingGroup,
     res: import('express').Response,
   ) => {
     const channel = channelFor(incoming.commonLabels, deps.config);
     if (!channel) {
-      res
-        .status(503)
-        .json({ error: 'no_alert_channel', message: 'set alerts.default_channel or slack.channels.alerts' });
+      guard.refuse(route, res, 503, 'no_alert_channel', {
+        message: 'set alerts.default_channel or slack.channels.alerts',
+      });
       return;
     }
     deps.groups.accept(source, body, incoming, channel, deps.now());
@@ -40,23 +50,36 @@ export function registerAlertRoutes(http: Express, deps: AlertRouteDeps, token: 
     deps.outbox.wake();
   };
 
-  http.post(
-    '/alerts/alertmanager',
-    requireBearer(token),
-    jsonBody(),
-    asyncRoute((req, res) => {
-      const payload = parseBody(alertmanagerWebhookSchema, req, res);
-      if (payload) accept('alertmanager', req.body, fromAlertmanager(payload), res);
-    }),
-  );
+  const relayed = (route: string, req: import('express').Request, res: import('express').Response) => {
+    const payload = guard.parse(route, alertmanagerWebhookSchema, req, res);
+    if (!payload) return;
+    accept(
+      route,
+      isGrafana(payload) ? 'grafana' : 'alertmanager',
+      req.body,
+      fromAlertmanager(payload, deps.now()),
+      res,
+    );
+  };
+
+  for (const route of ['/alerts/alertmanager', '/alerts/grafana']) {
+    http.post(
+      route,
+      ...guard.accept(route),
+      asyncRoute((req, res) => relayed(route, req, res)),
+    );
+  }
 
   http.post(
     '/alerts',
-    requireBearer(token),
-    jsonBody(),
+    ...guard.accept('/alerts'),
     asyncRoute((req, res) => {
-      const alert = parseBody(simpleAlertSchema, req, res);
-      if (alert) accept('json', req.body, fromSimple(alert, deps.now()), res);
+      if (looksLikeAlertmanager(req.body)) {
+        relayed('/alerts', req, res);
+        return;
+      }
+      const alert = guard.parse('/alerts', simpleAlertSchema, req, res);
+      if (alert) accept('/alerts', 'json', req.body, fromSimple(alert, deps.now()), res);
     }),
   );
 }

@@ -1,8 +1,11 @@
-// The Slack message of one alert group: which alerts fire, since when, severity, the labels
-// that matter and links; resolved groups show how long they lasted. Pure.
+// The Slack message of one alert group: which alerts fire (alertname first: people find rules
+// and silences by it), since when, severity, the group's labels and links; Grafana's values and
+// dashboard, panel and silence links; resolved groups show how long they lasted. Pure and
+// total: every text from the alert is escaped, every URL checked, and no stored state throws.
 
-import type { GroupState } from '../alerts/schemas.js';
+import type { GroupAlert, GroupState } from '../alerts/schemas.js';
 import { ACTION } from '../ids.js';
+import { own } from '../kit/text.js';
 import {
   actions,
   type Block,
@@ -11,11 +14,13 @@ import {
   context,
   escapeMrkdwn,
   fields,
+  link as fullLink,
   LIMIT,
   type MessageContent,
+  safeUrl,
   section,
 } from './common.js';
-import { formatDuration, formatTime } from './format.js';
+import { formatDuration, formatNumber, formatTime } from './format.js';
 
 export const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
   critical: ':red_circle:',
@@ -23,89 +28,233 @@ export const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
   info: ':information_source:',
 };
 
-/** Labels not worth repeating on every line. */
-const QUIET_LABELS = new Set(['alertname', 'severity', '__name__']);
+/** The emoji of a severity from outside (`constructor` is not a severity). */
+export function severityEmoji(severity: unknown): string {
+  return typeof severity === 'string'
+    ? (own(SEVERITY_EMOJI, severity.toLowerCase()) ?? ':rotating_light:')
+    : ':rotating_light:';
+}
+
+/** Links longer than this are left out: they would not fit Slack's text limits whole. */
+const MAX_LINK_URL = 500;
+
+function link(url: string | undefined, label: string): string {
+  const safe = safeUrl(url);
+  return safe && safe.length <= MAX_LINK_URL ? fullLink(safe, label) : '';
+}
+
+/** Shown in the headline already. */
+const HEADLINE_LABELS = new Set(['severity']);
 /** Alerts listed one by one; the rest are counted. */
 export const MAX_LISTED_ALERTS = 10;
+const MAX_LABEL_FIELDS = 8;
+
+/** Which silencing backends are configured: a Silence button that cannot work is not shown. */
+export interface SilenceBackends {
+  readonly alertmanager: boolean;
+  readonly grafana: boolean;
+}
+
+/** Why a group has no Silence 1h button, or undefined when it can have one. */
+export function silenceUnavailable(state: GroupState, backends: SilenceBackends): string | undefined {
+  if (Object.keys(silenceMatchers(state)).length === 0)
+    return 'Silence 1h is not offered: the group has no labels to silence by.';
+  if (state.source === 'grafana')
+    return backends.grafana
+      ? undefined
+      : 'Silence 1h is not offered: set GRAFANA_URL and GRAFANA_TOKEN on audit-bot to silence Grafana alerts.';
+  return backends.alertmanager
+    ? undefined
+    : 'Silence 1h is not offered: set ALERTMANAGER_URL on audit-bot to silence alerts.';
+}
+
+/** The labels a silence matches: the group labels, else the labels every alert shares. */
+export function silenceMatchers(state: GroupState): Record<string, string> {
+  const labels =
+    isRecord(state.groupLabels) && Object.keys(state.groupLabels).length > 0
+      ? state.groupLabels
+      : state.commonLabels;
+  return isRecord(labels) ? labels : {};
+}
+
+function isRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Group labels, alertname first, then the other labels all alerts share. */
+export function labelPairs(state: GroupState): Array<[string, string]> {
+  const group = isRecord(state.groupLabels) ? state.groupLabels : {};
+  const common = isRecord(state.commonLabels) ? state.commonLabels : {};
+  const merged = new Map<string, string>();
+  for (const source of [group, common])
+    for (const [k, v] of Object.entries(source)) if (!merged.has(k)) merged.set(k, String(v));
+  const pairs = [...merged].filter(([k]) => !HEADLINE_LABELS.has(k) && !k.startsWith('__'));
+  return pairs.sort(([a], [b]) => (a === 'alertname' ? -1 : b === 'alertname' ? 1 : 0));
+}
 
 export function alertMessage(
   state: GroupState,
   groupId: string,
   timezone: string,
   now: Date,
+  backends: SilenceBackends,
 ): MessageContent {
-  const firing = state.alerts.filter((a) => a.status === 'firing');
+  const alerts: readonly GroupAlert[] = Array.isArray(state.alerts) ? state.alerts : [];
+  const firing = alerts.filter((a) => a.status === 'firing');
+  const truncated = Number.isFinite(state.truncatedAlerts) ? state.truncatedAlerts : 0;
   const resolved = state.status === 'resolved';
-  const emoji = resolved
-    ? ':white_check_mark:'
-    : (SEVERITY_EMOJI[state.severity ?? ''] ?? ':rotating_light:');
-  const count = resolved ? 'RESOLVED' : `FIRING:${firing.length + state.truncatedAlerts}`;
-  const title = escapeMrkdwn(clamp(state.title, 200));
+  const emoji = resolved ? ':white_check_mark:' : severityEmoji(state.severity);
+  const count = resolved ? 'RESOLVED' : `FIRING:${firing.length + truncated}`;
+  const rawTitle = typeof state.title === 'string' && state.title ? state.title : 'Alert';
+  const title = escapeMrkdwn(clamp(rawTitle, 200));
+  const severity = typeof state.severity === 'string' ? state.severity : undefined;
   const lasted = state.resolvedAt
     ? formatDuration(Math.max(0, Date.parse(state.resolvedAt) - Date.parse(state.firingSince)))
     : undefined;
   const headline = resolved
-    ? `${emoji} *[${count}] ${title}* — resolved after ${lasted}`
-    : `${emoji} *[${count}] ${title}*${state.severity ? ` — ${escapeMrkdwn(state.severity)}` : ''}`;
+    ? `${emoji} *[${count}] ${title}* — resolved after ${lasted ?? 'an unknown time'}`
+    : `${emoji} *[${count}] ${title}*${severity ? ` — ${escapeMrkdwn(clamp(severity, 50))}` : ''}`;
   const blocks: Block[] = [section(headline)];
 
+  const since = Date.parse(state.firingSince);
   const pairs = [
-    `*Since*\n${formatTime(state.firingSince, timezone)}${resolved ? '' : ` (${formatDuration(Math.max(0, now.getTime() - Date.parse(state.firingSince)))})`}`,
+    `*Since*\n${formatTime(state.firingSince, timezone)}${resolved || Number.isNaN(since) ? '' : ` (${formatDuration(Math.max(0, now.getTime() - since))})`}`,
   ];
   if (state.resolvedAt) pairs.push(`*Resolved*\n${formatTime(state.resolvedAt, timezone)}`);
-  const shown = Object.entries(state.commonLabels)
-    .filter(([k]) => !QUIET_LABELS.has(k))
-    .slice(0, 6);
-  for (const [key, value] of shown) pairs.push(`*${escapeMrkdwn(key)}*\n${escapeMrkdwn(clamp(value, 200))}`);
+  const labels = labelPairs(state);
+  for (const [key, value] of labels.slice(0, MAX_LABEL_FIELDS))
+    pairs.push(`*${escapeMrkdwn(clamp(key, 100))}*\n${escapeMrkdwn(clamp(value, 200))}`);
   blocks.push(fields(pairs.slice(0, 10)));
 
-  if (state.text) blocks.push(section(escapeMrkdwn(clamp(state.text, 1500))));
+  if (typeof state.text === 'string' && state.text)
+    blocks.push(section(escapeMrkdwn(clamp(state.text, 1500))));
 
-  if (!resolved && (firing.length > 1 || state.truncatedAlerts > 0)) {
-    const lines = firing.slice(0, MAX_LISTED_ALERTS).map((a) => {
-      const distinct = Object.entries(a.labels)
-        .filter(([k]) => !QUIET_LABELS.has(k) && state.commonLabels[k] === undefined)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ');
-      const summary =
-        a.annotations.summary && a.annotations.summary !== state.title ? ` — ${a.annotations.summary}` : '';
-      return `• ${escapeMrkdwn(clamp(`${distinct || a.fingerprint}${summary}`, 300))} (since ${formatTime(a.startsAt, timezone)})`;
-    });
-    const more = firing.length - MAX_LISTED_ALERTS + state.truncatedAlerts;
+  const common = isRecord(state.commonLabels) ? state.commonLabels : {};
+  const listed = resolved ? [] : firing;
+  // One alert is the group: its values show here, its links with the group's below.
+  const showList = listed.length > 1 || truncated > 0 || listed.some((a) => hasValues(a));
+  const firstUrl = (pick: (a: GroupAlert) => string | undefined) =>
+    alerts.map(pick).find((url) => safeUrl(url) !== undefined);
+  const source = safeUrl(state.url) ? state.url : firstUrl((a) => a.generatorURL);
+  // Links every alert shares are shown once, for the group.
+  const groupLinks = new Set([safeUrl(source)].filter((u): u is string => u !== undefined));
+  if (showList) {
+    const several = listed.length > 1;
+    // Lines are added while they fit one section; links are never cut in half.
+    const lines: string[] = [];
+    let used = 0;
+    for (const alert of listed.slice(0, MAX_LISTED_ALERTS)) {
+      const line = alertLine(alert, common, rawTitle, timezone, several, groupLinks);
+      if (used + line.length + 1 > LIMIT.sectionText - 120) break;
+      lines.push(line);
+      used += line.length + 1;
+    }
+    const more = listed.length - lines.length + truncated;
     if (more > 0)
       lines.push(
-        `… and ${more} more${state.truncatedAlerts > 0 ? ` (${state.truncatedAlerts} not sent by Alertmanager)` : ''}`,
+        `… and ${more} more${truncated > 0 ? ` (${truncated} not sent by ${state.source === 'grafana' ? 'Grafana' : 'Alertmanager'})` : ''}`,
       );
-    blocks.push(section(lines.join('\n')));
+    if (lines.length > 0) blocks.push(section(lines.join('\n')));
   }
 
   const links: string[] = [];
-  const generator = state.url ?? state.alerts.find((a) => a.generatorURL)?.generatorURL;
-  if (generator) links.push(`<${generator}|Source>`);
-  if (state.runbookURL) links.push(`<${state.runbookURL}|Runbook>`);
-  if (state.externalURL) links.push(`<${state.externalURL}|Alertmanager>`);
+  links.push(link(source, 'Source'));
+  links.push(link(state.runbookURL, 'Runbook'));
+  if (alerts.length === 1) {
+    const only = alerts[0] as GroupAlert;
+    links.push(link(only.dashboardURL, 'Dashboard'));
+    links.push(link(only.panelURL, 'Panel'));
+    links.push(link(only.imageURL, 'Image'));
+    links.push(link(only.silenceURL, 'Silence in Grafana'));
+  }
+  links.push(link(state.externalURL, state.source === 'grafana' ? 'Grafana' : 'Alertmanager'));
   const notes: string[] = [];
   if (state.acknowledged)
     notes.push(
-      `:eyes: Acknowledged by <@${state.acknowledged.by}> at ${formatTime(state.acknowledged.at, timezone)}`,
+      `:eyes: Acknowledged by <@${escapeMrkdwn(String(state.acknowledged.by))}> at ${formatTime(state.acknowledged.at, timezone)}`,
     );
   if (state.silence)
     notes.push(
-      `:mute: Silenced by <@${state.silence.by}> until ${formatTime(state.silence.until, timezone)} (\`${state.silence.id}\`)`,
+      `:mute: Silenced by <@${escapeMrkdwn(String(state.silence.by))}> until ${formatTime(state.silence.until, timezone)} (\`${escapeMrkdwn(clamp(String(state.silence.id), 100))}\`)`,
     );
-  if (links.length > 0 || notes.length > 0)
-    blocks.push(context(...[...notes, links.join(' · ')].filter(Boolean)));
+  const unavailable = resolved || state.silence ? undefined : silenceUnavailable(state, backends);
+  if (unavailable) notes.push(`:information_source: ${unavailable}`);
+  if (links.some(Boolean) || notes.length > 0)
+    blocks.push(
+      context(...[...notes, joinWithin(links.filter(Boolean), ' · ', LIMIT.contextText)].filter(Boolean)),
+    );
 
   if (!resolved) {
     const buttons = [];
     if (!state.acknowledged)
       buttons.push(button({ text: 'Acknowledge', actionId: ACTION.alertAcknowledge, value: groupId }));
-    if (!state.silence)
+    if (!state.silence && !unavailable)
       buttons.push(
         button({ text: 'Silence 1h', actionId: ACTION.alertSilence, value: groupId, style: 'danger' }),
       );
     if (buttons.length > 0) blocks.push(actions(`alert:${groupId}`, buttons));
   }
-  const text = `[${count}] ${state.title}${state.severity ? ` (${state.severity})` : ''}`;
-  return { text: clamp(text, LIMIT.fallbackText), blocks };
+  const labelText = labels
+    .slice(0, 6)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const text = `[${count}] ${rawTitle}${severity ? ` (${severity})` : ''}${labelText ? ` · ${labelText}` : ''}`;
+  // The fallback text is what notifications show: escaped like every other field.
+  return { text: escapeMrkdwn(clamp(text, LIMIT.fallbackText - 200)), blocks };
+}
+
+function hasValues(alert: GroupAlert): boolean {
+  return isRecord(alert.values) && Object.keys(alert.values).length > 0;
+}
+
+/** `• alertname library=lib-0 — summary — B=44.24, C=1 (since …) · Dashboard · Panel`. */
+function alertLine(
+  alert: GroupAlert,
+  common: Readonly<Record<string, string>>,
+  groupTitle: string,
+  timezone: string,
+  several: boolean,
+  groupLinks: ReadonlySet<string>,
+): string {
+  const labels = isRecord(alert.labels) ? alert.labels : {};
+  const annotations = isRecord(alert.annotations) ? alert.annotations : {};
+  const name = own(labels, 'alertname');
+  const distinct = Object.entries(labels)
+    .filter(
+      ([k]) =>
+        k !== 'alertname' && !HEADLINE_LABELS.has(k) && !k.startsWith('__') && !Object.hasOwn(common, k),
+    )
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const head = [name && !Object.hasOwn(common, 'alertname') ? name : '', distinct].filter(Boolean).join(' ');
+  const summaryText = own(annotations, 'summary');
+  const summary = summaryText && !groupTitle.includes(summaryText) ? ` — ${summaryText}` : '';
+  const values = hasValues(alert)
+    ? ` — ${Object.entries(alert.values ?? {})
+        .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : 'none'}`)
+        .join(', ')}`
+    : '';
+  const label = clamp(
+    `${head || (several ? String(alert.fingerprint) : '')}${summary}${values}`.replace(/^ — /, ''),
+    300,
+  );
+  const links = several
+    ? [
+        groupLinks.has(safeUrl(alert.generatorURL) ?? '') ? '' : link(alert.generatorURL, 'Source'),
+        link(alert.dashboardURL, 'Dashboard'),
+        link(alert.panelURL, 'Panel'),
+      ].filter(Boolean)
+    : [];
+  return `• ${escapeMrkdwn(label)} (since ${formatTime(alert.startsAt, timezone)})${links.length > 0 ? ` · ${links.join(' · ')}` : ''}`;
+}
+
+/** Joins whole items while they fit `max` characters (a link cut in half would show as text). */
+function joinWithin(items: readonly string[], separator: string, max: number): string {
+  let out = '';
+  for (const item of items) {
+    const next = out ? `${out}${separator}${item}` : item;
+    if (next.length > max) break;
+    out = next;
+  }
+  return out;
 }

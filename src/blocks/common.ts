@@ -2,6 +2,7 @@
 // a long title or error text shortens visibly ("…") instead of making Slack reject a message.
 
 import type { types } from '@slack/bolt';
+import { clampText, wellFormed } from '../kit/text.js';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -15,15 +16,52 @@ export const LIMIT = {
   fallbackText: 3000,
 } as const;
 
-/** Shortens `text` to `max` characters, marking the cut with an ellipsis. */
+/**
+ * Shortens `text` to `max` characters (code points, as Slack counts), cutting between
+ * graphemes so no emoji is cut in half, and marking the cut with an ellipsis.
+ */
 export function clamp(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
+  return clampText(text, max);
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+/**
+ * Escapes the three characters Slack's mrkdwn treats as control characters, so `<!here>`,
+ * `<@U123>` or `<http://evil|click>` in text from outside reach Slack as inert text. Used for
+ * every mrkdwn field and every message's fallback `text` (which notifications render).
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return wellFormed(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** Longest URL kept in a link (Slack refuses longer button URLs; links this long are junk). */
+const MAX_URL = 2000;
+
+/**
+ * The URL as it may stand inside `<…|…>`: only http(s), normalised by the URL parser, with the
+ * characters that could end the link or start another (`<`, `>`, `|`, spaces, quotes)
+ * percent-encoded. Anything else (javascript:, mailto:, relative, unparsable) is undefined.
+ */
+export function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  const href = parsed.href.replace(
+    /[<>|\s"'`]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+  return href.length <= MAX_URL ? href : undefined;
+}
+
+/** A mrkdwn link `<url|label>` with the label escaped; the bare label when the URL is not safe. */
+export function link(url: string | undefined, label: string): string {
+  const safe = safeUrl(url);
+  const text = escapeMrkdwn(label);
+  return safe ? `<${safe}|${text}>` : text;
 }
 
 export function header(text: string): Block {

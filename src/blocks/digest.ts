@@ -136,7 +136,12 @@ export function digestMessage(input: DigestInput): MessageContent {
         `${p.probe.title}: ${p.probe.latest ? formatFigure(p.probe.latest.measurement) : 'never measured'}`,
     )
     .join('; ');
-  return { text: clamp(`${headline}${input.late ? ' (late)' : ''}. ${summary}`, LIMIT.fallbackText), blocks };
+  return {
+    text: escapeMrkdwn(
+      clamp(`${headline}${input.late ? ' (late)' : ''}. ${summary}`, LIMIT.fallbackText - 500),
+    ),
+    blocks,
+  };
 }
 
 /** The figures a digest showed, stored for the next digest's "since last digest". */

@@ -6,7 +6,7 @@ import type { types } from '@slack/bolt';
 import type { SubcommandSpec } from '../commands/registry.js';
 import { ACTION, COMMAND } from '../ids.js';
 import type { StatusSnapshot } from '../probes/snapshot.js';
-import { SEVERITY_EMOJI } from './alert.js';
+import { severityEmoji } from './alert.js';
 import {
   actions,
   type Block,
@@ -16,6 +16,7 @@ import {
   divider,
   escapeMrkdwn,
   header,
+  link,
   section,
 } from './common.js';
 import { formatAge, formatTime } from './format.js';
@@ -79,12 +80,12 @@ export function homeView(input: HomeInput): types.HomeView {
   );
   if (input.alerts.length > 0) {
     const lines = input.alerts.slice(0, HOME_LIMITS.alerts).map((a) => {
-      const emoji = SEVERITY_EMOJI[a.severity ?? ''] ?? ':rotating_light:';
-      const title = escapeMrkdwn(clamp(a.title, 120));
-      const link = a.ts
-        ? `<https://slack.com/archives/${a.channel}/p${a.ts.replace('.', '')}|${title}>`
-        : title;
-      return `${emoji} ${link} · since ${formatAge(a.firingSince, input.now).replace(' ago', '')} · <#${a.channel}>`;
+      const emoji = severityEmoji(a.severity);
+      const title = clamp(a.title, 120);
+      const shown = a.ts
+        ? link(`https://slack.com/archives/${a.channel}/p${a.ts.replace('.', '')}`, title)
+        : escapeMrkdwn(title);
+      return `${emoji} ${shown} · since ${formatAge(a.firingSince, input.now).replace(' ago', '')} · <#${a.channel}>`;
     });
     blocks.push(
       ...packLines(lines).slice(0, 6),

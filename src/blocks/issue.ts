@@ -4,6 +4,7 @@
 import type { types } from '@slack/bolt';
 import { ACTION, ISSUE_FIELD, VIEW } from '../ids.js';
 import type { Proposal } from '../issues/proposals.js';
+import { own } from '../kit/text.js';
 import { ISSUE_TYPES, PRIORITIES } from '../notion/issues.js';
 import {
   actions,
@@ -12,6 +13,7 @@ import {
   clamp,
   context,
   escapeMrkdwn,
+  link,
   type MessageContent,
   section,
 } from './common.js';
@@ -27,7 +29,7 @@ export function proposalMessage(p: Proposal): MessageContent {
   const blocks: Block[] = [
     section(`:memo: *Proposed Notion issue*\n*${title}*`),
     section(
-      `${PRIORITY_EMOJI[p.priority] ?? ''} ${escapeMrkdwn(p.priority)} · ${escapeMrkdwn(p.type)}\n${escapeMrkdwn(clamp(p.description, 2500))}`,
+      `${own(PRIORITY_EMOJI, p.priority) ?? ''} ${escapeMrkdwn(p.priority)} · ${escapeMrkdwn(p.type)}\n${escapeMrkdwn(clamp(p.description, 2500))}`,
     ),
   ];
   if (p.reportFile) blocks.push(context(`From audit report _${escapeMrkdwn(p.reportFile)}_`));
@@ -49,8 +51,8 @@ export function proposalMessage(p: Proposal): MessageContent {
       blocks.push(
         section(
           p.existing
-            ? `:link: Already in Notion: <${p.pageUrl}|${title}> (found when <@${p.decidedBy}> approved)`
-            : `:white_check_mark: Created in Notion by <@${p.decidedBy}>: <${p.pageUrl}|${title}>`,
+            ? `:link: Already in Notion: ${link(p.pageUrl, clamp(p.title, 300))} (found when <@${p.decidedBy}> approved)`
+            : `:white_check_mark: Created in Notion by <@${p.decidedBy}>: ${link(p.pageUrl, clamp(p.title, 300))}`,
         ),
       );
       break;
@@ -71,7 +73,7 @@ export function proposalMessage(p: Proposal): MessageContent {
       );
       break;
   }
-  return { text: `Proposed Notion issue: ${clamp(p.title, 300)} (${p.state})`, blocks };
+  return { text: escapeMrkdwn(`Proposed Notion issue: ${clamp(p.title, 300)} (${p.state})`), blocks };
 }
 
 export interface IssueFormInput {

@@ -173,7 +173,7 @@ export function statusMessage(snapshot: StatusSnapshot, options: StatusOptions =
   const blocks: Block[] = [header(statusHeadline(snapshot))];
   if (snapshot.probes.length === 0) {
     blocks.push(section('No checks are configured. Add `probes:` to audit-bot.yml (see the README).'));
-    return { text: statusHeadline(snapshot), blocks };
+    return { text: escapeMrkdwn(statusHeadline(snapshot)), blocks };
   }
   blocks.push(...packLines(snapshot.probes.map((p) => probeLine(p, snapshot.now))));
   if (snapshot.report) {
@@ -196,7 +196,7 @@ export function statusMessage(snapshot: StatusSnapshot, options: StatusOptions =
     statusFooter('all', options),
   );
   const text = `${statusHeadline(snapshot)}. ${snapshot.probes.map((p) => `${p.title}: ${p.latest ? formatFigure(p.latest.measurement) : 'never measured'}`).join('; ')}`;
-  return { text: clamp(text, LIMIT.fallbackText), blocks };
+  return { text: escapeMrkdwn(clamp(text, LIMIT.fallbackText - 500)), blocks };
 }
 
 export interface DetailInput {
@@ -271,7 +271,9 @@ export function probeDetailMessage(
     statusFooter(probe.id, options),
   );
   return {
-    text: `${probe.title}: ${STATUS_LABEL[probe.status]}, ${formatFigure(latest?.measurement)}`,
+    text: escapeMrkdwn(
+      clamp(`${probe.title}: ${STATUS_LABEL[probe.status]}, ${formatFigure(latest?.measurement)}`, 2000),
+    ),
     blocks,
   };
 }

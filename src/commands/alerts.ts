@@ -1,7 +1,7 @@
 // `/audit alerts`: the alert groups firing now, with links to their messages.
 
-import { SEVERITY_EMOJI } from '../blocks/alert.js';
-import { clamp, escapeMrkdwn, section } from '../blocks/common.js';
+import { severityEmoji } from '../blocks/alert.js';
+import { clamp, escapeMrkdwn, link, section } from '../blocks/common.js';
 import { formatAge } from '../blocks/format.js';
 import { packLines } from '../blocks/status.js';
 import type { AppDeps } from '../deps.js';
@@ -23,22 +23,22 @@ export function alertsSubcommand(deps: Pick<AppDeps, 'alerts' | 'now'>): Subcomm
       const now = deps.now();
       const lines = firing.map((row) => {
         const s = row.state;
-        const emoji = SEVERITY_EMOJI[s.severity ?? ''] ?? ':rotating_light:';
-        const title = escapeMrkdwn(clamp(s.title, 150));
+        const emoji = severityEmoji(s.severity);
+        const title = clamp(s.title, 150);
         // Slack resolves archive links to the message in any workspace the user is in.
-        const link = row.ts
-          ? `<https://slack.com/archives/${row.channel}/p${row.ts.replace('.', '')}|${title}>`
-          : `${title} (not posted yet)`;
+        const shown = row.ts
+          ? link(`https://slack.com/archives/${row.channel}/p${row.ts.replace('.', '')}`, title)
+          : `${escapeMrkdwn(title)} (not posted yet)`;
         const count = s.alerts.filter((a) => a.status === 'firing').length + s.truncatedAlerts;
         const extra = [
-          s.severity,
+          s.severity ? escapeMrkdwn(clamp(String(s.severity), 50)) : '',
           `${count} alert${count === 1 ? '' : 's'}`,
           `since ${formatAge(s.firingSince, now).replace(' ago', '')}`,
         ]
           .concat(s.acknowledged ? [`acknowledged by <@${s.acknowledged.by}>`] : [])
           .filter(Boolean)
           .join(' · ');
-        return `${emoji} ${link} — ${extra} in <#${row.channel}>`;
+        return `${emoji} ${shown} — ${extra} in <#${row.channel}>`;
       });
       const text = `${firing.length} alert group${firing.length === 1 ? ' is' : 's are'} firing`;
       await respond({

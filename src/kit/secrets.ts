@@ -92,5 +92,9 @@ export function secretValues(env: Env): string[] {
     transport.kind === 'socket' ? transport.appToken : undefined,
     env.notionToken,
     env.webhookToken,
+    env.alertmanagerAuthorization,
+    // The credentials alone too: a log line may show them without the scheme.
+    env.alertmanagerAuthorization?.replace(/^\S+\s+/, ''),
+    env.grafana?.token,
   ].filter((v): v is string => v !== undefined);
 }

@@ -12,7 +12,7 @@ import type {
   ViewSubmitAction,
   webApi,
 } from '@slack/bolt';
-import { escapeMrkdwn, section } from '../blocks/common.js';
+import { escapeMrkdwn, link, section } from '../blocks/common.js';
 import { dismissForm, issueForm } from '../blocks/issue.js';
 import { privateNote } from '../blocks/notice.js';
 import type { AppDeps } from '../deps.js';
@@ -111,14 +111,14 @@ function refusal(allowed: undefined | false, action: Decision, field: string) {
 export function describeOutcome(outcome: ApproveOutcome): string {
   switch (outcome.kind) {
     case 'created':
-      return `:white_check_mark: Created in Notion: <${outcome.proposal.pageUrl}|${escapeMrkdwn(outcome.proposal.title)}>`;
+      return `:white_check_mark: Created in Notion: ${link(outcome.proposal.pageUrl, outcome.proposal.title)}`;
     case 'existing':
-      return `:link: An issue with this title is already in Notion, so none was added: <${outcome.proposal.pageUrl}|${escapeMrkdwn(outcome.proposal.title)}>`;
+      return `:link: An issue with this title is already in Notion, so none was added: ${link(outcome.proposal.pageUrl, outcome.proposal.title)}`;
     case 'busy':
       return `:hourglass_flowing_sand: <@${outcome.proposal.claimedBy}> is already creating this issue.`;
     case 'done':
       return outcome.proposal.state === 'created'
-        ? `This issue is already in Notion: <${outcome.proposal.pageUrl}|${escapeMrkdwn(outcome.proposal.title)}>`
+        ? `This issue is already in Notion: ${link(outcome.proposal.pageUrl, outcome.proposal.title)}`
         : 'This proposal was dismissed.';
     case 'failed':
       return `:x: Notion did not create the issue (${escapeMrkdwn(outcome.error)}). It stays proposed; press Retry when Notion is back.`;

@@ -6,7 +6,7 @@
 import type { Express } from 'express';
 import { formatDuration } from '../blocks/format.js';
 import type { AppDeps } from '../deps.js';
-import { asyncRoute, jsonBody, parseBody, requireBearer } from '../http/webhook.js';
+import { asyncRoute, WebhookGuard } from '../http/webhook.js';
 import { pushResultSchema } from './push.js';
 
 /** Clock skew tolerated between the sender and the bot. */
@@ -14,32 +14,32 @@ export const RAN_AT_MAX_AHEAD_MS = 5 * 60_000;
 
 export function registerPushRoute(
   http: Express,
-  deps: Pick<AppDeps, 'runner' | 'pushResults' | 'logger' | 'now'>,
+  deps: Pick<AppDeps, 'runner' | 'pushResults' | 'logger' | 'metrics' | 'now'>,
   token: string | undefined,
 ): void {
+  const route = '/probes/:id/results';
+  const guard = new WebhookGuard({ token, logger: deps.logger, metrics: deps.metrics });
   http.post(
-    '/probes/:id/results',
-    requireBearer(token),
-    jsonBody(),
+    route,
+    ...guard.accept(route),
     asyncRoute((req, res) => {
       const id = String(req.params.id);
       const config = deps.runner.config(id);
       if (!config) {
-        res.status(404).json({ error: 'unknown_probe', message: `no probe has id "${id}"` });
+        guard.refuse(route, res, 404, 'unknown_probe', { message: `no probe has id "${id}"` });
         return;
       }
       if (config.kind !== 'push') {
-        res
-          .status(409)
-          .json({ error: 'not_a_push_probe', message: `probe "${id}" is of kind ${config.kind}, not push` });
+        guard.refuse(route, res, 409, 'not_a_push_probe', {
+          message: `probe "${id}" is of kind ${config.kind}, not push`,
+        });
         return;
       }
-      const result = parseBody(pushResultSchema, req, res);
+      const result = guard.parse(route, pushResultSchema, req, res);
       if (!result) return;
       const ahead = result.ran_at ? Date.parse(result.ran_at) - deps.now().getTime() : 0;
       if (ahead > RAN_AT_MAX_AHEAD_MS) {
-        res.status(400).json({
-          error: 'invalid_body',
+        guard.refuse(route, res, 400, 'invalid_body', {
           issues: [
             {
               path: 'ran_at',

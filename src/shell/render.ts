@@ -152,7 +152,10 @@ function special(inner: string): string {
 }
 
 function emojify(text: string): string {
-  return text.replace(/:([a-z0-9_+-]+):/g, (match, name: string) => EMOJI[name] ?? match);
+  return text.replace(
+    /:([a-z0-9_+-]+):/g,
+    (match, name: string) => (Object.hasOwn(EMOJI, name) ? EMOJI[name] : undefined) ?? match,
+  );
 }
 
 function unescapeEntities(text: string): string {

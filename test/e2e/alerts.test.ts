@@ -91,7 +91,14 @@ describe('alert relay with the real Alertmanager', () => {
     });
     await am.postAlerts([alert('web-1')]);
     const first = await until(() => posts('C0ALERTS')[0]);
-    expect(text(first)).toContain('[FIRING:1] Dashboard p95 latency above 500 ms* — warning');
+    expect(text(first)).toContain(
+      '[FIRING:1] DashboardLatencyHigh: Dashboard p95 latency above 500 ms* — warning',
+    );
+    // The notification text names the alertname too, with the group labels.
+    expect(String(first.body.text)).toContain(
+      '[FIRING:1] DashboardLatencyHigh: Dashboard p95 latency above 500 ms',
+    );
+    expect(String(first.body.text)).toContain('alertname=DashboardLatencyHigh');
     expect(text(first)).toContain('Runbook (https://runbooks.example/latency)');
     expect(text(first)).toContain('[1] Acknowledge  [2] Silence 1h');
     const ts = String(first.answer.ts);

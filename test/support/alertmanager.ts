@@ -39,6 +39,8 @@ export async function startAlertmanager(options: {
   dir: string;
   webhookUrl: string;
   token: string;
+  /** Serve the API below this path, as Grafana serves its own: `/api/alertmanager/grafana`. */
+  routePrefix?: string;
 }): Promise<RunningAlertmanager> {
   if (!alertmanagerAvailable()) {
     throw new Error(
@@ -76,6 +78,7 @@ receivers:
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
       '--log.level=warn',
+      ...(options.routePrefix ? [`--web.route-prefix=${options.routePrefix}`] : []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -83,7 +86,7 @@ receivers:
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}${options.routePrefix ?? ''}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {

@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/config.js';
 import { renderMessage } from '../../src/shell/render.js';
 
 const NOW = new Date('2026-01-18T10:30:00Z');
+const BACKENDS = { alertmanager: true, grafana: true };
 
 function webhook(count: number, truncated = 0) {
   return {
@@ -42,20 +43,21 @@ function state(count: number, truncated = 0): GroupState {
 
 describe('alert message', () => {
   it('shows what fires, since when, the labels that matter and links', () => {
-    const message = alertMessage(state(2), groupIdOf('g'), 'Europe/Berlin', NOW);
+    const message = alertMessage(state(2), groupIdOf('g'), 'Europe/Berlin', NOW, BACKENDS);
     expect(findBlockKitProblems('message', message)).toEqual([]);
     expect(renderMessage(message).text).toMatchInlineSnapshot(`
       "🔴 *[FIRING:2] EagleSyncLagging* — critical
-      *Since* 2026-01-18 11:00 (30 min)   *service* eagle-sync
+      *Since* 2026-01-18 11:00 (30 min)   *alertname* EagleSyncLagging
+      *service* eagle-sync
       • library=lib-0 — Library 0 is 5 min behind (since 2026-01-18 11:00)
       • library=lib-1 — Library 1 is 6 min behind (since 2026-01-18 11:00)
-      Source (http://prometheus.example/graph) · Runbook (https://runbooks.example/eagle-sync) · Alertmanager (http://alertmanager.example:9093)
+      Source (http://prometheus.example/graph) · Runbook (https://runbooks.example/eagle-sync) · Alertmanager (http://alertmanager.example:9093/)
       [1] Acknowledge  [2] Silence 1h"
     `);
   });
 
   it('counts what it does not list, including alerts Alertmanager truncated', () => {
-    const message = alertMessage(state(40, 25), 'g', 'UTC', NOW);
+    const message = alertMessage(state(40, 25), 'g', 'UTC', NOW, BACKENDS);
     expect(findBlockKitProblems('message', message)).toEqual([]);
     const text = renderMessage(message).text;
     expect(text).toContain('[FIRING:65]');
@@ -64,8 +66,8 @@ describe('alert message', () => {
 
   it('shows a resolved group with its duration and no buttons', () => {
     const resolved: GroupState = { ...state(1), status: 'resolved', resolvedAt: '2026-01-18T10:42:00Z' };
-    const text = renderMessage(alertMessage(resolved, 'g', 'UTC', NOW)).text;
-    expect(text).toContain('[RESOLVED] EagleSyncLagging* — resolved after 42 min');
+    const text = renderMessage(alertMessage(resolved, 'g', 'UTC', NOW, BACKENDS)).text;
+    expect(text).toContain('[RESOLVED] EagleSyncLagging: Library 0 is 5 min behind* — resolved after 42 min');
     expect(text).not.toContain('Acknowledge');
   });
 
@@ -75,7 +77,7 @@ describe('alert message', () => {
       acknowledged: { by: 'U0MEMBER', at: '2026-01-18T10:05:00Z' },
       silence: { id: 'abc-123', by: 'U0APPROVER', until: '2026-01-18T11:05:00Z' },
     };
-    const text = renderMessage(alertMessage(handled, 'g', 'UTC', NOW)).text;
+    const text = renderMessage(alertMessage(handled, 'g', 'UTC', NOW, BACKENDS)).text;
     expect(text).toContain('Acknowledged by @U0MEMBER at 2026-01-18 10:05');
     expect(text).toContain('Silenced by @U0APPROVER until 2026-01-18 11:05 (abc-123)');
     expect(text).not.toContain('[1]');

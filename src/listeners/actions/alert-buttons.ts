@@ -1,7 +1,10 @@
-// Acknowledge and Silence 1h on an alert group's message.
+// Acknowledge and Silence 1h on an alert group's message. Silences go to Alertmanager, or for
+// Grafana's alerts to Grafana's own silences API; a group whose API is not configured has no
+// Silence button at all (see silenceUnavailable), so this answers only stale messages.
 
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { createSilence } from '../../alerts/alertmanager-client.js';
+import { silenceMatchers } from '../../blocks/alert.js';
 import { escapeMrkdwn } from '../../blocks/common.js';
 import { privateNote } from '../../blocks/notice.js';
 import type { AppDeps } from '../../deps.js';
@@ -24,7 +27,7 @@ export function acknowledgeAlertAction(deps: Pick<AppDeps, 'alerts' | 'now'>) {
 }
 
 export function silenceAlertAction(
-  deps: Pick<AppDeps, 'alerts' | 'now' | 'permissions' | 'alertmanagerUrl' | 'logger'>,
+  deps: Pick<AppDeps, 'alerts' | 'now' | 'permissions' | 'silenceApis' | 'logger'>,
 ) {
   return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
@@ -38,24 +41,28 @@ export function silenceAlertAction(
       );
       return;
     }
-    if (!deps.alertmanagerUrl) {
-      await respond(
-        privateNote(
-          ':hourglass_flowing_sand: Silencing needs ALERTMANAGER_URL, which is not set on audit-bot.',
-        ),
-      );
-      return;
-    }
     const row = deps.alerts.groups.byId(action.value ?? '');
     if (!row) {
       await respond(privateNote(':grey_question: This alert group is no longer known to audit-bot.'));
       return;
     }
+    const grafana = row.state.source === 'grafana';
+    const api = grafana ? deps.silenceApis.grafana : deps.silenceApis.alertmanager;
+    if (!api) {
+      await respond(
+        privateNote(
+          grafana
+            ? ':hourglass_flowing_sand: Silencing Grafana alerts needs GRAFANA_URL and GRAFANA_TOKEN, which are not set on audit-bot.'
+            : ':hourglass_flowing_sand: Silencing needs ALERTMANAGER_URL, which is not set on audit-bot.',
+        ),
+      );
+      return;
+    }
     const startsAt = deps.now();
     const endsAt = new Date(startsAt.getTime() + SILENCE_MS);
     try {
-      const id = await createSilence(deps.alertmanagerUrl, {
-        matchers: row.state.groupLabels,
+      const id = await createSilence(api, {
+        matchers: silenceMatchers(row.state),
         startsAt,
         endsAt,
         createdBy: `slack:${userId}`,
