@@ -18,6 +18,7 @@ import { DigestScheduler } from './digests/scheduler.js';
 import { AuditBotError, describeError } from './errors.js';
 import { HomePublisher } from './home/publisher.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
+import { SLACK_BODY_LIMIT, slackRequestGuard } from './http/slack-guard.js';
 import { IssueService } from './issues/service.js';
 import { BadRows } from './kit/bad-rows.js';
 import { newProcessInstance } from './kit/instance.js';
@@ -259,11 +260,17 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     let stopTransport: () => Promise<void> = async () => {};
 
     if (transport.kind === 'http') {
+      // Headers, size and signature are checked here before Bolt reads anything.
+      http.post(
+        '/slack/events',
+        slackRequestGuard({ signingSecret: transport.signingSecret, logger, metrics }),
+      );
       const receiver = new ExpressReceiver({
         signingSecret: transport.signingSecret,
         logger: boltLogger(logger),
         app: http,
         endpoints: '/slack/events',
+        bodyLimit: SLACK_BODY_LIMIT,
       });
       ({ app, registered } = buildApp({ receiver, botToken, slackApiUrl, deps }));
       await initialise(app, env);

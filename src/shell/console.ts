@@ -4,6 +4,7 @@
 
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { COMMAND } from '../ids.js';
 import type { LocalSlack, SlackCall } from './local-slack.js';
 import type { ShellReceiver } from './receiver.js';
 import { type RenderedButton, renderMessage, renderView } from './render.js';
@@ -302,6 +303,11 @@ export class ShellConsole {
   }
 
   private async command(command: string, text: string): Promise<void> {
+    // Slack sends the bot only its own commands; the bot acknowledges anything else silently.
+    if (command !== COMMAND) {
+      this.print(`${command} is not a command of audit-bot. Try /audit help.`);
+      return;
+    }
     const body = {
       token: 'shell',
       api_app_id: APP_ID,
