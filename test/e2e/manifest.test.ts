@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { SUBCOMMANDS } from '../../src/ids.js';
+import { classify } from '../../src/listeners/gate.js';
 import { LogCapture, startTestBot, type TestBot } from '../support/bot.js';
 import { ROOT } from '../support/run-main.js';
 import { METHOD_SCOPES, scopeNeeded } from '../support/slack-scopes.js';
@@ -61,16 +62,19 @@ describe('manifest.yml', () => {
   it('has a handler that acknowledges every command and shortcut it lists', async () => {
     for (const command of manifest.features.slash_commands) {
       let acked = false;
+      const body = {
+        command: command.command,
+        text: 'help',
+        user_id: 'U0X',
+        channel_id: 'C0X',
+        team_id: 'T0LOCAL',
+        response_url: 'http://127.0.0.1:9/none',
+        trigger_id: `t-${command.command}`,
+      };
+      // Anything is acknowledged (unknown requests at once): a listener must claim it.
+      expect(classify(body).handled, command.command).toBe(true);
       await test.bot.app.processEvent({
-        body: {
-          command: command.command,
-          text: 'help',
-          user_id: 'U0X',
-          channel_id: 'C0X',
-          team_id: 'T0LOCAL',
-          response_url: 'http://127.0.0.1:9/none',
-          trigger_id: 't',
-        },
+        body,
         ack: async () => {
           acked = true;
         },
@@ -79,17 +83,19 @@ describe('manifest.yml', () => {
     }
     for (const shortcut of manifest.features.shortcuts) {
       let acked = false;
+      const body = {
+        type: shortcut.type === 'message' ? 'message_action' : 'shortcut',
+        callback_id: shortcut.callback_id,
+        team: { id: 'T0LOCAL' },
+        user: { id: 'U0X', team_id: 'T0LOCAL' },
+        channel: { id: 'C0X' },
+        message: { ts: '1.0', text: 'x' },
+        trigger_id: `t-${shortcut.callback_id}`,
+        response_url: 'http://127.0.0.1:9/none',
+      };
+      expect(classify(body).handled, shortcut.callback_id).toBe(true);
       await test.bot.app.processEvent({
-        body: {
-          type: shortcut.type === 'message' ? 'message_action' : 'shortcut',
-          callback_id: shortcut.callback_id,
-          team: { id: 'T0LOCAL' },
-          user: { id: 'U0X', team_id: 'T0LOCAL' },
-          channel: { id: 'C0X' },
-          message: { ts: '1.0', text: 'x' },
-          trigger_id: 't',
-          response_url: 'http://127.0.0.1:9/none',
-        },
+        body,
         ack: async () => {
           acked = true;
         },
