@@ -10,6 +10,7 @@ import { AlertGroups } from './alerts/groups.js';
 import { HeldNotices } from './alerts/held-notices.js';
 import { AlertOutbox } from './alerts/outbox.js';
 import { registerAlertRoutes } from './alerts/routes.js';
+import { AlertVisibility } from './alerts/visibility.js';
 import { buildApp, SLACK_RETRY_POLICY } from './app.js';
 import type { Config, Env } from './config.js';
 import { startDemo } from './demo/index.js';
@@ -199,6 +200,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       }
     });
     const permissions = new Permissions(config, jobClient);
+    const alerts = {
+      groups: alertGroups,
+      outbox,
+      visibility: new AlertVisibility(config, permissions, jobClient, logger),
+    };
     const features = {
       notion: env.notionToken !== undefined,
       alertmanager: env.alertmanagerUrl !== undefined,
@@ -212,7 +218,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         now,
         runner,
         results,
-        alerts: { groups: alertGroups, outbox },
+        alerts,
         issues,
         permissions,
         logger,
@@ -245,7 +251,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       results,
       pushResults,
       digests,
-      alerts: { groups: alertGroups, outbox },
+      alerts,
       permissions,
       silenceApis: silenceApis(env),
       issues,

@@ -98,6 +98,8 @@ export class ShellConsole {
   constructor(options: ShellConsoleOptions) {
     this.options = options;
     this.user = options.user;
+    // The demo workspace is the shell's own: whoever it acts as is in every channel.
+    options.slack.defaultMembers.add(options.user);
     options.slack.on('call', (call) => this.show(call));
   }
 
@@ -283,6 +285,7 @@ export class ShellConsole {
       return;
     }
     this.user = id;
+    this.options.slack.defaultMembers.add(id);
     const role = this.options.approvers.includes(id) ? 'an approver' : 'not an approver';
     this.print(`You are now ${id}, ${role}.`);
   }

@@ -17,7 +17,11 @@ import { METHOD_SCOPES, scopeNeeded } from '../support/slack-scopes.js';
 
 const manifestSchema = z.object({
   features: z.object({
-    app_home: z.object({ home_tab_enabled: z.boolean() }),
+    app_home: z.object({
+      home_tab_enabled: z.boolean(),
+      messages_tab_enabled: z.boolean(),
+      messages_tab_read_only_enabled: z.boolean(),
+    }),
     slash_commands: z.array(
       z.object({ command: z.string(), usage_hint: z.string(), description: z.string() }),
     ),
@@ -116,7 +120,12 @@ describe('manifest.yml', () => {
       'channels:history',
       'groups:history',
       'channels:join',
+      'channels:read',
+      'groups:read',
     ]);
+    // Home-tab buttons answer by direct message: the Messages tab shows them, read-only.
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect(manifest.features.app_home.messages_tab_read_only_enabled).toBe(true);
     for (const command of manifest.features.slash_commands) {
       for (const sub of SUBCOMMANDS) expect(command.usage_hint).toContain(sub);
     }
