@@ -33,7 +33,7 @@ export class AlertVisibility {
     private readonly config: Pick<Config, 'alerts'>,
     private readonly permissions: Pick<Permissions, 'allows'>,
     private readonly client: webApi.WebClient,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
     this.failures = new LogThrottle(logger);
