@@ -281,7 +281,13 @@ export type RetentionConfig = z.output<typeof retentionSchema>;
 /** notion.issues.claim_lease: longer than a creation takes, even through Notion's rate limits. */
 export const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
 
-export const PERMISSIONS = ['approve_issues', 'silence_alerts', 'post_digests', 'refresh'] as const;
+export const PERMISSIONS = [
+  'approve_issues',
+  'silence_alerts',
+  'post_digests',
+  'refresh',
+  'view_all_alerts',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const digest = z.strictObject({
@@ -348,8 +354,19 @@ const configFileSchema = z
          * notice per channel saying so, until others resolve. See sourceKeyOf for "source".
          */
         max_open_groups_per_source: z.number().int().min(1).max(100_000).default(50),
+        /**
+         * Who sees a group in /audit alerts and on the Home tab: members of its channel (and
+         * holders of view_all_alerts), or everyone.
+         */
+        visible_to: z.enum(['channel_members', 'everyone']).default('channel_members'),
       })
-      .default({ routes: [], rate_per_channel: 1, burst: 3, max_open_groups_per_source: 50 }),
+      .default({
+        routes: [],
+        rate_per_channel: 1,
+        burst: 3,
+        max_open_groups_per_source: 50,
+        visible_to: 'channel_members',
+      }),
     notion: z
       .strictObject({
         issues: z

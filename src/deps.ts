@@ -4,6 +4,7 @@
 import type { SilenceApis } from './alerts/alertmanager-client.js';
 import type { AlertGroups } from './alerts/groups.js';
 import type { AlertOutbox } from './alerts/outbox.js';
+import type { AlertVisibility } from './alerts/visibility.js';
 import type { Config } from './config.js';
 import type { DigestScheduler } from './digests/scheduler.js';
 import type { HomePublisher } from './home/publisher.js';
@@ -37,7 +38,12 @@ export interface AppDeps {
   readonly results: ProbeResults;
   readonly pushResults: PushResults;
   readonly digests: DigestScheduler;
-  readonly alerts: { readonly groups: AlertGroups; readonly outbox: AlertOutbox };
+  readonly alerts: {
+    readonly groups: AlertGroups;
+    readonly outbox: AlertOutbox;
+    /** Which groups each person may see outside their channel. */
+    readonly visibility: AlertVisibility;
+  };
   readonly permissions: Permissions;
   /** Where Silence 1h creates silences: Alertmanager, and Grafana for Grafana's alerts. */
   readonly silenceApis: SilenceApis;

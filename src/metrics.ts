@@ -62,6 +62,27 @@ export class BotMetrics {
     registers: [this.registry],
   });
 
+  readonly slackRequestsRefused = new Counter({
+    name: 'audit_bot_slack_requests_refused_total',
+    help: 'Requests to /slack/events refused before Bolt saw them, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly slackDuplicates = new Counter({
+    name: 'audit_bot_slack_duplicates_total',
+    help: 'Slack requests already handled (retries and replays) acknowledged without handling them again, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly slackUnhandled = new Counter({
+    name: 'audit_bot_slack_unhandled_total',
+    help: 'Slack requests no listener handles (old buttons, view_closed, other callback ids), acknowledged at once, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   readonly webhookRefused = new Counter({
     name: 'audit_bot_webhook_refused_total',
     help: 'Webhook requests refused (401, 400, 413, 415, 503…), by route and reason',

@@ -10,6 +10,7 @@ import { AlertGroups } from './alerts/groups.js';
 import { HeldNotices } from './alerts/held-notices.js';
 import { AlertOutbox } from './alerts/outbox.js';
 import { registerAlertRoutes } from './alerts/routes.js';
+import { AlertVisibility } from './alerts/visibility.js';
 import { buildApp, SLACK_RETRY_POLICY } from './app.js';
 import type { Config, Env } from './config.js';
 import { startDemo } from './demo/index.js';
@@ -18,6 +19,7 @@ import { DigestScheduler } from './digests/scheduler.js';
 import { AuditBotError, describeError } from './errors.js';
 import { HomePublisher } from './home/publisher.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
+import { SLACK_BODY_LIMIT, slackRequestGuard } from './http/slack-guard.js';
 import { IssueService } from './issues/service.js';
 import { BadRows } from './kit/bad-rows.js';
 import { newProcessInstance } from './kit/instance.js';
@@ -198,6 +200,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       }
     });
     const permissions = new Permissions(config, jobClient);
+    const alerts = {
+      groups: alertGroups,
+      outbox,
+      visibility: new AlertVisibility(config, permissions, jobClient, logger),
+    };
     const features = {
       notion: env.notionToken !== undefined,
       alertmanager: env.alertmanagerUrl !== undefined,
@@ -211,7 +218,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         now,
         runner,
         results,
-        alerts: { groups: alertGroups, outbox },
+        alerts,
         issues,
         permissions,
         logger,
@@ -244,7 +251,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       results,
       pushResults,
       digests,
-      alerts: { groups: alertGroups, outbox },
+      alerts,
       permissions,
       silenceApis: silenceApis(env),
       issues,
@@ -259,11 +266,17 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     let stopTransport: () => Promise<void> = async () => {};
 
     if (transport.kind === 'http') {
+      // Headers, size and signature are checked here before Bolt reads anything.
+      http.post(
+        '/slack/events',
+        slackRequestGuard({ signingSecret: transport.signingSecret, logger, metrics }),
+      );
       const receiver = new ExpressReceiver({
         signingSecret: transport.signingSecret,
         logger: boltLogger(logger),
         app: http,
         endpoints: '/slack/events',
+        bodyLimit: SLACK_BODY_LIMIT,
       });
       ({ app, registered } = buildApp({ receiver, botToken, slackApiUrl, deps }));
       await initialise(app, env);

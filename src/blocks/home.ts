@@ -49,6 +49,10 @@ export interface HomeInput {
   readonly proposals: readonly HomeProposal[];
   /** Approvers see Approve/Dismiss on proposals; others see the list. */
   readonly canApprove: boolean;
+  /** What was left out of the alerts (channels the viewer is not in), as mrkdwn. */
+  readonly alertsNote?: string;
+  /** The answer to the viewer's last button press on this tab, as mrkdwn (shown on top). */
+  readonly notice?: string;
 }
 
 export const HOME_LIMITS = { checks: 30, alerts: 40, proposals: 20 } as const;
@@ -59,6 +63,7 @@ function more(total: number, shown: number, what: string): Block[] {
 
 export function homeView(input: HomeInput): types.HomeView {
   const blocks: Block[] = [header('audit-bot')];
+  if (input.notice) blocks.push(section(input.notice));
   blocks.push(
     context(
       'Checks of the music-library pipeline — fingerprint coverage, djay Pro ID sync, test runs, module checks — with digests, alerts and Notion issues.',
@@ -92,6 +97,7 @@ export function homeView(input: HomeInput): types.HomeView {
       ...more(input.alerts.length, HOME_LIMITS.alerts, 'alert groups — `/audit alerts`'),
     );
   }
+  if (input.alertsNote) blocks.push(context(input.alertsNote));
 
   blocks.push(
     divider(),

@@ -1,7 +1,9 @@
-// `/audit alerts`: the alert groups firing now, with links to their messages.
+// `/audit alerts`: the alert groups firing now, with links to their messages — those of the
+// channels the person may read (alerts.visible_to, slack.permissions.view_all_alerts).
 
+import { canSee, visibilityNote } from '../alerts/visibility.js';
 import { severityEmoji } from '../blocks/alert.js';
-import { clamp, escapeMrkdwn, link, section } from '../blocks/common.js';
+import { clamp, context, escapeMrkdwn, link, section } from '../blocks/common.js';
 import { formatAge } from '../blocks/format.js';
 import { packLines } from '../blocks/status.js';
 import type { AppDeps } from '../deps.js';
@@ -10,13 +12,22 @@ import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 export function alertsSubcommand(deps: Pick<AppDeps, 'alerts' | 'now'>): Subcommand {
   return {
     ...SUBCOMMAND_SPECS.alerts,
-    async run({ respond }) {
-      const firing = deps.alerts.groups.firing();
+    async run({ respond, userId }) {
+      const all = deps.alerts.groups.firing();
+      const access = await deps.alerts.visibility.forUser(
+        userId,
+        all.map((row) => row.channel),
+      );
+      const firing = all.filter((row) => canSee(access, row.channel));
+      const note = visibilityNote(access);
       if (firing.length === 0) {
         await respond({
           response_type: 'ephemeral',
           text: 'No alert groups are firing.',
-          blocks: [section(':large_green_circle: No alert groups are firing.')],
+          blocks: [
+            section(':large_green_circle: No alert groups are firing.'),
+            ...(note ? [context(note)] : []),
+          ],
         });
         return;
       }
@@ -44,7 +55,7 @@ export function alertsSubcommand(deps: Pick<AppDeps, 'alerts' | 'now'>): Subcomm
       await respond({
         response_type: 'ephemeral',
         text,
-        blocks: [section(`*${text}*`), ...packLines(lines).slice(0, 45)],
+        blocks: [section(`*${text}*`), ...packLines(lines).slice(0, 44), ...(note ? [context(note)] : [])],
       });
     },
   };

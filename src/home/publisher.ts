@@ -8,6 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import type { types, webApi } from '@slack/bolt';
+import { canSee, visibilityNote } from '../alerts/visibility.js';
 import { homeView } from '../blocks/home.js';
 import { SUBCOMMAND_SPECS } from '../commands/registry.js';
 import { type AppDeps, configurationNotes } from '../deps.js';
@@ -20,6 +21,8 @@ import { takeSnapshot } from '../probes/snapshot.js';
 export const PUBLISH_SPACING_MS = 650;
 /** How often data changes are looked for. */
 const CHANGE_CHECK_MS = 5000;
+/** How long the answer to a Home button stays on top of the tab. */
+const NOTICE_MS = 10 * 60_000;
 
 type Deps = Pick<
   AppDeps,
@@ -33,7 +36,9 @@ export class HomePublisher {
   private readonly queue: string[] = [];
   private draining: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private cache: { at: number; views: Map<boolean, { view: types.HomeView; hash: string }> } | undefined;
+  private cache: { at: number; views: Map<string, { view: types.HomeView; hash: string }> } | undefined;
+  /** The answer to each user's last button press on the tab, shown on top of their view. */
+  private readonly notices = new Map<string, { text: string; at: number }>();
   private refreshing: Promise<void> | undefined;
   /** A broken store fails every tick alike: a few lines a minute say so. */
   private readonly failureLog: LogThrottle;
@@ -73,6 +78,15 @@ export class HomePublisher {
     if (this.timer) clearInterval(this.timer);
     this.queue.length = 0;
     await this.draining;
+  }
+
+  /**
+   * Shows `text` (mrkdwn) on top of the user's Home tab, where they pressed a button: a Home
+   * view has no response_url, and a direct message is easy to miss. Kept for NOTICE_MS.
+   */
+  notify(userId: string, text: string): void {
+    this.notices.set(userId, { text, at: this.deps.now().getTime() });
+    this.enqueue(userId);
   }
 
   /** app_home_opened: publish unless this user already has the current view. */
@@ -119,25 +133,38 @@ export class HomePublisher {
   private async viewFor(userId: string): Promise<{ view: types.HomeView; hash: string }> {
     const canApprove = await this.deps.permissions.allows('approve_issues', userId);
     const now = this.deps.now();
-    // Built views are reused for a moment, so a crowd opening Home builds each variant once.
+    const firing = this.deps.alerts.groups.firing();
+    const access = await this.deps.alerts.visibility.forUser(
+      userId,
+      firing.map((row) => row.channel),
+    );
+    const notice = this.notices.get(userId);
+    if (notice && now.getTime() - notice.at > NOTICE_MS) this.notices.delete(userId);
+    const noticeText = this.notices.get(userId)?.text;
+    // Views differ by approval rights and by which alert channels the viewer may see; a crowd
+    // opening Home builds each variant once. A notice makes a view its viewer's own.
+    const variant = `${canApprove}|${access.visible === 'all' ? '*' : [...access.visible].sort().join(',')}|${access.restricted}|${access.unknown.join(',')}`;
     if (!this.cache || now.getTime() - this.cache.at > 1000)
       this.cache = { at: now.getTime(), views: new Map() };
-    const cached = this.cache.views.get(canApprove);
+    const cached = noticeText === undefined ? this.cache.views.get(variant) : undefined;
     if (cached) return cached;
+    const alertsNote = visibilityNote(access);
     const view = homeView({
       subcommands: SUBCOMMANDS.map((name) => SUBCOMMAND_SPECS[name]),
       notes: configurationNotes(this.deps),
       now,
       timezone: this.deps.config.timezone,
       status: takeSnapshot(this.deps.runner, this.deps.results, { now, timezone: this.deps.config.timezone }),
-      alerts: this.deps.alerts.groups.firing().map((row) => ({
-        groupId: row.groupId,
-        title: row.state.title,
-        severity: row.state.severity,
-        channel: row.channel,
-        ts: row.ts,
-        firingSince: row.state.firingSince,
-      })),
+      alerts: firing
+        .filter((row) => canSee(access, row.channel))
+        .map((row) => ({
+          groupId: row.groupId,
+          title: row.state.title,
+          severity: row.state.severity,
+          channel: row.channel,
+          ts: row.ts,
+          firingSince: row.state.firingSince,
+        })),
       proposals: this.deps.issues.proposals.open().map((p) => ({
         id: p.id,
         title: p.title,
@@ -146,13 +173,15 @@ export class HomePublisher {
         failed: p.state === 'failed',
       })),
       canApprove,
+      ...(alertsNote ? { alertsNote } : {}),
+      ...(noticeText ? { notice: noticeText } : {}),
     });
     // The "Updated" time changes every minute; leave it out of the comparison.
     const hash = createHash('sha256')
       .update(JSON.stringify(view.blocks.slice(0, -1)))
       .digest('hex');
     const built = { view, hash };
-    this.cache.views.set(canApprove, built);
+    if (noticeText === undefined) this.cache.views.set(variant, built);
     return built;
   }
 }

@@ -6,6 +6,7 @@ import { registerCommands } from '../commands/index.js';
 import type { AppDeps } from '../deps.js';
 import { registerActions } from './actions/index.js';
 import { registerEvents } from './events/index.js';
+import { acknowledgeUnhandled, SeenRequests, skipDuplicates } from './gate.js';
 import { countActions, trackInFlight } from './middleware.js';
 import { registerShortcuts } from './shortcuts/index.js';
 import { registerViews } from './views/index.js';
@@ -19,7 +20,11 @@ export interface Registered {
 }
 
 export function registerListeners(app: App, deps: AppDeps): Registered {
+  // Shutting down comes first: a request left unacknowledged then is retried by Slack, so it
+  // must not be remembered as handled.
   app.use(trackInFlight(deps));
+  app.use(acknowledgeUnhandled(deps));
+  app.use(skipDuplicates({ ...deps, seen: new SeenRequests(deps.store, deps.now) }));
   app.use(countActions(deps));
   return {
     commands: registerCommands(app, deps),

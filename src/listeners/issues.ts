@@ -23,7 +23,7 @@ import { slackErrorCode } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import type { Logger } from '../logger.js';
 
-type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger'>;
+type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
 
 /** Slack's answers to an ephemeral message in a channel the bot cannot use. */
 const EPHEMERAL_REFUSALS = new Set([
@@ -250,12 +250,17 @@ export function dismissFormSubmitted(deps: Deps) {
 }
 
 /**
- * Answers the person who pressed a button privately: through the message's response_url, or
- * by direct message when the button was on the Home tab (which has none).
+ * Answers the person who pressed a button privately: through the message's response_url; or,
+ * for a button on the Home tab (which has none), on top of their Home tab — where they are
+ * looking — and by direct message in the app's Messages tab (read-only in the manifest).
  */
-async function tell({ body, respond, client }: ButtonArgs, text: string): Promise<void> {
-  if (body.response_url) await respond(privateNote(text));
-  else await client.chat.postMessage({ channel: body.user.id, text, blocks: [section(text)] });
+async function tell(deps: Deps, { body, respond, client }: ButtonArgs, text: string): Promise<void> {
+  if (body.response_url) {
+    await respond(privateNote(text));
+    return;
+  }
+  deps.home.notify(body.user.id, text);
+  await client.chat.postMessage({ channel: body.user.id, text, blocks: [section(text)] });
 }
 
 export function approveIssueAction(deps: Deps) {
@@ -264,11 +269,11 @@ export function approveIssueAction(deps: Deps) {
     await ack();
     const userId = body.user.id;
     if (!(await mayDecide(deps, userId, 'approve'))) {
-      await tell(args, REFUSED.approve);
+      await tell(deps, args, REFUSED.approve);
       return;
     }
     const outcome = await deps.issues.approve(Number(action.value), userId);
-    await tell(args, describeOutcome(outcome));
+    await tell(deps, args, describeOutcome(outcome));
   };
 }
 
@@ -277,12 +282,12 @@ export function editIssueAction(deps: Deps) {
     const { ack, action, body, client } = args;
     await ack();
     if (!(await mayDecide(deps, body.user.id, 'edit'))) {
-      await tell(args, REFUSED.edit);
+      await tell(deps, args, REFUSED.edit);
       return;
     }
     const proposal = deps.issues.proposals.get(Number(action.value));
     if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
-      await tell(args, 'This proposal can no longer be edited.');
+      await tell(deps, args, 'This proposal can no longer be edited.');
       return;
     }
     await openIssueForm(
@@ -305,12 +310,12 @@ export function dismissIssueAction(deps: Deps) {
     const { ack, action, body, client } = args;
     await ack();
     if (!(await mayDecide(deps, body.user.id, 'dismiss'))) {
-      await tell(args, REFUSED.dismiss);
+      await tell(deps, args, REFUSED.dismiss);
       return;
     }
     const proposal = deps.issues.proposals.get(Number(action.value));
     if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
-      await tell(args, 'This proposal can no longer be dismissed.');
+      await tell(deps, args, 'This proposal can no longer be dismissed.');
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: dismissForm(proposal.id) });

@@ -4,6 +4,7 @@
 
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { COMMAND } from '../ids.js';
 import type { LocalSlack, SlackCall } from './local-slack.js';
 import type { ShellReceiver } from './receiver.js';
 import { type RenderedButton, renderMessage, renderView } from './render.js';
@@ -97,6 +98,8 @@ export class ShellConsole {
   constructor(options: ShellConsoleOptions) {
     this.options = options;
     this.user = options.user;
+    // The demo workspace is the shell's own: whoever it acts as is in every channel.
+    options.slack.defaultMembers.add(options.user);
     options.slack.on('call', (call) => this.show(call));
   }
 
@@ -282,6 +285,7 @@ export class ShellConsole {
       return;
     }
     this.user = id;
+    this.options.slack.defaultMembers.add(id);
     const role = this.options.approvers.includes(id) ? 'an approver' : 'not an approver';
     this.print(`You are now ${id}, ${role}.`);
   }
@@ -302,6 +306,11 @@ export class ShellConsole {
   }
 
   private async command(command: string, text: string): Promise<void> {
+    // Slack sends the bot only its own commands; the bot acknowledges anything else silently.
+    if (command !== COMMAND) {
+      this.print(`${command} is not a command of audit-bot. Try /audit help.`);
+      return;
+    }
     const body = {
       token: 'shell',
       api_app_id: APP_ID,

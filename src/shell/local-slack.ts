@@ -200,6 +200,15 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     this.emit('call', full);
   }
 
+  /** People in a channel, by channel: the shell's user is in every channel of its demo workspace. */
+  readonly channelMembers = new Map<string, string[]>();
+  /** Members of channels nobody declared (the shell adds whoever it acts as). */
+  readonly defaultMembers = new Set<string>();
+
+  protected membersOf(channel: string): string[] {
+    return this.channelMembers.get(channel) ?? [...this.defaultMembers];
+  }
+
   /** Slack's answer to a Web API call; the test fake extends it with Socket Mode. */
   protected answer(
     method: string,
@@ -293,6 +302,18 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
             is_member: true,
           },
         };
+      case 'conversations.members': {
+        // Paginated like Slack's (cursor, limit): tests see the bot page through large channels.
+        const all = this.membersOf(String(body.channel));
+        const start = Number(String(body.cursor ?? '').replace(/^offset:/, '')) || 0;
+        const limit = Math.max(1, Math.min(1000, Number(body.limit ?? 100) || 100));
+        const next = start + limit < all.length ? `offset:${start + limit}` : '';
+        return {
+          ok: true,
+          members: all.slice(start, start + limit),
+          response_metadata: { next_cursor: next },
+        };
+      }
       case 'conversations.info':
         return {
           ok: true,

@@ -241,4 +241,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_inbox_by_time ON alert_inbox (received_at);
     `,
   },
+  {
+    version: 9,
+    name: 'Slack requests already handled',
+    up: `
+      -- event_id of events and trigger_id of commands and interactions already handled, so a
+      -- retry (X-Slack-Retry-Num) or a replay of a signed request is acknowledged, not handled
+      -- again; rows older than two hours are pruned as new ones arrive.
+      CREATE TABLE slack_requests_seen (
+        id       TEXT PRIMARY KEY,
+        seen_at  TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX slack_requests_seen_by_time ON slack_requests_seen (seen_at);
+    `,
+  },
 ];

@@ -35,7 +35,11 @@ describe('alert relay with the real Alertmanager', () => {
   const dir = tempDir();
 
   beforeAll(async () => {
-    slack = await FakeSlack.start({ tokens: [TOKEN] });
+    slack = await FakeSlack.start({
+      tokens: [TOKEN],
+      // /audit alerts lists a group only to members of its channel.
+      channelMembers: { C0CRIT: ['U0MEMBER', 'U0APPROVER'], C0ALERTS: ['U0MEMBER', 'U0APPROVER'] },
+    });
     // The bot needs Alertmanager's URL and Alertmanager the bot's: start the bot on a port
     // first, Alertmanager pointing at it, then a second bot on the same database with both.
     const probe = await startTestBot({

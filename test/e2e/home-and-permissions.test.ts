@@ -128,6 +128,15 @@ probes: [{ id: drivesheets-tests, title: DriveSheetsSync tests, kind: push }]
     expect(res.status).toBe(200);
     const dm = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'U0APPROVER');
     expect(String(dm.body.text)).toContain('Notion is not connected');
+    // The Messages tab is on (manifest.yml), so the direct message is seen…
+    expect(slack.unseenDirectMessages).toEqual([]);
+    // …and the answer is on top of the Home tab too, where the button was pressed.
+    const republished = await until(() =>
+      publishes('U0APPROVER').find((c) => homeText(c).includes('kept as a local draft')),
+    );
+    expect(homeText(republished).indexOf('kept as a local draft')).toBeLessThan(
+      homeText(republished).indexOf('Firing alerts'),
+    );
   });
 
   it('answers /audit status privately with Share in channel, which posts it visibly, attributed', async () => {

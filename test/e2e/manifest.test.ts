@@ -10,13 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { SUBCOMMANDS } from '../../src/ids.js';
+import { classify } from '../../src/listeners/gate.js';
 import { LogCapture, startTestBot, type TestBot } from '../support/bot.js';
 import { ROOT } from '../support/run-main.js';
 import { METHOD_SCOPES, scopeNeeded } from '../support/slack-scopes.js';
 
 const manifestSchema = z.object({
   features: z.object({
-    app_home: z.object({ home_tab_enabled: z.boolean() }),
+    app_home: z.object({
+      home_tab_enabled: z.boolean(),
+      messages_tab_enabled: z.boolean(),
+      messages_tab_read_only_enabled: z.boolean(),
+    }),
     slash_commands: z.array(
       z.object({ command: z.string(), usage_hint: z.string(), description: z.string() }),
     ),
@@ -61,16 +66,19 @@ describe('manifest.yml', () => {
   it('has a handler that acknowledges every command and shortcut it lists', async () => {
     for (const command of manifest.features.slash_commands) {
       let acked = false;
+      const body = {
+        command: command.command,
+        text: 'help',
+        user_id: 'U0X',
+        channel_id: 'C0X',
+        team_id: 'T0LOCAL',
+        response_url: 'http://127.0.0.1:9/none',
+        trigger_id: `t-${command.command}`,
+      };
+      // Anything is acknowledged (unknown requests at once): a listener must claim it.
+      expect(classify(body).handled, command.command).toBe(true);
       await test.bot.app.processEvent({
-        body: {
-          command: command.command,
-          text: 'help',
-          user_id: 'U0X',
-          channel_id: 'C0X',
-          team_id: 'T0LOCAL',
-          response_url: 'http://127.0.0.1:9/none',
-          trigger_id: 't',
-        },
+        body,
         ack: async () => {
           acked = true;
         },
@@ -79,17 +87,19 @@ describe('manifest.yml', () => {
     }
     for (const shortcut of manifest.features.shortcuts) {
       let acked = false;
+      const body = {
+        type: shortcut.type === 'message' ? 'message_action' : 'shortcut',
+        callback_id: shortcut.callback_id,
+        team: { id: 'T0LOCAL' },
+        user: { id: 'U0X', team_id: 'T0LOCAL' },
+        channel: { id: 'C0X' },
+        message: { ts: '1.0', text: 'x' },
+        trigger_id: `t-${shortcut.callback_id}`,
+        response_url: 'http://127.0.0.1:9/none',
+      };
+      expect(classify(body).handled, shortcut.callback_id).toBe(true);
       await test.bot.app.processEvent({
-        body: {
-          type: shortcut.type === 'message' ? 'message_action' : 'shortcut',
-          callback_id: shortcut.callback_id,
-          team: { id: 'T0LOCAL' },
-          user: { id: 'U0X', team_id: 'T0LOCAL' },
-          channel: { id: 'C0X' },
-          message: { ts: '1.0', text: 'x' },
-          trigger_id: 't',
-          response_url: 'http://127.0.0.1:9/none',
-        },
+        body,
         ack: async () => {
           acked = true;
         },
@@ -110,7 +120,12 @@ describe('manifest.yml', () => {
       'channels:history',
       'groups:history',
       'channels:join',
+      'channels:read',
+      'groups:read',
     ]);
+    // Home-tab buttons answer by direct message: the Messages tab shows them, read-only.
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect(manifest.features.app_home.messages_tab_read_only_enabled).toBe(true);
     for (const command of manifest.features.slash_commands) {
       for (const sub of SUBCOMMANDS) expect(command.usage_hint).toContain(sub);
     }

@@ -54,9 +54,9 @@ describe('the fake Slack refuses like Slack', () => {
     const answer = await refusal(web.users.info({ user: 'U0SOMEONE' }));
     expect(answer).toMatchObject({ ok: false, error: 'missing_scope', needed: 'users:read' });
     expect(String(answer.provided).split(',').sort()).toEqual([...slack.scopes].sort());
-    expect(await refusal(web.conversations.info({ channel: 'C0ALERTS' }))).toMatchObject({
+    expect(await refusal(web.conversations.info({ channel: 'D0DIRECT' }))).toMatchObject({
       error: 'missing_scope',
-      needed: 'channels:read',
+      needed: 'im:read',
     });
     // A DM's history needs im:history, which the bot does not ask for.
     expect(await refusal(web.conversations.history({ channel: 'D0DIRECT' }))).toMatchObject({

@@ -16,6 +16,7 @@ import {
   isConversationScoped,
   METHOD_SCOPES,
   manifestBotScopes,
+  manifestMessagesTab,
   scopeNeeded,
 } from './slack-scopes.js';
 
@@ -28,6 +29,10 @@ export interface FakeSlackOptions extends LocalSlackOptions {
   readonly memberOf?: readonly string[];
   /** Channels with C… IDs that are private (G… IDs always are). */
   readonly privateChannels?: readonly string[];
+  /** People in each channel, for conversations.members (undeclared channels have nobody). */
+  readonly channelMembers?: Readonly<Record<string, readonly string[]>>;
+  /** Whether the app's Messages tab is on; default: what manifest.yml says. */
+  readonly messagesTab?: boolean;
 }
 
 /** Methods that post into a conversation and so need the bot to be allowed in it. */
@@ -50,6 +55,19 @@ export class FakeSlack extends LocalSlack {
     this.scopes = new Set(options.scopes ?? manifestBotScopes());
     this.members = new Set(options.memberOf ?? []);
     this.privateChannels = new Set(options.privateChannels ?? []);
+    for (const [channel, users] of Object.entries(options.channelMembers ?? {}))
+      this.channelMembers.set(channel, [...users]);
+    this.messagesTab = options.messagesTab ?? manifestMessagesTab();
+  }
+
+  /** Whether the app's Messages tab is on: without it, users never see the bot's direct messages. */
+  readonly messagesTab: boolean;
+  /** Direct messages posted while the Messages tab is off: accepted by Slack, seen by nobody. */
+  readonly unseenDirectMessages: Array<{ user: string; text: string }> = [];
+
+  /** Slack keeps no default members: only those a test declares (the shell's LocalSlack does). */
+  protected override membersOf(channel: string): string[] {
+    return this.channelMembers.get(channel) ?? [];
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -199,6 +217,8 @@ export class FakeSlack extends LocalSlack {
   }
 
   protected override reply(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    if (method === 'chat.postMessage' && !this.messagesTab && /^[UW]/.test(String(body.channel)))
+      this.unseenDirectMessages.push({ user: String(body.channel), text: String(body.text ?? '') });
     if (method === 'usergroups.users.list') {
       const users = this.userGroups.get(String(body.usergroup));
       return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };

@@ -76,6 +76,7 @@ export function scopeNeeded(method: string, kind: ChannelKind): string | undefin
 }
 
 const manifestSchema = z.object({
+  features: z.object({ app_home: z.object({ messages_tab_enabled: z.boolean().default(false) }) }),
   oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()) }) }),
 });
 
@@ -84,4 +85,9 @@ export const MANIFEST_PATH = path.resolve(import.meta.dirname, '..', '..', 'mani
 /** The bot scopes manifest.yml requests: what a workspace installing the app grants. */
 export function manifestBotScopes(file = MANIFEST_PATH): string[] {
   return manifestSchema.parse(parse(readFileSync(file, 'utf8'))).oauth_config.scopes.bot;
+}
+
+/** Whether manifest.yml turns the app's Messages tab on (where direct messages from the bot show). */
+export function manifestMessagesTab(file = MANIFEST_PATH): boolean {
+  return manifestSchema.parse(parse(readFileSync(file, 'utf8'))).features.app_home.messages_tab_enabled;
 }

@@ -158,6 +158,7 @@ describe('parseConfig: valid files', () => {
       rate_per_channel: 1,
       burst: 3,
       max_open_groups_per_source: 50,
+      visible_to: 'channel_members',
     });
     expect(config.notion.issues).toEqual({
       data_source: NOTION_ID,
@@ -202,7 +203,13 @@ describe('parseConfig: valid files', () => {
       probes: [],
       reports: undefined,
       digests: [],
-      alerts: { routes: [], rate_per_channel: 1, burst: 3, max_open_groups_per_source: 50 },
+      alerts: {
+        routes: [],
+        rate_per_channel: 1,
+        burst: 3,
+        max_open_groups_per_source: 50,
+        visible_to: 'channel_members',
+      },
       notion: {},
       retention: {
         interval: 3_600_000,

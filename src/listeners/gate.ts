@@ -1,0 +1,157 @@
+// The first two global middlewares, in every transport. One acknowledges at once, and does
+// nothing else with, whatever no listener handles — a button on an older message, view_closed,
+// block_suggestion, a legacy interactive_message or dialog_submission, another app's callback
+// id, an event nobody listens to — where Bolt would wait 3 s and answer 404, which Slack shows
+// the user as an error. The other acknowledges, without handling it again, a request already
+// handled: a retry of an event (X-Slack-Retry-Num, or a Socket Mode envelope's retry_attempt)
+// or a replay of a signed command or interaction within its five-minute window.
+
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { AppDeps } from '../deps.js';
+import { ACTION, COMMAND, EVENT, SHORTCUT, VIEW } from '../ids.js';
+import type { Store } from '../store/store.js';
+
+const ACTION_IDS: ReadonlySet<string> = new Set(Object.values(ACTION));
+/** Per-probe buttons carry the probe id after a colon (see perProbeActionId). */
+const ACTION_PREFIXES = [`${ACTION.proposeIssue}:`];
+const VIEW_IDS: ReadonlySet<string> = new Set(Object.values(VIEW));
+const SHORTCUT_IDS: ReadonlySet<string> = new Set(Object.values(SHORTCUT));
+const EVENT_TYPES: ReadonlySet<string> = new Set(Object.values(EVENT));
+
+type Body = Record<string, unknown>;
+
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+const rec = (value: unknown) =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : undefined;
+
+export interface RequestKind {
+  /** `command`, `block_actions`, `view_submission`, `event:app_home_opened`… for logs and metrics. */
+  readonly kind: string;
+  /** Whether a listener of this app handles it. */
+  readonly handled: boolean;
+  /** What stays the same across retries and replays of one request (event_id, trigger_id). */
+  readonly id: string | undefined;
+  /** The empty answer that request type expects, when it is acknowledged without handling. */
+  readonly emptyAnswer?: Record<string, unknown>;
+}
+
+function actionHandled(id: string | undefined): boolean {
+  return id !== undefined && (ACTION_IDS.has(id) || ACTION_PREFIXES.some((p) => id.startsWith(p)));
+}
+
+/** Tells apart what the listeners registered in this folder handle; pure. */
+export function classify(body: Body): RequestKind {
+  const trigger = str(body.trigger_id);
+  if (typeof body.command === 'string')
+    return { kind: 'command', handled: body.command === COMMAND, id: trigger && `trigger:${trigger}` };
+  switch (body.type) {
+    case 'event_callback': {
+      const event = rec(body.event);
+      const type = str(event?.type) ?? 'unknown';
+      const eventId = str(body.event_id);
+      return { kind: `event:${type}`, handled: EVENT_TYPES.has(type), id: eventId && `event:${eventId}` };
+    }
+    case 'block_actions': {
+      const actions = Array.isArray(body.actions) ? body.actions : [];
+      const handled = actions.some((a) => actionHandled(str(rec(a)?.action_id)));
+      return { kind: 'block_actions', handled, id: trigger && `trigger:${trigger}` };
+    }
+    case 'view_submission':
+      return {
+        kind: 'view_submission',
+        handled: VIEW_IDS.has(str(rec(body.view)?.callback_id) ?? ''),
+        id: trigger && `trigger:${trigger}`,
+      };
+    case 'shortcut':
+    case 'message_action':
+      return {
+        kind: body.type,
+        handled: SHORTCUT_IDS.has(str(body.callback_id) ?? ''),
+        id: trigger && `trigger:${trigger}`,
+      };
+    case 'block_suggestion':
+      return { kind: 'block_suggestion', handled: false, id: undefined, emptyAnswer: { options: [] } };
+    default:
+      // view_closed, interactive_message, dialog_submission, dialog_cancellation, url_verification…
+      return { kind: str(body.type) ?? 'unknown', handled: false, id: undefined };
+  }
+}
+
+/** Acknowledges at once what no listener handles, logs it at debug level, and stops there. */
+export function acknowledgeUnhandled(
+  deps: Pick<AppDeps, 'logger' | 'metrics'>,
+): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const request = classify(args.body as unknown as Body);
+    if (request.handled) {
+      await args.next();
+      return;
+    }
+    deps.metrics.slackUnhandled.inc({ kind: request.kind });
+    deps.logger.debug(
+      { kind: request.kind },
+      'Slack request no listener handles: acknowledged, nothing done',
+    );
+    const ack = (args as { ack?: (answer?: unknown) => Promise<void> }).ack;
+    await ack?.(request.emptyAnswer);
+  };
+}
+
+/** Request ids remembered: longer than Slack retries (about an hour) and the 5-minute window. */
+const SEEN_FOR_MS = 2 * 3_600_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** Slack requests already handled, by id, in the store (so replicas and restarts agree). */
+export class SeenRequests {
+  private lastPrune = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
+  ) {}
+
+  /** True for the first caller with this id; false for a retry or replay of it. */
+  claim(id: string): boolean {
+    const now = this.now();
+    if (now.getTime() - this.lastPrune > PRUNE_EVERY_MS) {
+      this.lastPrune = now.getTime();
+      this.store.db
+        .prepare('DELETE FROM slack_requests_seen WHERE seen_at < ?')
+        .run(new Date(now.getTime() - SEEN_FOR_MS).toISOString());
+    }
+    const info = this.store.db
+      .prepare('INSERT INTO slack_requests_seen (id, seen_at) VALUES (?, ?) ON CONFLICT(id) DO NOTHING')
+      .run(id, now.toISOString());
+    return info.changes === 1;
+  }
+}
+
+/** Acknowledges a request already handled (a retry or a replay) without handling it again. */
+export function skipDuplicates(
+  deps: Pick<AppDeps, 'logger' | 'metrics'> & { readonly seen: SeenRequests },
+): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const request = classify(args.body as unknown as Body);
+    let first = true;
+    if (request.id) {
+      try {
+        first = deps.seen.claim(request.id);
+      } catch (error) {
+        // The store cannot tell: handle it (a rare double beats a lost click).
+        deps.logger.warn(`cannot check for a repeated Slack request: ${String(error)}`);
+      }
+    }
+    if (first) {
+      await args.next();
+      return;
+    }
+    const retry = (args.context as { retryNum?: number }).retryNum;
+    deps.metrics.slackDuplicates.inc({ kind: request.kind });
+    deps.logger.info(
+      { kind: request.kind, retry: retry ?? null },
+      'Slack request already handled (a retry or a replay): acknowledged, not handled again',
+    );
+    const ack = (args as { ack?: (answer?: unknown) => Promise<void> }).ack;
+    await ack?.(request.emptyAnswer);
+  };
+}
