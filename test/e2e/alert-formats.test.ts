@@ -6,14 +6,12 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/shell/render.js';
-import { startTestBot, type TestBot } from '../support/bot.js';
-import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
+import { HTTP_BOT, type HttpBot, startHttpBot, type TestBot } from '../support/bot.js';
+import type { FakeSlack, SlackCall } from '../support/fake-slack.js';
 import { alertFixture } from '../support/fixtures.js';
 import { until } from '../support/until.js';
 
-const TOKEN = 'xoxb-formats-test';
-const SECRET = 'formats-signing-secret';
-const WEBHOOK = 'formats-webhook-token-0123456789';
+const WEBHOOK = HTTP_BOT.webhookToken;
 
 const CONFIG = `
 timezone: UTC
@@ -33,34 +31,19 @@ const rendered = (call: SlackCall) =>
   renderMessage({ text: String(call.body.text ?? ''), blocks: (call.body.blocks as unknown[]) ?? [] }).text;
 
 describe('alert webhooks as senders really send them', () => {
+  let bot: HttpBot;
   let slack: FakeSlack;
   let test: TestBot;
 
   beforeAll(async () => {
-    slack = await FakeSlack.start({ tokens: [TOKEN] });
-    test = await startTestBot({
-      env: {
-        SLACK_BOT_TOKEN: TOKEN,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        AUDIT_BOT_WEBHOOK_TOKEN: WEBHOOK,
-        ALERTMANAGER_URL: 'http://127.0.0.1:9',
-      },
-      configYaml: CONFIG,
-      startProbes: false,
-    });
+    bot = await startHttpBot({ configYaml: CONFIG, env: { ALERTMANAGER_URL: 'http://127.0.0.1:9' } });
+    ({ slack, test } = bot);
   });
   afterAll(async () => {
-    await test?.stop();
-    await slack?.stop();
+    await bot?.stop();
   });
 
-  const send = (route: string, body: unknown) =>
-    fetch(`${test.bot.httpUrl}${route}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${WEBHOOK}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const send = (route: string, body: unknown) => bot.webhook(route, body);
   const topLevel = (channel: string) =>
     slack.calls.filter(
       (c) =>

@@ -4,14 +4,10 @@
 // inert text, none may stop delivery, none may get a 5xx.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from '../support/bot.js';
-import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
+import { type HttpBot, startHttpBot, type TestBot } from '../support/bot.js';
+import type { FakeSlack, SlackCall } from '../support/fake-slack.js';
 import { alertFixture as fixture } from '../support/fixtures.js';
 import { until } from '../support/until.js';
-
-const TOKEN = 'xoxb-hostile-test';
-const SECRET = 'hostile-signing-secret';
-const WEBHOOK = 'hostile-webhook-token-0123456789';
 
 /** Every text Slack renders in a message: the fallback text and every text object. */
 function renderedTexts(call: SlackCall): string[] {
@@ -35,37 +31,25 @@ function controlSequences(text: string): string[] {
 }
 
 describe('hostile alert payloads', () => {
+  let bot: HttpBot;
   let slack: FakeSlack;
   let test: TestBot;
 
   beforeAll(async () => {
-    slack = await FakeSlack.start({ tokens: [TOKEN] });
-    test = await startTestBot({
-      env: {
-        SLACK_BOT_TOKEN: TOKEN,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        AUDIT_BOT_WEBHOOK_TOKEN: WEBHOOK,
-      },
+    bot = await startHttpBot({
       configYaml: `
 timezone: UTC
 slack: { channels: { alerts: C0ALERTS }, approvers: [U0APPROVER] }
 alerts: { default_channel: C0ALERTS, rate_per_channel: 20, burst: 20 }
 `,
-      startProbes: false,
     });
+    ({ slack, test } = bot);
   });
   afterAll(async () => {
-    await test?.stop();
-    await slack?.stop();
+    await bot?.stop();
   });
 
-  const send = (route: string, body: string) =>
-    fetch(`${test.bot.httpUrl}${route}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${WEBHOOK}`, 'content-type': 'application/json' },
-      body,
-    });
+  const send = (route: string, body: string) => bot.webhook(route, body);
   const postFor = (needle: string) =>
     until(() =>
       slack.calls.find(

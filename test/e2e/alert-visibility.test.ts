@@ -7,14 +7,10 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderMessage, renderView } from '../../src/shell/render.js';
-import { startTestBot, type TestBot } from '../support/bot.js';
+import { startHttpBot } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { postCommand, postEvent } from '../support/sign.js';
 import { until } from '../support/until.js';
-
-const TOKEN = 'xoxb-visibility-test';
-const SECRET = 'visibility-signing-secret';
-const WEBHOOK = 'visibility-webhook-token-0123456789';
 
 describe('alert visibility', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -23,21 +19,9 @@ describe('alert visibility', () => {
   });
 
   async function setup(visibleTo: string, members: Record<string, string[]>) {
-    const slack = await FakeSlack.start({
-      tokens: [TOKEN],
+    const bot = await startHttpBot({
       // The on-call channel is private: the bot was invited, the member was not.
-      privateChannels: ['C0ONCALL'],
-      memberOf: ['C0ONCALL'],
-      channelMembers: members,
-    });
-    cleanups.push(() => slack.stop());
-    const test: TestBot = await startTestBot({
-      env: {
-        SLACK_BOT_TOKEN: TOKEN,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        AUDIT_BOT_WEBHOOK_TOKEN: WEBHOOK,
-      },
+      slack: { privateChannels: ['C0ONCALL'], memberOf: ['C0ONCALL'], channelMembers: members },
       configYaml: `
 slack: { channels: { alerts: C0ALERTS }, approvers: [U0APPROVER] }
 alerts:
@@ -45,25 +29,21 @@ alerts:
   visible_to: ${visibleTo}
   routes: [{ match: { severity: critical }, channel: C0ONCALL }]
 `,
-      startProbes: false,
     });
-    cleanups.push(() => test.stop());
+    cleanups.push(() => bot.stop());
+    const { slack, test } = bot;
     for (const [title, severity] of [
       ['Eagle sync lagging', 'warning'],
       ['Payment keys leaked', 'critical'],
     ] as const) {
-      const res = await fetch(`${test.bot.httpUrl}/alerts`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${WEBHOOK}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ title, status: 'firing', severity }),
-      });
+      const res = await bot.webhook('/alerts', { title, status: 'firing', severity });
       expect(res.status).toBe(202);
     }
     await until(() => test.bot.deps.alerts.groups.pendingCount() === 0 || undefined);
-    const events = `${test.bot.httpUrl}/slack/events`;
+    const { events, secret } = bot;
     const alertsFor = async (user: string) => {
       const responseUrl = slack.newResponseUrl();
-      await postCommand(events, SECRET, {
+      await postCommand(events, secret, {
         team_id: 'T0LOCAL',
         channel_id: 'C0GENERAL',
         user_id: user,
@@ -76,7 +56,7 @@ alerts:
       return renderMessage({ text: String(answer.body.text), blocks: answer.body.blocks as unknown[] }).text;
     };
     const homeFor = async (user: string) => {
-      await postEvent(events, SECRET, {
+      await postEvent(events, secret, {
         type: 'event_callback',
         team_id: 'T0LOCAL',
         api_app_id: 'A0AUDITBOT',
@@ -147,9 +127,12 @@ alerts:
 
 describe('direct messages and the Messages tab', () => {
   it('a direct message sent while the manifest turns the Messages tab off is seen by nobody', async () => {
-    const slack = await FakeSlack.start({ tokens: [TOKEN], messagesTab: false });
+    const slack = await FakeSlack.start({ tokens: ['xoxb-dm-test'], messagesTab: false });
     try {
-      const web = new webApi.WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+      const web = new webApi.WebClient('xoxb-dm-test', {
+        slackApiUrl: slack.apiUrl,
+        retryConfig: { retries: 0 },
+      });
       await web.chat.postMessage({ channel: 'U0APPROVER', text: 'Created in Notion' });
       expect(slack.unseenDirectMessages).toEqual([{ user: 'U0APPROVER', text: 'Created in Notion' }]);
     } finally {

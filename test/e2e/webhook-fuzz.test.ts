@@ -5,12 +5,10 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from '../support/bot.js';
-import { FakeSlack } from '../support/fake-slack.js';
+import { type HttpBot, startHttpBot, type TestBot } from '../support/bot.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 import { alertFixture } from '../support/fixtures.js';
 
-const TOKEN = 'xoxb-fuzz-test';
-const WEBHOOK = 'fuzz-webhook-token-0123456789';
 const ROUTES = ['/alerts/alertmanager', '/alerts/grafana', '/alerts', '/probes/tests/results'] as const;
 
 const anyValue = fc.oneof(
@@ -106,18 +104,12 @@ const body = fc.oneof(
 );
 
 describe('every webhook route under arbitrary bodies', () => {
+  let bot: HttpBot;
   let slack: FakeSlack;
   let test: TestBot;
 
   beforeAll(async () => {
-    slack = await FakeSlack.start({ tokens: [TOKEN] });
-    test = await startTestBot({
-      env: {
-        SLACK_BOT_TOKEN: TOKEN,
-        SLACK_SIGNING_SECRET: 'fuzz-signing-secret',
-        SLACK_API_URL: slack.apiUrl,
-        AUDIT_BOT_WEBHOOK_TOKEN: WEBHOOK,
-      },
+    bot = await startHttpBot({
       configYaml: `
 timezone: UTC
 slack: { channels: { alerts: C0ALERTS }, approvers: [U0APPROVER] }
@@ -125,23 +117,18 @@ alerts: { default_channel: C0ALERTS, rate_per_channel: 50, burst: 50 }
 probes:
   - { id: tests, kind: push }
 `,
-      startProbes: false,
     });
+    ({ slack, test } = bot);
   });
   afterAll(async () => {
-    await test?.stop();
-    await slack?.stop();
+    await bot?.stop();
   });
 
   it('answers 2xx or 4xx, never 5xx, and keeps working', async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...ROUTES), body, async (route, text) => {
-        const answer = await fetch(`${test.bot.httpUrl}${route}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${WEBHOOK}`, 'content-type': 'application/json' },
-          body: text,
-        });
+        const answer = await bot.webhook(route, text);
         await answer.arrayBuffer();
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         expect(answer.status, `${route} answered ${answer.status} to ${text.slice(0, 300)}`).toBeLessThan(
@@ -155,10 +142,10 @@ probes:
     expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
     expect((await fetch(`${test.bot.httpUrl}/healthz`)).status).toBe(200);
     // What was accepted still reaches Slack: the outbox survived every group it stored.
-    const valid = await fetch(`${test.bot.httpUrl}/alerts`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${WEBHOOK}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'after the fuzz', status: 'firing', key: 'after-fuzz' }),
+    const valid = await bot.webhook('/alerts', {
+      title: 'after the fuzz',
+      status: 'firing',
+      key: 'after-fuzz',
     });
     expect(valid.status).toBe(202);
     const deadline = Date.now() + 20_000;

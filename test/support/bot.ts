@@ -9,6 +9,7 @@ import { type Config, loadEnv, parseConfig } from '../../src/config.js';
 import { SecretMasker, secretValues } from '../../src/kit/secrets.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningBot, type ShellIo, startBot } from '../../src/runtime.js';
+import { FakeSlack, type FakeSlackOptions } from './fake-slack.js';
 
 export const TEST_CONFIG = `
 timezone: Europe/Berlin
@@ -84,6 +85,67 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     async stop() {
       await bot.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A bot in HTTP mode with its fake Slack, for end-to-end tests of Slack and webhooks. */
+export interface HttpBot {
+  readonly slack: FakeSlack;
+  readonly test: TestBot;
+  /** Signing secret of /slack/events, for postCommand / postInteraction / postEvent. */
+  readonly secret: string;
+  /** URL of /slack/events. */
+  readonly events: string;
+  /** POSTs to a webhook route with the bearer token; a string body is sent as it is. */
+  webhook(route: string, body: unknown): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export const HTTP_BOT = {
+  token: 'xoxb-http-test-bot',
+  secret: 'http-test-signing-secret',
+  webhookToken: 'http-test-webhook-token-0123456789',
+} as const;
+
+export async function startHttpBot(options: {
+  readonly configYaml: string;
+  readonly env?: Record<string, string>;
+  readonly slack?: FakeSlackOptions;
+  readonly startProbes?: boolean;
+}): Promise<HttpBot> {
+  const slack = await FakeSlack.start({ tokens: [HTTP_BOT.token], ...options.slack });
+  let test: TestBot;
+  try {
+    test = await startTestBot({
+      env: {
+        SLACK_BOT_TOKEN: HTTP_BOT.token,
+        SLACK_SIGNING_SECRET: HTTP_BOT.secret,
+        SLACK_API_URL: slack.apiUrl,
+        AUDIT_BOT_WEBHOOK_TOKEN: HTTP_BOT.webhookToken,
+        ...options.env,
+      },
+      configYaml: options.configYaml,
+      startProbes: options.startProbes ?? false,
+    });
+  } catch (error) {
+    await slack.stop();
+    throw error;
+  }
+  return {
+    slack,
+    test,
+    secret: HTTP_BOT.secret,
+    events: `${test.bot.httpUrl}/slack/events`,
+    webhook: (route, body) =>
+      fetch(`${test.bot.httpUrl}${route}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${HTTP_BOT.webhookToken}`, 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    async stop() {
+      await test.stop();
+      await slack.stop();
     },
   };
 }
