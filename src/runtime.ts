@@ -24,6 +24,7 @@ import { IssueService } from './issues/service.js';
 import { BadRows } from './kit/bad-rows.js';
 import { newProcessInstance } from './kit/instance.js';
 import { SecretMasker, secretValues } from './kit/secrets.js';
+import { slackErrorCode } from './kit/slack.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Registered } from './listeners/index.js';
 import { boltLogger, type Logger } from './logger.js';
@@ -400,9 +401,8 @@ async function initialise(app: App, env: Env): Promise<void> {
   }
 }
 
+/** Slack's own word for a refusal (`invalid_auth`), else what went wrong on the way. */
 function slackReason(error: unknown): string {
-  const platform = error as Partial<webApi.WebAPIPlatformError> & { original?: Error };
-  if (platform.data?.error) return platform.data.error;
-  if (platform.original?.message) return platform.original.message;
-  return describeError(error);
+  if (error instanceof webApi.WebAPIRequestError) return error.original.message;
+  return slackErrorCode(error) ?? describeError(error);
 }

@@ -53,6 +53,18 @@ function slotOf(call: SlackCall): string {
   return String(metadata?.event_payload?.slot);
 }
 
+/** History for a restart: the slot a day before `missed` was posted (so `missed` was missed). */
+function recordPostedDayBefore(runs: DigestRuns, missed: Date): Date {
+  const dayBefore = new Date(missed.getTime() - 86_400_000);
+  runs.claim(slotKey('morning', dayBefore), 'morning', dayBefore, false, dayBefore);
+  runs.finish(
+    slotKey('morning', dayBefore),
+    { state: 'posted', channel: 'C0DIGEST', figures: {} },
+    dayBefore,
+  );
+  return dayBefore;
+}
+
 describe('scheduled digests', () => {
   const running: Array<{ stop(): Promise<void> }> = [];
   afterEach(async () => {
@@ -204,13 +216,7 @@ describe('scheduled digests', () => {
     const missed = new Date(Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000);
     const store = Store.open(db);
     const runs = new DigestRuns(store);
-    const dayBefore = new Date(missed.getTime() - 86_400_000);
-    runs.claim(slotKey('morning', dayBefore), 'morning', dayBefore, false, dayBefore);
-    runs.finish(
-      slotKey('morning', dayBefore),
-      { state: 'posted', channel: 'C0DIGEST', figures: {} },
-      dayBefore,
-    );
+    recordPostedDayBefore(runs, missed);
     store.close();
     const test = await bot(
       slack,
@@ -229,13 +235,7 @@ describe('scheduled digests', () => {
     const slot = new Date(Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000);
     const store = Store.open(db);
     const runs = new DigestRuns(store);
-    const dayBefore = new Date(slot.getTime() - 86_400_000);
-    runs.claim(slotKey('morning', dayBefore), 'morning', dayBefore, false, dayBefore);
-    runs.finish(
-      slotKey('morning', dayBefore),
-      { state: 'posted', channel: 'C0DIGEST', figures: {} },
-      dayBefore,
-    );
+    recordPostedDayBefore(runs, slot);
     runs.claim(slotKey('morning', slot), 'morning', slot, false, slot);
     store.close();
     return slot;
@@ -344,13 +344,7 @@ describe('scheduled digests', () => {
     const missed = new Date(Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000);
     const store = Store.open(db);
     const runs = new DigestRuns(store);
-    const dayBefore = new Date(missed.getTime() - 86_400_000);
-    runs.claim(slotKey('morning', dayBefore), 'morning', dayBefore, false, dayBefore);
-    runs.finish(
-      slotKey('morning', dayBefore),
-      { state: 'posted', channel: 'C0DIGEST', figures: {} },
-      dayBefore,
-    );
+    const dayBefore = recordPostedDayBefore(runs, missed);
     // Sorts after every real time ("n" > "2"), so it looked like the newest slot of all.
     runs.claim('digest:morning:odd', 'morning', dayBefore, false, dayBefore);
     runs.finish('digest:morning:odd', { state: 'failed', channel: 'C0DIGEST' }, dayBefore);
