@@ -312,16 +312,13 @@ describe('Block Kit builders under arbitrary input', () => {
           }),
           { maxLength: 10 },
         ),
-        fc.array(
-          fc.record({
-            id: fc.nat(),
-            title: untrusted,
-            priority: untrusted,
-            type: untrusted,
-            failed: fc.boolean(),
-          }),
-          { maxLength: 10 },
-        ),
+        fc
+          .array(
+            fc.record({ title: untrusted, priority: untrusted, type: untrusted, failed: fc.boolean() }),
+            { maxLength: 10 },
+          )
+          // Proposal ids are the store's primary key: unique.
+          .map((proposals) => proposals.map((p, i) => ({ ...p, id: i + 1 }))),
         fc.boolean(),
         (status, alerts, proposals, canApprove) => {
           const view = homeView({
