@@ -7,7 +7,7 @@
 //   4. alerts accepted per second (POST /alerts, stored durably before each 202)
 //   5. webhook-to-Slack latency p50/p99 for alerts spread over channels within Slack's rate
 
-import { NOTION_REQUESTS_PER_SECOND } from '../src/notion/client.js';
+import { NOTION_REQUESTS_PER_SECOND } from '../src/kit/notion.js';
 import { startTestBot } from '../test/support/bot.js';
 import { FakeNotion, notionValue } from '../test/support/fake-notion.js';
 import { FakeSlack } from '../test/support/fake-slack.js';

@@ -3,9 +3,9 @@
 
 import { App, type Receiver } from '@slack/bolt';
 import type { AppDeps } from './deps.js';
+import { boltLogger } from './kit/logger.js';
 import { errorHandler } from './listeners/error-handler.js';
 import { type Registered, registerListeners } from './listeners/index.js';
-import { boltLogger } from './logger.js';
 
 /**
  * Retries for Web API calls made while handling a request or running a job: network errors,

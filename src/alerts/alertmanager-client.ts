@@ -3,8 +3,8 @@
 // with a service account token). Credentials travel in the Authorization header, never in a URL.
 
 import { z } from 'zod';
-import type { Env } from '../config.js';
-import { AuditBotError } from '../errors.js';
+import type { Env } from '../config/index.js';
+import { AuditBotError } from '../kit/errors.js';
 
 const answerSchema = z.object({ silenceID: z.string().min(1).max(200) });
 

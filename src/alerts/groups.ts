@@ -6,9 +6,9 @@
 
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { escapeMrkdwn } from '../blocks/common.js';
-import { formatDuration } from '../blocks/format.js';
-import { describeError } from '../errors.js';
+import { escapeMrkdwn } from '../kit/blocks.js';
+import { describeError } from '../kit/errors.js';
+import { formatDuration } from '../kit/format.js';
 import { own } from '../kit/text.js';
 import type { Store } from '../store/store.js';
 import {

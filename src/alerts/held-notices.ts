@@ -4,7 +4,7 @@
 // when nothing is held back any more. This file keeps the notices' state in the store and
 // builds their text; the outbox posts them.
 
-import { clamp, escapeMrkdwn, type MessageContent, section } from '../blocks/common.js';
+import { clamp, escapeMrkdwn, type MessageContent, section } from '../kit/blocks.js';
 import type { Store } from '../store/store.js';
 
 export interface NoticeRow {

@@ -13,13 +13,13 @@
 // is looked up in Slack by its metadata before posting again, so nothing is posted twice.
 
 import type { webApi } from '@slack/bolt';
-import { alertMessage, type SilenceBackends } from '../blocks/alert.js';
-import type { MessageContent } from '../blocks/common.js';
-import { describeError } from '../errors.js';
+import type { MessageContent } from '../kit/blocks.js';
+import { describeError } from '../kit/errors.js';
+import type { Logger } from '../kit/logger.js';
+import type { BotMetrics } from '../kit/metrics.js';
 import { describeSlackError, findPostedByMetadata, slackErrorCode, slackRetryAfterMs } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
-import type { Logger } from '../logger.js';
-import type { BotMetrics } from '../metrics.js';
+import { alertMessage, type SilenceBackends } from './blocks.js';
 import { type AlertGroups, type GroupRow, type PendingReply, severityRank } from './groups.js';
 import { type HeldNotices, heldClearedMessage, heldNoticeMessage, type NoticeRow } from './held-notices.js';
 

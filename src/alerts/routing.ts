@@ -1,7 +1,7 @@
 // Which channel an alert group goes to: the first route whose labels all match, else
 // alerts.default_channel, else slack.channels.alerts.
 
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { own } from '../kit/text.js';
 
 export function channelFor(

@@ -6,11 +6,11 @@
 // paginated, cached a few minutes); a channel whose members cannot be read is not shown.
 
 import type { webApi } from '@slack/bolt';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../kit/logger.js';
+import type { Permissions } from '../kit/permissions.js';
 import { describeSlackError } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
-import type { Logger } from '../logger.js';
-import type { Permissions } from '../permissions.js';
 
 const MEMBERS_CACHE_MS = 5 * 60_000;
 /** Pages read per channel at most (200 members each): larger channels are not alert channels. */

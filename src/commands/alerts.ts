@@ -1,12 +1,12 @@
 // `/audit alerts`: the alert groups firing now, with links to their messages — those of the
 // channels the person may read (alerts.visible_to, slack.permissions.view_all_alerts).
 
+import { severityEmoji } from '../alerts/blocks.js';
 import { canSee, visibilityNote } from '../alerts/visibility.js';
-import { severityEmoji } from '../blocks/alert.js';
-import { clamp, context, escapeMrkdwn, link, section } from '../blocks/common.js';
-import { formatAge } from '../blocks/format.js';
-import { packLines } from '../blocks/status.js';
 import type { AppDeps } from '../deps.js';
+import { clamp, context, escapeMrkdwn, link, section } from '../kit/blocks.js';
+import { formatAge } from '../kit/format.js';
+import { packLines } from '../status/blocks.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
 export function alertsSubcommand(deps: Pick<AppDeps, 'alerts' | 'now'>): Subcommand {

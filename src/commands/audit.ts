@@ -1,10 +1,10 @@
 // The `/audit` slash command: acknowledge at once, then hand the text to its subcommand.
 
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { failureMessage, permissionDenied, unknownSubcommandMessage } from '../blocks/notice.js';
 import type { AppDeps } from '../deps.js';
-import { isAuditBotError } from '../errors.js';
-import type { SubcommandName } from '../ids.js';
+import { isAuditBotError } from '../kit/errors.js';
+import type { SubcommandName } from '../kit/ids.js';
+import { failureMessage, permissionDenied, unknownSubcommandMessage } from '../kit/notice.js';
 import { parseCommandText, type Subcommand } from './registry.js';
 
 export type AuditCommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;

@@ -1,8 +1,8 @@
 // `/audit digest [digest-id]`: post a digest to its channel now and tell the caller where.
 
-import { escapeMrkdwn, section } from '../blocks/common.js';
-import { notConfiguredMessage } from '../blocks/notice.js';
 import type { AppDeps } from '../deps.js';
+import { escapeMrkdwn, section } from '../kit/blocks.js';
+import { notConfiguredMessage } from '../kit/notice.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
 export function digestSubcommand(deps: Pick<AppDeps, 'digests'>): Subcommand {

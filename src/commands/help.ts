@@ -1,7 +1,7 @@
 // `/audit help` (and the bare `/audit`): only what the caller may do, each with an example.
 
-import { helpMessage } from '../blocks/help.js';
 import { type AppDeps, configurationNotes } from '../deps.js';
+import { helpMessage } from './help-blocks.js';
 import { SUBCOMMAND_SPECS, type Subcommand, type SubcommandSpec } from './registry.js';
 
 export function helpSubcommand(

@@ -2,7 +2,7 @@
 
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../deps.js';
-import { COMMAND, SUBCOMMANDS, type SubcommandName } from '../ids.js';
+import { COMMAND, SUBCOMMANDS, type SubcommandName } from '../kit/ids.js';
 import { alertsSubcommand } from './alerts.js';
 import { auditCommand } from './audit.js';
 import { digestSubcommand } from './digest.js';

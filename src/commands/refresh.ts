@@ -1,9 +1,9 @@
 // `/audit refresh [probe-id]`: acknowledged at once; the fresh figures follow through
 // response_url when measured (or after a bounded wait, with slow checks marked as measuring).
 
-import { escapeMrkdwn, section } from '../blocks/common.js';
 import type { AppDeps } from '../deps.js';
-import { refreshThenRender, renderStatus, seesSourceDetail } from '../probes/status-service.js';
+import { escapeMrkdwn, section } from '../kit/blocks.js';
+import { refreshThenRender, renderStatus, seesSourceDetail } from '../status/service.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
 export function refreshSubcommand(

@@ -2,7 +2,7 @@
 // the sources are. The detail view shows a command probe's full command line to approvers only.
 
 import type { AppDeps } from '../deps.js';
-import { renderStatus, seesSourceDetail } from '../probes/status-service.js';
+import { renderStatus, seesSourceDetail } from '../status/service.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
 export function statusSubcommand(

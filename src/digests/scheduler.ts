@@ -10,16 +10,16 @@
 
 import type { webApi } from '@slack/bolt';
 import { createTask, type ScheduledTask } from 'node-cron';
-import { type DigestProbe, digestFigures, digestMessage, digestTitle } from '../blocks/digest.js';
-import type { Config, DigestConfig } from '../config.js';
-import { describeError } from '../errors.js';
+import type { Config, DigestConfig } from '../config/index.js';
+import { describeError } from '../kit/errors.js';
+import type { Logger } from '../kit/logger.js';
+import type { BotMetrics } from '../kit/metrics.js';
 import { describeSlackError, findPostedByMetadata } from '../kit/slack.js';
-import type { Logger } from '../logger.js';
-import type { BotMetrics } from '../metrics.js';
 import type { ProbeResults } from '../probes/results-store.js';
 import { DEFAULT_REFRESH, type ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
 import type { Store } from '../store/store.js';
+import { type DigestProbe, digestFigures, digestMessage, digestTitle } from './blocks.js';
 import { DigestRuns, slotKey, storeRunCoordinator, taskName, type UnfinishedRun } from './runs.js';
 
 /** How far back a restart looks for slots it missed (older ones are only counted). */

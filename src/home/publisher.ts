@@ -9,13 +9,13 @@
 import { createHash } from 'node:crypto';
 import type { types, webApi } from '@slack/bolt';
 import { canSee, visibilityNote } from '../alerts/visibility.js';
-import { homeView } from '../blocks/home.js';
 import { SUBCOMMAND_SPECS } from '../commands/registry.js';
 import { type AppDeps, configurationNotes } from '../deps.js';
-import { describeError } from '../errors.js';
-import { SUBCOMMANDS } from '../ids.js';
+import { describeError } from '../kit/errors.js';
+import { SUBCOMMANDS } from '../kit/ids.js';
 import { LogThrottle } from '../kit/throttle.js';
 import { takeSnapshot } from '../probes/snapshot.js';
+import { homeView } from './blocks.js';
 
 /** Spacing between views.publish calls (Slack's tier allows about 100 a minute). */
 export const PUBLISH_SPACING_MS = 650;

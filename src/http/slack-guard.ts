@@ -8,9 +8,9 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import type { Logger } from '../kit/logger.js';
+import type { BotMetrics } from '../kit/metrics.js';
 import { LogThrottle } from '../kit/throttle.js';
-import type { Logger } from '../logger.js';
-import type { BotMetrics } from '../metrics.js';
 
 /**
  * Slack's largest payloads are view submissions: a modal holds at most 100 blocks, each input

@@ -7,9 +7,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
+import type { Logger } from '../kit/logger.js';
+import type { BotMetrics } from '../kit/metrics.js';
 import { LogThrottle } from '../kit/throttle.js';
-import type { Logger } from '../logger.js';
-import type { BotMetrics } from '../metrics.js';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
 /** Deeper JSON than any alert or test report needs; deeper still would overflow the stack when stored. */

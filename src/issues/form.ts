@@ -1,8 +1,8 @@
 // Reads the issue form's submitted values (a Slack payload: parsed with zod) and checks them.
 
 import { z } from 'zod';
-import { ISSUE_FIELD } from '../ids.js';
-import { ISSUE_TYPES, PRIORITIES } from '../notion/issues.js';
+import { ISSUE_FIELD } from '../kit/ids.js';
+import { ISSUE_TYPES, PRIORITIES } from './notion.js';
 
 const valueSchema = z.object({
   value: z.string().nullish(),

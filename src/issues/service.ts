@@ -12,18 +12,18 @@
 // recorded is found in the channel instead of posted twice.
 
 import type { webApi } from '@slack/bolt';
-import { proposalMessage } from '../blocks/issue.js';
-import { type Config, DEFAULT_CLAIM_LEASE_MS } from '../config.js';
-import { describeError } from '../errors.js';
+import { type Config, DEFAULT_CLAIM_LEASE_MS } from '../config/index.js';
+import { describeError } from '../kit/errors.js';
 import { claimIsStale, newProcessInstance, type ProcessInstance } from '../kit/instance.js';
+import type { Logger } from '../kit/logger.js';
+import type { BotMetrics } from '../kit/metrics.js';
+import { describeNotionError } from '../kit/notion.js';
 import { describeSlackError, findPostedByMetadata } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
-import type { Logger } from '../logger.js';
-import type { BotMetrics } from '../metrics.js';
-import { describeNotionError } from '../notion/client.js';
-import { type IssueDraft, IssueSetupError, type NotionIssues } from '../notion/issues.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
+import { proposalMessage } from './blocks.js';
+import { type IssueDraft, IssueSetupError, type NotionIssues } from './notion.js';
 import {
   type NewProposal,
   type Proposal,

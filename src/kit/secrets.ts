@@ -3,7 +3,7 @@
 // catches what masking by key or by token shape misses (a Notion token inside a script's
 // output, a webhook token echoed by a proxy).
 
-import type { Env } from '../config.js';
+import type { Env } from '../config/index.js';
 
 export const MASK = '[secret]';
 

@@ -2,7 +2,7 @@
 // the first few of each kind per window are logged in full, then one summary line at the end of
 // the window says how many more there were, so an attack is visible without flooding the log.
 
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 
 export interface ThrottleOptions {
   /** Lines logged in full per key and window. */

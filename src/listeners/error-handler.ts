@@ -2,8 +2,8 @@
 
 import type { CodedError } from '@slack/bolt';
 import type { AppDeps } from '../deps.js';
-import { describeError } from '../errors.js';
-import { maskTokens } from '../logger.js';
+import { describeError } from '../kit/errors.js';
+import { maskTokens } from '../kit/logger.js';
 
 export function errorHandler(deps: Pick<AppDeps, 'logger' | 'metrics'>) {
   return async (error: CodedError): Promise<void> => {

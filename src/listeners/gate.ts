@@ -8,7 +8,7 @@
 
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { AppDeps } from '../deps.js';
-import { ACTION, COMMAND, EVENT, SHORTCUT, VIEW } from '../ids.js';
+import { ACTION, COMMAND, EVENT, SHORTCUT, VIEW } from '../kit/ids.js';
 import type { Store } from '../store/store.js';
 
 const ACTION_IDS: ReadonlySet<string> = new Set(Object.values(ACTION));

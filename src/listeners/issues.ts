@@ -12,16 +12,16 @@ import type {
   ViewSubmitAction,
   webApi,
 } from '@slack/bolt';
-import { escapeMrkdwn, link, section } from '../blocks/common.js';
-import { dismissForm, issueForm } from '../blocks/issue.js';
-import { privateNote } from '../blocks/notice.js';
 import type { AppDeps } from '../deps.js';
-import { ISSUE_FIELD } from '../ids.js';
+import { dismissForm, issueForm } from '../issues/blocks.js';
 import { readIssueForm, readMetadata } from '../issues/form.js';
 import type { ApproveOutcome } from '../issues/service.js';
+import { escapeMrkdwn, link, section } from '../kit/blocks.js';
+import { ISSUE_FIELD } from '../kit/ids.js';
+import type { Logger } from '../kit/logger.js';
+import { privateNote } from '../kit/notice.js';
 import { slackErrorCode } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
-import type { Logger } from '../logger.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
 

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ProbeConfig } from '../config.js';
+import type { ProbeConfig } from '../config/index.js';
 import type { SecretMasker } from '../kit/secrets.js';
 import { assertPossible } from './measurement.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';

@@ -10,7 +10,7 @@
 // that fit neither reading give a ProbeError naming why: a figure is exact or not shown at all.
 
 import { z } from 'zod';
-import type { ProbeConfig } from '../config.js';
+import type { ProbeConfig } from '../config/index.js';
 import { networkReason } from './net.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 

@@ -1,7 +1,7 @@
 // `http-json` probes: GET a JSON document and read one number at a dotted path
 // (`latency.p95`). Time and size are bounded so a stuck or huge answer cannot hurt the bot.
 
-import type { ProbeConfig } from '../config.js';
+import type { ProbeConfig } from '../config/index.js';
 import { networkReason } from './net.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 

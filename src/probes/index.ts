@@ -3,7 +3,7 @@
 // Sources are masked for known secret values (a token written into a URL or an argument).
 
 import type { Client } from '@notionhq/client';
-import type { Config, ProbeConfig } from '../config.js';
+import type { Config, ProbeConfig } from '../config/index.js';
 import type { SecretMasker } from '../kit/secrets.js';
 import type { Store } from '../store/store.js';
 import { createCommandProbe } from './command.js';

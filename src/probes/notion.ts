@@ -11,10 +11,10 @@ import {
   iteratePaginatedAPI,
 } from '@notionhq/client';
 import { z } from 'zod';
-import type { ProbeConfig } from '../config.js';
-import { describeNotionError } from '../notion/client.js';
-import { NotionPages, type PageState } from '../notion/pages-store.js';
+import type { ProbeConfig } from '../config/index.js';
+import { describeNotionError } from '../kit/notion.js';
 import type { Store } from '../store/store.js';
+import { NotionPages, type PageState } from './notion-pages.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
 type NotionProbeConfig = Extract<ProbeConfig, { kind: 'notion' }>;

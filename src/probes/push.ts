@@ -3,7 +3,7 @@
 // the newest one. `stale_after` makes an old result show as stale.
 
 import { z } from 'zod';
-import type { ProbeConfig } from '../config.js';
+import type { ProbeConfig } from '../config/index.js';
 import { BadRows } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';

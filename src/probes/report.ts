@@ -3,7 +3,7 @@
 
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { ProbeConfig } from '../config.js';
+import type { ProbeConfig } from '../config/index.js';
 import { findNewestReport } from '../reports/files.js';
 import { parseAuditReport } from '../reports/parser.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';

@@ -3,10 +3,10 @@
 // Every result is stored as history; `/audit status` only ever reads the store.
 
 import { createTask, type ScheduledTask } from 'node-cron';
-import type { ProbeConfig } from '../config.js';
-import { describeError } from '../errors.js';
+import type { ProbeConfig } from '../config/index.js';
+import { describeError } from '../kit/errors.js';
+import type { Logger } from '../kit/logger.js';
 import type { SecretMasker } from '../kit/secrets.js';
-import type { Logger } from '../logger.js';
 import { evaluate } from './evaluate.js';
 import { assertPossible } from './measurement.js';
 import type { ProbeResults } from './results-store.js';

@@ -4,7 +4,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import type { ProbeConfig } from '../config.js';
+import type { ProbeConfig } from '../config/index.js';
 import { assertPossible } from './measurement.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 

@@ -11,9 +11,9 @@
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Counter } from 'prom-client';
-import type { RetentionConfig } from '../config.js';
-import { describeError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { RetentionConfig } from '../config/index.js';
+import { describeError } from '../kit/errors.js';
+import type { Logger } from '../kit/logger.js';
 import type { Store } from './store.js';
 
 /** Rows deleted per transaction. */

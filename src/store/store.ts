@@ -6,7 +6,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AuditBotError, describeError } from '../errors.js';
+import { AuditBotError, describeError } from '../kit/errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export interface StoreOptions {

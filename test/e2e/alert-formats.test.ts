@@ -5,7 +5,7 @@
 // message in the routed channel that names the alertname; the resolve updates that message.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderMessage } from '../../src/shell/render.js';
+import { renderMessage } from '../../src/dev/render.js';
 import { HTTP_BOT, type HttpBot, startHttpBot, type TestBot } from '../support/bot.js';
 import type { FakeSlack, SlackCall } from '../support/fake-slack.js';
 import { alertFixture } from '../support/fixtures.js';

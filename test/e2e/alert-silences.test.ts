@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEnv } from '../../src/config.js';
+import { loadEnv } from '../../src/config/index.js';
 import { type RunningAlertmanager, startAlertmanager } from '../support/alertmanager.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';

@@ -6,7 +6,7 @@
 
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderMessage, renderView } from '../../src/shell/render.js';
+import { renderMessage, renderView } from '../../src/dev/render.js';
 import { startHttpBot } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { postCommand, postEvent } from '../support/sign.js';

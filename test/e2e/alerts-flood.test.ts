@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupIdOf } from '../../src/alerts/groups.js';
 import { CHANNEL_BURST } from '../../src/alerts/outbox.js';
-import { renderMessage } from '../../src/shell/render.js';
+import { renderMessage } from '../../src/dev/render.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { until } from '../support/until.js';

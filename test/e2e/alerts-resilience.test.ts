@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderMessage } from '../../src/shell/render.js';
+import { renderMessage } from '../../src/dev/render.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { type MainProcess, startMainProcess } from '../support/run-main.js';

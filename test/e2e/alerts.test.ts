@@ -3,7 +3,7 @@
 // interactions, and silences read back from Alertmanager.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderMessage } from '../../src/shell/render.js';
+import { renderMessage } from '../../src/dev/render.js';
 import { type RunningAlertmanager, startAlertmanager } from '../support/alertmanager.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';

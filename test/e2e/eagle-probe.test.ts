@@ -5,8 +5,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { EagleServer, generateDemoItems } from '../../src/demo/eagle-server.js';
+import { parseConfig } from '../../src/config/index.js';
+import { EagleServer, generateDemoItems } from '../../src/dev/demo/eagle-server.js';
 import { createEagleProbe } from '../../src/probes/eagle.js';
 import { ProbeError } from '../../src/probes/types.js';
 

@@ -3,9 +3,9 @@
 
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { Permissions } from '../../src/permissions.js';
-import { renderView } from '../../src/shell/render.js';
+import { parseConfig } from '../../src/config/index.js';
+import { renderView } from '../../src/dev/render.js';
+import { Permissions } from '../../src/kit/permissions.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { postCommand, postEvent, postInteraction } from '../support/sign.js';

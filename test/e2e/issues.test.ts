@@ -5,7 +5,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderMessage } from '../../src/shell/render.js';
+import { renderMessage } from '../../src/dev/render.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { type FakeDataSource, FakeNotion, notionValue } from '../support/fake-notion.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';

@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { SUBCOMMANDS } from '../../src/ids.js';
+import { SUBCOMMANDS } from '../../src/kit/ids.js';
 import { classify } from '../../src/listeners/gate.js';
 import { LogCapture, startTestBot, type TestBot } from '../support/bot.js';
 import { ROOT } from '../support/run-main.js';

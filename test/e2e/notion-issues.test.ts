@@ -2,8 +2,8 @@
 // property names overridden in the config, and setup problems named for the user.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotionClient } from '../../src/notion/client.js';
-import { NotionIssues, splitText } from '../../src/notion/issues.js';
+import { NotionIssues, splitText } from '../../src/issues/notion.js';
+import { createNotionClient } from '../../src/kit/notion.js';
 import { FakeNotion } from '../support/fake-notion.js';
 
 describe('NotionIssues', () => {

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderMessage } from '../../src/shell/render.js';
+import { renderMessage } from '../../src/dev/render.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { postCommand } from '../support/sign.js';

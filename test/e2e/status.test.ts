@@ -4,8 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoDjayLibrary } from '../../src/demo/djay.js';
-import { renderMessage } from '../../src/shell/render.js';
+import { ensureDemoDjayLibrary } from '../../src/dev/demo/djay.js';
+import { renderMessage } from '../../src/dev/render.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { postCommand, postInteraction } from '../support/sign.js';

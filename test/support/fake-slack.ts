@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { LocalSlack, type LocalSlackOptions, type SlackCall } from '../../src/shell/local-slack.js';
+import { LocalSlack, type LocalSlackOptions, type SlackCall } from '../../src/dev/local-slack.js';
 import {
   type ChannelKind,
   isConversationScoped,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { alertMessage } from '../../src/alerts/blocks.js';
 import { fromAlertmanager, groupIdOf } from '../../src/alerts/groups.js';
 import { channelFor } from '../../src/alerts/routing.js';
 import type { GroupState } from '../../src/alerts/schemas.js';
-import { alertMessage } from '../../src/blocks/alert.js';
-import { findBlockKitProblems } from '../../src/blocks/limits.js';
-import { parseConfig } from '../../src/config.js';
-import { renderMessage } from '../../src/shell/render.js';
+import { parseConfig } from '../../src/config/index.js';
+import { findBlockKitProblems } from '../../src/dev/block-limits.js';
+import { renderMessage } from '../../src/dev/render.js';
 
 const NOW = new Date('2026-01-18T10:30:00Z');
 const BACKENDS = { alertmanager: true, grafana: true };

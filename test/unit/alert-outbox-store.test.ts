@@ -14,7 +14,7 @@ import {
   sourceKeyOf,
 } from '../../src/alerts/groups.js';
 import { describeSource, heldClearedMessage, heldNoticeMessage } from '../../src/alerts/held-notices.js';
-import { findBlockKitProblems } from '../../src/blocks/limits.js';
+import { findBlockKitProblems } from '../../src/dev/block-limits.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';
 

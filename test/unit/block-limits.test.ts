@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_LIMITS, findBlockKitProblems, formatProblems, type Surface } from '../../src/blocks/limits.js';
+import {
+  BLOCK_LIMITS,
+  findBlockKitProblems,
+  formatProblems,
+  type Surface,
+} from '../../src/dev/block-limits.js';
 
 type Payload = Parameters<typeof findBlockKitProblems>[1];
 

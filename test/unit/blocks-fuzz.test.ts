@@ -6,19 +6,19 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { alertMessage } from '../../src/alerts/blocks.js';
 import type { GroupState } from '../../src/alerts/schemas.js';
-import { alertMessage } from '../../src/blocks/alert.js';
-import { digestMessage } from '../../src/blocks/digest.js';
-import { homeView } from '../../src/blocks/home.js';
-import { proposalMessage } from '../../src/blocks/issue.js';
-import { findBlockKitProblems } from '../../src/blocks/limits.js';
-import { probeDetailMessage, statusMessage } from '../../src/blocks/status.js';
 import { SUBCOMMAND_SPECS } from '../../src/commands/registry.js';
-import { parseConfig } from '../../src/config.js';
-import { SUBCOMMANDS } from '../../src/ids.js';
+import { parseConfig } from '../../src/config/index.js';
+import { findBlockKitProblems } from '../../src/dev/block-limits.js';
+import { digestMessage } from '../../src/digests/blocks.js';
+import { homeView } from '../../src/home/blocks.js';
+import { proposalMessage } from '../../src/issues/blocks.js';
 import type { Proposal } from '../../src/issues/proposals.js';
+import { SUBCOMMANDS } from '../../src/kit/ids.js';
 import type { ProbeSnapshot, StatusSnapshot } from '../../src/probes/snapshot.js';
 import type { Measurement } from '../../src/probes/types.js';
+import { probeDetailMessage, statusMessage } from '../../src/status/blocks.js';
 
 const RUNS = { numRuns: 150 };
 const NOW = new Date('2026-01-18T10:30:00Z');

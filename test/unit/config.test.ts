@@ -9,8 +9,8 @@ import {
   parseConfig,
   parseDuration,
   resolveConfigPath,
-} from '../../src/config.js';
-import { ConfigError } from '../../src/errors.js';
+} from '../../src/config/index.js';
+import { ConfigError } from '../../src/kit/errors.js';
 
 /** Where the parsed text pretends to live: relative paths in it resolve against this folder. */
 const CONFIG_DIR = path.resolve(path.sep, 'srv', 'audit-bot');

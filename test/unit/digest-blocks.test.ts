@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type DigestProbe, digestHeadline, digestMessage, digestTitle } from '../../src/blocks/digest.js';
-import { findBlockKitProblems } from '../../src/blocks/limits.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/index.js';
+import { findBlockKitProblems } from '../../src/dev/block-limits.js';
+import { renderMessage } from '../../src/dev/render.js';
+import { type DigestProbe, digestHeadline, digestMessage, digestTitle } from '../../src/digests/blocks.js';
 import type { ProbeSnapshot } from '../../src/probes/snapshot.js';
-import { renderMessage } from '../../src/shell/render.js';
 
 const NOW = new Date('2026-01-19T07:00:30Z');
 const [fp, push] = parseConfig(

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { HOME_LIMITS, type HomeInput, homeView } from '../../src/blocks/home.js';
-import { findBlockKitProblems } from '../../src/blocks/limits.js';
 import { SUBCOMMAND_SPECS } from '../../src/commands/registry.js';
-import { parseConfig } from '../../src/config.js';
-import { SUBCOMMANDS } from '../../src/ids.js';
+import { parseConfig } from '../../src/config/index.js';
+import { findBlockKitProblems } from '../../src/dev/block-limits.js';
+import { renderView } from '../../src/dev/render.js';
+import { HOME_LIMITS, type HomeInput, homeView } from '../../src/home/blocks.js';
+import { SUBCOMMANDS } from '../../src/kit/ids.js';
 import type { ProbeSnapshot } from '../../src/probes/snapshot.js';
-import { renderView } from '../../src/shell/render.js';
 
 const NOW = new Date('2026-01-18T10:30:00Z');
 const probeConfig = parseConfig('probes: [{ id: p, kind: push }]', '/tmp/a.yml')

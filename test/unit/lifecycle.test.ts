@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Lifecycle } from '../../src/lifecycle.js';
+import { Lifecycle } from '../../src/kit/lifecycle.js';
 
 describe('Lifecycle', () => {
   it('drains once work in flight settles', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { boltLogger, createLogger, maskTokens } from '../../src/kit/logger.js';
+import { BotMetrics } from '../../src/kit/metrics.js';
 import { SecretMasker } from '../../src/kit/secrets.js';
 import { errorHandler } from '../../src/listeners/error-handler.js';
-import { boltLogger, createLogger, maskTokens } from '../../src/logger.js';
-import { BotMetrics } from '../../src/metrics.js';
 import { LogCapture } from '../support/bot.js';
 
 describe('logger redaction', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mrkdwnToText, renderMessage, renderView } from '../../src/shell/render.js';
+import { mrkdwnToText, renderMessage, renderView } from '../../src/dev/render.js';
 
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });

@@ -4,8 +4,8 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { parseConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/kit/logger.js';
 import { currentStatus } from '../../src/probes/evaluate.js';
 import { ProbeResults } from '../../src/probes/results-store.js';
 import { ProbeRunner } from '../../src/probes/runner.js';

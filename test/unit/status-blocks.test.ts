@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatPercent, formatPointsDelta, sparkline } from '../../src/blocks/format.js';
-import { findBlockKitProblems } from '../../src/blocks/limits.js';
-import { probeDetailMessage, probeLine, statusMessage } from '../../src/blocks/status.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/index.js';
+import { findBlockKitProblems } from '../../src/dev/block-limits.js';
+import { renderMessage } from '../../src/dev/render.js';
+import { formatAge, formatPercent, formatPointsDelta, sparkline } from '../../src/kit/format.js';
 import type { ProbeSnapshot, StatusSnapshot } from '../../src/probes/snapshot.js';
 import type { Measurement, ProbeResult } from '../../src/probes/types.js';
-import { renderMessage } from '../../src/shell/render.js';
+import { probeDetailMessage, probeLine, statusMessage } from '../../src/status/blocks.js';
 
 const NOW = new Date('2026-01-18T11:00:00Z');
 const config = parseConfig(

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditBotError } from '../../src/errors.js';
+import { AuditBotError } from '../../src/kit/errors.js';
 import { MIGRATIONS, type Migration } from '../../src/store/migrations.js';
 import { Store, type StoreOptions } from '../../src/store/store.js';
 

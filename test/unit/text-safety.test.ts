@@ -3,14 +3,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clamp, escapeMrkdwn, link, safeUrl } from '../../src/blocks/common.js';
-import {
-  formatCount,
-  formatDuration,
-  formatPercent,
-  formatTime,
-  sparkline,
-} from '../../src/blocks/format.js';
+import { clamp, escapeMrkdwn, link, safeUrl } from '../../src/kit/blocks.js';
+import { formatCount, formatDuration, formatPercent, formatTime, sparkline } from '../../src/kit/format.js';
 import { normalizeText, own } from '../../src/kit/text.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../src/kit/logger.js';
 import { LogThrottle } from '../../src/kit/throttle.js';
-import { createLogger } from '../../src/logger.js';
 import { LogCapture } from '../support/bot.js';
 
 describe('LogThrottle', () => {

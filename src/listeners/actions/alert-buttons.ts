@@ -4,11 +4,11 @@
 
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { createSilence } from '../../alerts/alertmanager-client.js';
-import { silenceMatchers } from '../../blocks/alert.js';
-import { escapeMrkdwn } from '../../blocks/common.js';
-import { privateNote } from '../../blocks/notice.js';
+import { silenceMatchers } from '../../alerts/blocks.js';
 import type { AppDeps } from '../../deps.js';
-import { describeError } from '../../errors.js';
+import { escapeMrkdwn } from '../../kit/blocks.js';
+import { describeError } from '../../kit/errors.js';
+import { privateNote } from '../../kit/notice.js';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 

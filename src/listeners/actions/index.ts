@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../deps.js';
-import { ACTION, perProbeActionPattern } from '../../ids.js';
+import { ACTION, perProbeActionPattern } from '../../kit/ids.js';
 import { approveIssueAction, dismissIssueAction, editIssueAction } from '../issues.js';
 import { acknowledgeAlertAction, silenceAlertAction } from './alert-buttons.js';
 import { proposeIssueAction } from './propose-issue.js';

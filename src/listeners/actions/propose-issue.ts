@@ -2,10 +2,10 @@
 // a day per check) in the issues channel, where an approver can create it.
 
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { section } from '../../blocks/common.js';
-import { formatFigure, formatTarget } from '../../blocks/status.js';
 import type { AppDeps } from '../../deps.js';
+import { section } from '../../kit/blocks.js';
 import { takeSnapshot } from '../../probes/snapshot.js';
+import { formatFigure, formatTarget } from '../../status/blocks.js';
 
 export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 'results' | 'config' | 'now'>) {
   return async ({

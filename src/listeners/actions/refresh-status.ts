@@ -2,9 +2,9 @@
 // channel" posts the same answer visibly, saying who shared it.
 
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { permissionDenied, privateNote } from '../../blocks/notice.js';
 import type { AppDeps } from '../../deps.js';
-import { refreshThenRender, renderStatus, seesSourceDetail } from '../../probes/status-service.js';
+import { permissionDenied, privateNote } from '../../kit/notice.js';
+import { refreshThenRender, renderStatus, seesSourceDetail } from '../../status/service.js';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type Deps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now' | 'permissions' | 'logger'>;

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../deps.js';
-import { EVENT } from '../../ids.js';
+import { EVENT } from '../../kit/ids.js';
 import { appHomeOpened } from './app-home-opened.js';
 
 export function registerEvents(app: App, deps: AppDeps): string[] {

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { SHORTCUT } from '../../ids.js';
+import { SHORTCUT } from '../../kit/ids.js';
 import { createIssueShortcut } from '../issues.js';
 
 export function registerShortcuts(app: App): string[] {

@@ -1,6 +1,6 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { AppDeps } from '../../deps.js';
-import { VIEW } from '../../ids.js';
+import { VIEW } from '../../kit/ids.js';
 import { dismissFormSubmitted, issueFormSubmitted } from '../issues.js';
 
 export function registerViews(app: App, deps: AppDeps): string[] {

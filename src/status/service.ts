@@ -1,15 +1,10 @@
 // What the status command, the Refresh button and the detail view share: snapshot the
 // store, or refresh first with a bounded wait (slow sources answer later, never block).
 
-import type { MessageContent } from '../blocks/common.js';
-import {
-  probeDetailMessage,
-  type StatusOptions,
-  statusMessage,
-  unknownProbeMessage,
-} from '../blocks/status.js';
 import type { AppDeps } from '../deps.js';
-import { takeSnapshot } from './snapshot.js';
+import type { MessageContent } from '../kit/blocks.js';
+import { takeSnapshot } from '../probes/snapshot.js';
+import { probeDetailMessage, type StatusOptions, statusMessage, unknownProbeMessage } from './blocks.js';
 
 type StatusDeps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now'>;
 

@@ -2,7 +2,7 @@
 // a long title or error text shortens visibly ("…") instead of making Slack reject a message.
 
 import type { types } from '@slack/bolt';
-import { clampText, wellFormed } from '../kit/text.js';
+import { clampText, wellFormed } from './text.js';
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;

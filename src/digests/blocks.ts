@@ -2,10 +2,6 @@
 // the figure, target, change since the previous digest of the same id and a sparkline; every
 // probe below target gets a "Propose issue" button.
 
-import { ACTION, perProbeActionId } from '../ids.js';
-import { ratioOf } from '../probes/evaluate.js';
-import type { ProbeSnapshot, ReportSnapshot } from '../probes/snapshot.js';
-import { figureOf } from '../probes/snapshot.js';
 import {
   actions,
   type Block,
@@ -17,9 +13,13 @@ import {
   header,
   LIMIT,
   type MessageContent,
-} from './common.js';
-import { formatAge, formatPointsDelta, formatTime, formatValueDelta, sparkline } from './format.js';
-import { formatFigure, formatTarget, packLines, STATUS_EMOJI } from './status.js';
+} from '../kit/blocks.js';
+import { formatAge, formatPointsDelta, formatTime, formatValueDelta, sparkline } from '../kit/format.js';
+import { ACTION, perProbeActionId } from '../kit/ids.js';
+import { ratioOf } from '../probes/evaluate.js';
+import type { ProbeSnapshot, ReportSnapshot } from '../probes/snapshot.js';
+import { figureOf } from '../probes/snapshot.js';
+import { formatFigure, formatTarget, packLines, STATUS_EMOJI } from '../status/blocks.js';
 
 export interface DigestProbe {
   readonly probe: ProbeSnapshot;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { validateDetailed as validateCron } from 'node-cron';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../kit/errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared field schemas
@@ -654,7 +654,7 @@ export function resolveConfigPath(explicit: string | undefined, cwd = process.cw
   if (explicit) return path.resolve(cwd, explicit);
   const local = path.resolve(cwd, 'audit-bot.yml');
   if (existsSync(local)) return local;
-  return path.resolve(import.meta.dirname, '..', 'examples', 'audit-bot.yml');
+  return path.resolve(import.meta.dirname, '..', '..', 'examples', 'audit-bot.yml');
 }
 
 export function loadConfigFile(file: string): Config {

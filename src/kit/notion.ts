@@ -3,7 +3,7 @@
 // retrying the 429s that happen anyway for as long as Notion asks.
 
 import { Client, isNotionClientError, LogLevel } from '@notionhq/client';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 
 export const NOTION_VERSION = '2025-09-03';
 

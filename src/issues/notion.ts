@@ -5,9 +5,9 @@
 
 import { type Client, isNotionClientError } from '@notionhq/client';
 import { z } from 'zod';
-import type { Config } from '../config.js';
-import { AuditBotError } from '../errors.js';
-import { describeNotionError } from './client.js';
+import type { Config } from '../config/index.js';
+import { AuditBotError } from '../kit/errors.js';
+import { describeNotionError } from '../kit/notion.js';
 
 type IssuesConfig = Pick<NonNullable<Config['notion']['issues']>, 'data_source' | 'properties'>;
 

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { findBlockKitProblems, formatProblems, type Surface } from '../blocks/limits.js';
+import { findBlockKitProblems, formatProblems, type Surface } from './block-limits.js';
 
 /** One request the bot made: a Web API method call or a `response_url` post. */
 export interface SlackCall {

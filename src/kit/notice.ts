@@ -1,7 +1,7 @@
 // Short one-section answers: unknown subcommands, features not configured yet, failures.
 
-import { COMMAND } from '../ids.js';
-import { context, escapeMrkdwn, type MessageContent, section } from './common.js';
+import { context, escapeMrkdwn, type MessageContent, section } from './blocks.js';
+import { COMMAND } from './ids.js';
 
 export function unknownSubcommandMessage(word: string, suggestion: string | undefined): MessageContent {
   const asked = `\`${COMMAND} ${escapeMrkdwn(word)}\``;

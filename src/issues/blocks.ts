@@ -2,10 +2,6 @@
 // part of the public contract: Title, Priority, Type, Description.
 
 import type { types } from '@slack/bolt';
-import { ACTION, ISSUE_FIELD, VIEW } from '../ids.js';
-import type { Proposal } from '../issues/proposals.js';
-import { own } from '../kit/text.js';
-import { ISSUE_TYPES, PRIORITIES } from '../notion/issues.js';
 import {
   actions,
   type Block,
@@ -16,7 +12,11 @@ import {
   link,
   type MessageContent,
   section,
-} from './common.js';
+} from '../kit/blocks.js';
+import { ACTION, ISSUE_FIELD, VIEW } from '../kit/ids.js';
+import { own } from '../kit/text.js';
+import { ISSUE_TYPES, PRIORITIES } from './notion.js';
+import type { Proposal } from './proposals.js';
 
 const PRIORITY_EMOJI: Record<string, string> = {
   High: ':red_circle:',

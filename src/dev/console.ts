@@ -4,7 +4,7 @@
 
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { COMMAND } from '../ids.js';
+import { COMMAND } from '../kit/ids.js';
 import type { LocalSlack, SlackCall } from './local-slack.js';
 import type { ShellReceiver } from './receiver.js';
 import { type RenderedButton, renderMessage, renderView } from './render.js';

@@ -1,8 +1,8 @@
 // `/audit help`: usage generated from the subcommand registry, so it lists exactly what exists.
 
-import type { SubcommandSpec } from '../commands/registry.js';
-import { COMMAND } from '../ids.js';
-import { context, divider, escapeMrkdwn, header, type MessageContent, section } from './common.js';
+import { context, divider, escapeMrkdwn, header, type MessageContent, section } from '../kit/blocks.js';
+import { COMMAND } from '../kit/ids.js';
+import type { SubcommandSpec } from './registry.js';
 
 export interface HelpOptions {
   /** Shown under the list, e.g. which features still need configuration. */

@@ -3,10 +3,8 @@
 // measured. Pure, and within Slack's 100-block limit however much there is ("and N more").
 
 import type { types } from '@slack/bolt';
+import { severityEmoji } from '../alerts/blocks.js';
 import type { SubcommandSpec } from '../commands/registry.js';
-import { ACTION, COMMAND } from '../ids.js';
-import type { StatusSnapshot } from '../probes/snapshot.js';
-import { severityEmoji } from './alert.js';
 import {
   actions,
   type Block,
@@ -18,9 +16,11 @@ import {
   header,
   link,
   section,
-} from './common.js';
-import { formatAge, formatTime } from './format.js';
-import { packLines, probeLine, statusHeadline } from './status.js';
+} from '../kit/blocks.js';
+import { formatAge, formatTime } from '../kit/format.js';
+import { ACTION, COMMAND } from '../kit/ids.js';
+import type { StatusSnapshot } from '../probes/snapshot.js';
+import { packLines, probeLine, statusHeadline } from '../status/blocks.js';
 
 export interface HomeAlert {
   readonly groupId: string;

@@ -2,10 +2,6 @@
 // results to Block Kit. Lines are packed into as few sections as Slack's limits allow, so 60
 // checks still fit in one message.
 
-import { ACTION } from '../ids.js';
-import { ratioOf } from '../probes/evaluate.js';
-import type { ProbeSnapshot, StatusSnapshot } from '../probes/snapshot.js';
-import type { Measurement, ProbeResult } from '../probes/types.js';
 import {
   actions,
   type Block,
@@ -19,7 +15,7 @@ import {
   LIMIT,
   type MessageContent,
   section,
-} from './common.js';
+} from '../kit/blocks.js';
 import {
   formatAge,
   formatCount,
@@ -30,7 +26,11 @@ import {
   formatTime,
   formatValueDelta,
   sparkline,
-} from './format.js';
+} from '../kit/format.js';
+import { ACTION } from '../kit/ids.js';
+import { ratioOf } from '../probes/evaluate.js';
+import type { ProbeSnapshot, StatusSnapshot } from '../probes/snapshot.js';
+import type { Measurement, ProbeResult } from '../probes/types.js';
 
 export const STATUS_EMOJI: Readonly<Record<ProbeSnapshot['status'], string>> = {
   ok: ':large_green_circle:',

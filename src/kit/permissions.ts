@@ -3,7 +3,7 @@
 // (usergroups.users.list) and cached for a few minutes.
 
 import type { webApi } from '@slack/bolt';
-import type { Config, Permission } from './config.js';
+import type { Config, Permission } from '../config/index.js';
 
 const GROUP_CACHE_MS = 5 * 60_000;
 

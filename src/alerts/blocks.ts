@@ -3,9 +3,6 @@
 // dashboard, panel and silence links; resolved groups show how long they lasted. Pure and
 // total: every text from the alert is escaped, every URL checked, and no stored state throws.
 
-import type { GroupAlert, GroupState } from '../alerts/schemas.js';
-import { ACTION } from '../ids.js';
-import { own } from '../kit/text.js';
 import {
   actions,
   type Block,
@@ -19,8 +16,11 @@ import {
   type MessageContent,
   safeUrl,
   section,
-} from './common.js';
-import { formatDuration, formatNumber, formatTime } from './format.js';
+} from '../kit/blocks.js';
+import { formatDuration, formatNumber, formatTime } from '../kit/format.js';
+import { ACTION } from '../kit/ids.js';
+import { own } from '../kit/text.js';
+import type { GroupAlert, GroupState } from './schemas.js';
 
 export const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
   critical: ':red_circle:',

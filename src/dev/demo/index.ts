@@ -1,9 +1,9 @@
 // Shell mode's demo sources (config `demo:`): a djay library file and an Eagle API on
 // loopback, both reproducing the audit report's figures, measured by the real probes.
 
-import type { Config } from '../config.js';
-import { describeError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Config } from '../../config/index.js';
+import { describeError } from '../../kit/errors.js';
+import type { Logger } from '../../kit/logger.js';
 import { ensureDemoDjayLibrary } from './djay.js';
 import { EagleServer, generateDemoItems } from './eagle-server.js';
 

@@ -4,10 +4,10 @@
 // time in the future would otherwise read as the newest result for as long as it lies ahead.
 
 import type { Express } from 'express';
-import { formatDuration } from '../blocks/format.js';
 import type { AppDeps } from '../deps.js';
-import { asyncRoute, WebhookGuard } from '../http/webhook.js';
-import { pushResultSchema } from './push.js';
+import { formatDuration } from '../kit/format.js';
+import { pushResultSchema } from '../probes/push.js';
+import { asyncRoute, WebhookGuard } from './webhook.js';
 
 /** Clock skew tolerated between the sender and the bot. */
 export const RAN_AT_MAX_AHEAD_MS = 5 * 60_000;

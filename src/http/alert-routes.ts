@@ -4,20 +4,20 @@
 // point either at /alerts), so a group is always keyed by its groupKey, never by a title.
 
 import type { Express } from 'express';
-import type { Config } from '../config.js';
-import { asyncRoute, WebhookGuard } from '../http/webhook.js';
-import type { Logger } from '../logger.js';
-import type { BotMetrics } from '../metrics.js';
-import { type AlertGroups, fromAlertmanager, fromSimple, type IncomingGroup } from './groups.js';
-import type { AlertOutbox } from './outbox.js';
-import { channelFor } from './routing.js';
+import { type AlertGroups, fromAlertmanager, fromSimple, type IncomingGroup } from '../alerts/groups.js';
+import type { AlertOutbox } from '../alerts/outbox.js';
+import { channelFor } from '../alerts/routing.js';
 import {
   alertmanagerWebhookSchema,
   type GroupState,
   isGrafana,
   looksLikeAlertmanager,
   simpleAlertSchema,
-} from './schemas.js';
+} from '../alerts/schemas.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../kit/logger.js';
+import type { BotMetrics } from '../kit/metrics.js';
+import { asyncRoute, WebhookGuard } from './webhook.js';
 
 export interface AlertRouteDeps {
   readonly config: Config;

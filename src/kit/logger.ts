@@ -6,7 +6,7 @@
 import type { Logger as BoltLogger, LogLevel as BoltLogLevel } from '@slack/bolt';
 import { type Logger, type LoggerOptions as PinoOptions, pino } from 'pino';
 import pretty from 'pino-pretty';
-import { maskWith, type SecretMasker } from './kit/secrets.js';
+import { maskWith, type SecretMasker } from './secrets.js';
 
 export type { Logger };
 
