@@ -13,7 +13,7 @@ import type { Lifecycle } from './kit/lifecycle.js';
 import type { Logger } from './kit/logger.js';
 import type { BotMetrics } from './kit/metrics.js';
 import type { Permissions } from './kit/permissions.js';
-import type { PushResults } from './probes/push.js';
+import type { PushResults } from './probes/push-results.js';
 import type { ProbeResults } from './probes/results-store.js';
 import type { ProbeRunner } from './probes/runner.js';
 import type { Store } from './store/store.js';

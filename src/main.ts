@@ -2,10 +2,10 @@
 // Every start-up failure ends as one clear line on stderr and a non-zero exit code
 // (2 for configuration problems), never as a stack trace.
 
-import { loadConfigFile, loadEnv, resolveConfigPath } from './config/index.js';
+import { loadConfigFile, loadEnv, resolveConfigPath, secretValues } from './config/index.js';
 import { ConfigError, describeError, isAuditBotError } from './kit/errors.js';
 import { createLogger, maskTokens } from './kit/logger.js';
-import { SecretMasker, secretValues } from './kit/secrets.js';
+import { SecretMasker } from './kit/secrets.js';
 import { startBot } from './runtime.js';
 
 const EXIT_CONFIG = 2;

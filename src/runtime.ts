@@ -11,7 +11,7 @@ import { HeldNotices } from './alerts/held-notices.js';
 import { AlertOutbox } from './alerts/outbox.js';
 import { AlertVisibility } from './alerts/visibility.js';
 import { buildApp, SLACK_RETRY_POLICY } from './app.js';
-import type { Config, Env } from './config/index.js';
+import { type Config, type Env, secretValues } from './config/index.js';
 import type { AppDeps } from './deps.js';
 import { ShellConsole } from './dev/console.js';
 import { startDemo } from './dev/demo/index.js';
@@ -33,11 +33,11 @@ import { boltLogger, type Logger } from './kit/logger.js';
 import { BotMetrics } from './kit/metrics.js';
 import { createNotionClient } from './kit/notion.js';
 import { Permissions } from './kit/permissions.js';
-import { SecretMasker, secretValues } from './kit/secrets.js';
+import { SecretMasker } from './kit/secrets.js';
 import { slackErrorCode } from './kit/slack.js';
 import type { Registered } from './listeners/index.js';
 import { createProbes } from './probes/index.js';
-import { PushResults } from './probes/push.js';
+import { PushResults } from './probes/push-results.js';
 import { ProbeResults } from './probes/results-store.js';
 import { ProbeRunner } from './probes/runner.js';
 import { Retention } from './store/retention.js';
@@ -121,7 +121,15 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     // Known secret values, masked in probe output, stored results and what users are shown.
     const masker = new SecretMasker(secretValues(env));
     const runner = new ProbeRunner({
-      probes: createProbes(config, { store, pushResults, notion, now, childEnv: env.childEnv, masker }),
+      probes: createProbes(config.probes, {
+        store,
+        pushResults,
+        notion,
+        now,
+        reportsDir: config.reports?.dir,
+        childEnv: env.childEnv,
+        masker,
+      }),
       configs: config.probes,
       results,
       logger,

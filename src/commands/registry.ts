@@ -3,8 +3,8 @@
 
 import type { RespondArguments, webApi } from '@slack/bolt';
 import { closest, distance } from 'fastest-levenshtein';
-import type { Permission } from '../config/index.js';
 import { COMMAND, type SubcommandName } from '../kit/ids.js';
+import type { Permission } from '../kit/permissions.js';
 
 export interface CommandContext {
   /** Text after the subcommand word, trimmed. */

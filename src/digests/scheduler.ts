@@ -15,8 +15,9 @@ import { describeError } from '../kit/errors.js';
 import type { Logger } from '../kit/logger.js';
 import type { BotMetrics } from '../kit/metrics.js';
 import { describeSlackError, findPostedByMetadata } from '../kit/slack.js';
+import { defaultRefresh } from '../probes/index.js';
 import type { ProbeResults } from '../probes/results-store.js';
-import { DEFAULT_REFRESH, type ProbeRunner } from '../probes/runner.js';
+import type { ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
 import type { Store } from '../store/store.js';
 import { type DigestProbe, digestFigures, digestMessage, digestTitle } from './blocks.js';
@@ -344,7 +345,7 @@ export class DigestScheduler {
       if (!latest) return true;
       return (
         now.getTime() - Date.parse(latest.measuredAt) >
-        refreshIntervalMs(config.refresh ?? DEFAULT_REFRESH[config.kind], this.deps.config.timezone)
+        refreshIntervalMs(config.refresh ?? defaultRefresh(config), this.deps.config.timezone)
       );
     });
     if (stale.length > 0) {

@@ -6,7 +6,7 @@
 import type { Express } from 'express';
 import type { AppDeps } from '../deps.js';
 import { formatDuration } from '../kit/format.js';
-import { pushResultSchema } from '../probes/push.js';
+import { pushResultSchema } from '../probes/push-results.js';
 import { asyncRoute, WebhookGuard } from './webhook.js';
 
 /** Clock skew tolerated between the sender and the bot. */

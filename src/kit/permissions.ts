@@ -3,7 +3,21 @@
 // (usergroups.users.list) and cached for a few minutes.
 
 import type { webApi } from '@slack/bolt';
-import type { Config, Permission } from '../config/index.js';
+
+export const PERMISSIONS = [
+  'approve_issues',
+  'silence_alerts',
+  'post_digests',
+  'refresh',
+  'view_all_alerts',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** `slack:` of audit-bot.yml, as far as permissions go. */
+export interface SlackAccess {
+  readonly approvers: readonly string[];
+  readonly permissions: Partial<Record<Permission, readonly string[]>>;
+}
 
 const GROUP_CACHE_MS = 5 * 60_000;
 
@@ -11,7 +25,7 @@ export class Permissions {
   private readonly groupMembers = new Map<string, { users: Set<string>; at: number }>();
 
   constructor(
-    private readonly config: Pick<Config, 'slack'>,
+    private readonly config: { readonly slack: SlackAccess },
     private readonly client: webApi.WebClient,
   ) {}
 

@@ -3,8 +3,6 @@
 // catches what masking by key or by token shape misses (a Notion token inside a script's
 // output, a webhook token echoed by a proxy).
 
-import type { Env } from '../config/index.js';
-
 export const MASK = '[secret]';
 
 /** Secrets shorter than this are not masked by value: "abc" would mangle ordinary text. */
@@ -80,21 +78,4 @@ export function maskWith(
   } finally {
     seen.delete(value);
   }
-}
-
-/** Every secret the environment holds. */
-export function secretValues(env: Env): string[] {
-  const transport = env.transport;
-  return [
-    transport.kind === 'http' ? transport.botToken : undefined,
-    transport.kind === 'http' ? transport.signingSecret : undefined,
-    transport.kind === 'socket' ? transport.botToken : undefined,
-    transport.kind === 'socket' ? transport.appToken : undefined,
-    env.notionToken,
-    env.webhookToken,
-    env.alertmanagerAuthorization,
-    // The credentials alone too: a log line may show them without the scheme.
-    env.alertmanagerAuthorization?.replace(/^\S+\s+/, ''),
-    env.grafana?.token,
-  ].filter((v): v is string => v !== undefined);
 }

@@ -1,19 +1,52 @@
 // `command` probes: run a program (argv list, never a shell) and judge it by its exit code;
 // a JSON line on stdout ({covered,total} or {value}) turns it into a ratio or value probe.
 // The timeout kills the whole process group, so a script's children cannot linger.
-// The program gets a minimal environment (config.ts CHILD_ENV_KEYS) plus the probe's own
+// The program gets a minimal environment (config/env.ts CHILD_ENV_KEYS) plus the probe's own
 // `env:`, never the bot's tokens; known secret values in its output are masked; members see
 // only the program's name as the source, approvers the whole command line.
 
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ProbeConfig } from '../config/index.js';
 import type { SecretMasker } from '../kit/secrets.js';
+import { checkBounds, defineProbeKind, probeBase, ratioTarget, valueBounds } from './kind.js';
 import { assertPossible } from './measurement.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
-type CommandProbeConfig = Extract<ProbeConfig, { kind: 'command' }>;
+/** Environment variables a child process is given by name (`env:` of command probes). */
+const childEnvMap = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a variable name such as PYTHONPATH' }),
+  z.string(),
+);
+
+const commandProbeSchema = z
+  .strictObject({
+    ...probeBase,
+    ...ratioTarget,
+    ...valueBounds,
+    kind: z.literal('command'),
+    run: z
+      .array(z.string().min(1))
+      .min(1, { message: 'must name the program to run, as a list: [python3, -m, …]' }),
+    cwd: z.string().optional(),
+    /** Added to the minimal environment the program runs with (never the bot's secrets). */
+    env: childEnvMap.optional(),
+  })
+  .superRefine(checkBounds);
+type CommandProbeConfig = z.output<typeof commandProbeSchema>;
+
+export const commandKind = defineProbeKind({
+  kind: 'command',
+  schema: commandProbeSchema,
+  defaultTimeoutMs: 60_000,
+  defaultRefresh: '*/30 * * * *',
+  resolvePaths: (probe, at) => ({ ...probe, cwd: at(probe.cwd ?? '.') }),
+  create: (probe, context) =>
+    createCommandProbe(probe, {
+      ...(context.childEnv ? { baseEnv: context.childEnv } : {}),
+      ...(context.masker ? { masker: context.masker } : {}),
+    }),
+});
 
 const STDOUT_MAX_BYTES = 1024 * 1024;
 const STDERR_TAIL_CHARS = 600;

@@ -10,11 +10,36 @@
 // that fit neither reading give a ProbeError naming why: a figure is exact or not shown at all.
 
 import { z } from 'zod';
-import type { ProbeConfig } from '../config/index.js';
+import { httpUrl, isValidRegex } from '../kit/schemas.js';
+import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
 import { networkReason } from './net.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
-type EagleProbeConfig = Extract<ProbeConfig, { kind: 'eagle' }>;
+const eagleProbeSchema = z.strictObject({
+  ...probeBase,
+  ...ratioTarget,
+  kind: z.literal('eagle'),
+  url: httpUrl.default('http://localhost:41595'),
+  token: z.string().optional(),
+  covered_when: z.union(
+    [
+      z.strictObject({ tag_prefix: z.string().min(1) }),
+      z.strictObject({
+        annotation_regex: z.string().refine(isValidRegex, { message: 'must be a valid regular expression' }),
+      }),
+    ],
+    { error: 'must be { tag_prefix: "..." } or { annotation_regex: "..." }' },
+  ),
+});
+type EagleProbeConfig = z.output<typeof eagleProbeSchema>;
+
+export const eagleKind = defineProbeKind({
+  kind: 'eagle',
+  schema: eagleProbeSchema,
+  defaultTimeoutMs: 2 * 60_000,
+  defaultRefresh: '*/15 * * * *',
+  create: (probe) => createEagleProbe(probe),
+});
 
 /** V2's maximum page size (developer.eagle.cool/web-api/api/item: limit default 50, max 1000). */
 export const EAGLE_V2_PAGE = 1000;

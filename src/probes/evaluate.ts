@@ -2,7 +2,7 @@
 // apply when a result is stored and when it is displayed later (a push result goes stale
 // with time without being measured again).
 
-import type { ProbeConfig } from '../config/index.js';
+import type { ProbeConfig } from './index.js';
 import type { Measurement, ProbeResult, ProbeStatus } from './types.js';
 
 export function ratioOf(m: { covered: number; total: number }): number | undefined {

@@ -1,11 +1,32 @@
 // `http-json` probes: GET a JSON document and read one number at a dotted path
 // (`latency.p95`). Time and size are bounded so a stuck or huge answer cannot hurt the bot.
 
-import type { ProbeConfig } from '../config/index.js';
+import { z } from 'zod';
+import { httpUrl } from '../kit/schemas.js';
+import { checkBounds, defineProbeKind, probeBase, valueBounds } from './kind.js';
 import { networkReason } from './net.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
-type HttpJsonProbeConfig = Extract<ProbeConfig, { kind: 'http-json' }>;
+const httpJsonProbeSchema = z
+  .strictObject({
+    ...probeBase,
+    ...valueBounds,
+    kind: z.literal('http-json'),
+    url: httpUrl,
+    value: z
+      .string()
+      .regex(/^[^.\s]+(\.[^.\s]+)*$/, { message: 'must be a dotted path such as latency.p95' }),
+  })
+  .superRefine(checkBounds);
+type HttpJsonProbeConfig = z.output<typeof httpJsonProbeSchema>;
+
+export const httpJsonKind = defineProbeKind({
+  kind: 'http-json',
+  schema: httpJsonProbeSchema,
+  defaultTimeoutMs: 15_000,
+  defaultRefresh: '*/5 * * * *',
+  create: (probe) => createHttpJsonProbe(probe),
+});
 
 export const HTTP_JSON_MAX_BYTES = 1024 * 1024;
 

@@ -1,35 +1,77 @@
-// Builds one Probe per configured probe, each from its kind's module. A probe whose outside
-// system is not configured (Notion without NOTION_TOKEN) still exists and says why it fails.
-// Sources are masked for known secret values (a token written into a URL or an argument).
+// The probe kinds, in one table: adding a kind is one module exporting a ProbeKind, and one
+// line here. The config file's `probes:` schema, the runner's defaults, path resolution and
+// construction all read from this table.
 
-import type { Client } from '@notionhq/client';
-import type { Config, ProbeConfig } from '../config/index.js';
-import type { SecretMasker } from '../kit/secrets.js';
-import type { Store } from '../store/store.js';
-import { createCommandProbe } from './command.js';
-import { createEagleProbe } from './eagle.js';
-import { createHttpJsonProbe } from './http-json.js';
-import { createNotionProbe } from './notion.js';
-import { createPushProbe, type PushResults } from './push.js';
-import { createReportProbe } from './report.js';
-import { createSqliteProbe } from './sqlite.js';
-import { type Probe, ProbeError } from './types.js';
+import { z } from 'zod';
+import { commandKind } from './command.js';
+import { eagleKind } from './eagle.js';
+import { httpJsonKind } from './http-json.js';
+import type { ProbeDeps } from './kind.js';
+import { notionKind } from './notion.js';
+import { pushKind } from './push.js';
+import { reportKind } from './report.js';
+import { sqliteKind } from './sqlite.js';
+import type { Probe } from './types.js';
 
-export interface ProbeFactoryDeps {
-  readonly store: Store;
-  readonly pushResults: PushResults;
-  /** Undefined when NOTION_TOKEN is not set. */
-  readonly notion: Client | undefined;
-  readonly now: () => Date;
-  /** What command probes inherit from the bot's environment (Env.childEnv). */
-  readonly childEnv?: Readonly<Record<string, string>>;
-  readonly masker?: SecretMasker;
+const KINDS = [notionKind, eagleKind, sqliteKind, httpJsonKind, commandKind, pushKind, reportKind] as const;
+
+export const PROBE_KINDS = KINDS.map((k) => k.kind);
+
+/** One entry of `probes:` in audit-bot.yml. */
+export const probeSchema = z.discriminatedUnion(
+  'kind',
+  [
+    notionKind.schema,
+    eagleKind.schema,
+    sqliteKind.schema,
+    httpJsonKind.schema,
+    commandKind.schema,
+    pushKind.schema,
+    reportKind.schema,
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? `must be one of ${PROBE_KINDS.join(', ')}` : undefined,
+  },
+);
+export type ProbeConfig = z.output<typeof probeSchema>;
+export type ProbeKindName = ProbeConfig['kind'];
+
+/**
+ * The table entry of a probe's kind, typed for that probe. TypeScript cannot follow the link
+ * between `probe.kind` and the entry it selects, so this one cast states it.
+ */
+function kindOf(probe: ProbeConfig): {
+  readonly defaultTimeoutMs: number;
+  readonly defaultRefresh: string;
+  readonly resolvePaths?: (probe: ProbeConfig, at: (relative: string) => string) => ProbeConfig;
+  readonly create: (probe: ProbeConfig, context: ProbeDeps) => Probe;
+} {
+  return KINDS.find((k) => k.kind === probe.kind) as never;
 }
 
-export function createProbes(config: Config, deps: ProbeFactoryDeps): Probe[] {
-  return config.probes.map((probe) => {
-    const created = createProbe(probe, config, deps);
-    const masker = deps.masker;
+export function defaultTimeoutMs(probe: ProbeConfig): number {
+  return kindOf(probe).defaultTimeoutMs;
+}
+
+export function defaultRefresh(probe: ProbeConfig): string {
+  return kindOf(probe).defaultRefresh;
+}
+
+/** The probe with its relative paths resolved against `base` (the config file's folder). */
+export function resolveProbePaths(probe: ProbeConfig, at: (relative: string) => string): ProbeConfig {
+  return kindOf(probe).resolvePaths?.(probe, at) ?? probe;
+}
+
+/**
+ * One Probe per configured probe. A probe whose outside system is not configured (Notion
+ * without NOTION_TOKEN) still exists and says why it fails. Sources are masked for known
+ * secret values (a token written into a URL or an argument).
+ */
+export function createProbes(probes: readonly ProbeConfig[], context: ProbeDeps): Probe[] {
+  return probes.map((probe) => {
+    const created = kindOf(probe).create(probe, context);
+    const masker = context.masker;
     if (!masker) return created;
     // Probes are plain objects whose `run` uses no `this`, so a copy behaves the same.
     return {
@@ -40,41 +82,4 @@ export function createProbes(config: Config, deps: ProbeFactoryDeps): Probe[] {
   });
 }
 
-function createProbe(probe: ProbeConfig, config: Config, deps: ProbeFactoryDeps): Probe {
-  switch (probe.kind) {
-    case 'notion':
-      return deps.notion
-        ? createNotionProbe(probe, { client: deps.notion, store: deps.store, now: deps.now })
-        : unavailableProbe(probe, `Notion data source ${probe.data_source}`, 'NOTION_TOKEN is not set');
-    case 'eagle':
-      return createEagleProbe(probe);
-    case 'sqlite':
-      return createSqliteProbe(probe);
-    case 'http-json':
-      return createHttpJsonProbe(probe);
-    case 'command':
-      return createCommandProbe(probe, {
-        ...(deps.childEnv ? { baseEnv: deps.childEnv } : {}),
-        ...(deps.masker ? { masker: deps.masker } : {}),
-      });
-    case 'push':
-      return createPushProbe(probe, deps.pushResults);
-    case 'report': {
-      // The config schema guarantees one of the two folders.
-      const reportsDir = probe.dir ?? config.reports?.dir ?? '.';
-      return createReportProbe(probe, { reportsDir });
-    }
-  }
-}
-
-function unavailableProbe(probe: ProbeConfig, source: string, reason: string): Probe {
-  return {
-    id: probe.id,
-    kind: probe.kind,
-    title: probe.title ?? probe.id,
-    source,
-    async run() {
-      throw new ProbeError(reason);
-    },
-  };
-}
+export type { ProbeDeps } from './kind.js';

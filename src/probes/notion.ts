@@ -11,13 +11,50 @@ import {
   iteratePaginatedAPI,
 } from '@notionhq/client';
 import { z } from 'zod';
-import type { ProbeConfig } from '../config/index.js';
 import { describeNotionError } from '../kit/notion.js';
+import { duration, notionId } from '../kit/schemas.js';
 import type { Store } from '../store/store.js';
+import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
 import { NotionPages, type PageState } from './notion-pages.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { type Measurement, type Probe, ProbeError, unavailableProbe } from './types.js';
 
-type NotionProbeConfig = Extract<ProbeConfig, { kind: 'notion' }>;
+const notionProbeSchema = z
+  .strictObject({
+    ...probeBase,
+    ...ratioTarget,
+    kind: z.literal('notion'),
+    data_source: notionId,
+    covered_when: z.strictObject({
+      property: z.string().min(1),
+      is_not_empty: z.literal(true).optional(),
+      equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    }),
+    /** A full scan corrects counts for deleted pages; between scans only edited pages are read. */
+    full_scan_every: duration.default(24 * 3_600_000),
+  })
+  .superRefine((probe, ctx) => {
+    const { is_not_empty, equals } = probe.covered_when;
+    if ((is_not_empty === undefined) === (equals === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['covered_when'],
+        message: 'must have exactly one of is_not_empty: true or equals: <value>',
+      });
+    }
+  });
+type NotionProbeConfig = z.output<typeof notionProbeSchema>;
+
+export const notionKind = defineProbeKind({
+  kind: 'notion',
+  schema: notionProbeSchema,
+  // A full scan of 21k pages at Notion's 3 requests per second takes minutes.
+  defaultTimeoutMs: 15 * 60_000,
+  defaultRefresh: '*/30 * * * *',
+  create: (probe, context) =>
+    context.notion
+      ? createNotionProbe(probe, { client: context.notion, store: context.store, now: context.now })
+      : unavailableProbe(probe, `Notion data source ${probe.data_source}`, 'NOTION_TOKEN is not set'),
+});
 type CoveredWhen = NotionProbeConfig['covered_when'];
 
 export const NOTION_PAGE_SIZE = 100;

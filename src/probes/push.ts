@@ -3,69 +3,25 @@
 // the newest one. `stale_after` makes an old result show as stale.
 
 import { z } from 'zod';
-import type { ProbeConfig } from '../config/index.js';
-import { BadRows } from '../kit/bad-rows.js';
-import type { Store } from '../store/store.js';
+import { duration } from '../kit/schemas.js';
+import { defineProbeKind, probeBase } from './kind.js';
+import type { PushResult, PushResults } from './push-results.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
-type PushProbeConfig = Extract<ProbeConfig, { kind: 'push' }>;
-
-/** The body of POST /probes/:id/results (DESIGN.md). */
-export const pushResultSchema = z.object({
-  status: z.enum(['pass', 'fail']),
-  passed: z.number().int().nonnegative().optional(),
-  failed: z.number().int().nonnegative().optional(),
-  summary: z.string().max(3000).optional(),
-  tests: z
-    .array(
-      z.object({
-        name: z.string().min(1).max(500),
-        status: z.enum(['pass', 'fail', 'skip']),
-        message: z.string().max(3000).optional(),
-      }),
-    )
-    .max(1000)
-    .optional(),
-  ran_at: z.iso.datetime({ offset: true }).optional(),
+const pushProbeSchema = z.strictObject({
+  ...probeBase,
+  kind: z.literal('push'),
+  stale_after: duration.optional(),
 });
-export type PushResult = z.infer<typeof pushResultSchema>;
+type PushProbeConfig = z.output<typeof pushProbeSchema>;
 
-export class PushResults {
-  constructor(
-    private readonly store: Store,
-    private readonly badRows: BadRows = new BadRows(),
-  ) {}
-
-  /** Stored in one durable transaction; returns the row id. */
-  add(probeId: string, result: PushResult, receivedAt: Date): number {
-    const info = this.store.db
-      .prepare('INSERT INTO push_results (probe_id, body, received_at) VALUES (?, ?, ?)')
-      .run(probeId, JSON.stringify(result), receivedAt.toISOString());
-    return Number(info.lastInsertRowid);
-  }
-
-  /** The newest readable result; unreadable bodies are reported and skipped. */
-  latest(probeId: string): { result: PushResult; receivedAt: string } | undefined {
-    const rows = this.store.db
-      .prepare<[string], { id: number; body: string; received_at: string }>(
-        'SELECT id, body, received_at FROM push_results WHERE probe_id = ? ORDER BY id DESC',
-      )
-      .iterate(probeId);
-    for (const row of rows) {
-      let json: unknown;
-      try {
-        json = JSON.parse(row.body);
-      } catch {
-        this.badRows.skipped('push_results', row.id, 'body is not JSON');
-        continue;
-      }
-      const parsed = pushResultSchema.safeParse(json);
-      if (parsed.success) return { result: parsed.data, receivedAt: row.received_at };
-      this.badRows.skipped('push_results', row.id, 'body does not match the push result schema');
-    }
-    return undefined;
-  }
-}
+export const pushKind = defineProbeKind({
+  kind: 'push',
+  schema: pushProbeSchema,
+  defaultTimeoutMs: 10_000,
+  defaultRefresh: '*/5 * * * *',
+  create: (probe, context) => createPushProbe(probe, context.pushResults),
+});
 
 /**
  * When the tests ran: `ran_at`, but never after the result arrived (tests cannot finish after

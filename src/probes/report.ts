@@ -3,12 +3,30 @@
 
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { ProbeConfig } from '../config/index.js';
+import { z } from 'zod';
 import { findNewestReport } from '../reports/files.js';
 import { parseAuditReport } from '../reports/parser.js';
+import { defineProbeKind, probeBase } from './kind.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
-type ReportProbeConfig = Extract<ProbeConfig, { kind: 'report' }>;
+const reportProbeSchema = z.strictObject({
+  ...probeBase,
+  kind: z.literal('report'),
+  /** Defaults to `reports.dir`. */
+  dir: z.string().optional(),
+});
+type ReportProbeConfig = z.output<typeof reportProbeSchema>;
+
+export const reportKind = defineProbeKind({
+  kind: 'report',
+  schema: reportProbeSchema,
+  defaultTimeoutMs: 10_000,
+  defaultRefresh: '*/5 * * * *',
+  resolvePaths: (probe, at) => (probe.dir ? { ...probe, dir: at(probe.dir) } : probe),
+  // The config file requires one of the two folders.
+  create: (probe, context) =>
+    createReportProbe(probe, { reportsDir: probe.dir ?? context.reportsDir ?? '.' }),
+});
 
 export const REPORT_MAX_BYTES = 2 * 1024 * 1024;
 

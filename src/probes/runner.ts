@@ -3,36 +3,14 @@
 // Every result is stored as history; `/audit status` only ever reads the store.
 
 import { createTask, type ScheduledTask } from 'node-cron';
-import type { ProbeConfig } from '../config/index.js';
 import { describeError } from '../kit/errors.js';
 import type { Logger } from '../kit/logger.js';
 import type { SecretMasker } from '../kit/secrets.js';
 import { evaluate } from './evaluate.js';
+import { defaultRefresh, defaultTimeoutMs, type ProbeConfig } from './index.js';
 import { assertPossible } from './measurement.js';
 import type { ProbeResults } from './results-store.js';
 import { type Probe, ProbeError, type ProbeResult } from './types.js';
-
-/** Time limits when a probe sets no `timeout`: a full Notion scan of 21k pages takes minutes. */
-export const DEFAULT_TIMEOUT_MS: Readonly<Record<ProbeConfig['kind'], number>> = {
-  notion: 15 * 60_000,
-  eagle: 2 * 60_000,
-  sqlite: 30_000,
-  'http-json': 15_000,
-  command: 60_000,
-  push: 10_000,
-  report: 10_000,
-};
-
-/** Refresh schedules when a probe sets no `refresh`. */
-export const DEFAULT_REFRESH: Readonly<Record<ProbeConfig['kind'], string>> = {
-  notion: '*/30 * * * *',
-  eagle: '*/15 * * * *',
-  sqlite: '*/15 * * * *',
-  'http-json': '*/5 * * * *',
-  command: '*/30 * * * *',
-  push: '*/5 * * * *',
-  report: '*/5 * * * *',
-};
 
 export interface RunnerOptions {
   readonly probes: readonly Probe[];
@@ -112,7 +90,7 @@ export class ProbeRunner {
   /** Starts the refresh schedules and measures every probe once; resolves when that round ends. */
   start(): Promise<void> {
     for (const [id, config] of this.configs) {
-      const task = createTask(config.refresh ?? DEFAULT_REFRESH[config.kind], () => this.run(id), {
+      const task = createTask(config.refresh ?? defaultRefresh(config), () => this.run(id), {
         name: `probe:${id}`,
         timezone: this.options.timezone,
         noOverlap: true,
@@ -138,7 +116,7 @@ export class ProbeRunner {
   private async measure(probe: Probe, config: ProbeConfig): Promise<ProbeResult | undefined> {
     const started = performance.now();
     const startedAt = this.now();
-    const timeoutMs = config.timeout ?? DEFAULT_TIMEOUT_MS[config.kind];
+    const timeoutMs = config.timeout ?? defaultTimeoutMs(config);
     const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(timeoutMs)]);
     let result: ProbeResult;
     try {

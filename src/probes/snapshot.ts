@@ -1,8 +1,8 @@
 // Collects what the status views show from the store: latest result, the figure a day ago,
 // recent history. Only indexed reads, so `/audit status` answers fast however slow sources are.
 
-import type { ProbeConfig } from '../config/index.js';
 import { currentStatus, ratioOf } from './evaluate.js';
+import type { ProbeConfig } from './index.js';
 import type { ProbeResults } from './results-store.js';
 import type { ProbeRunner } from './runner.js';
 import type { Measurement, ProbeResult, ProbeStatus, ReportTask } from './types.js';

@@ -4,11 +4,34 @@
 
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import type { ProbeConfig } from '../config/index.js';
+import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
 import { assertPossible } from './measurement.js';
 import { type Measurement, type Probe, ProbeError } from './types.js';
 
-type SqliteProbeConfig = Extract<ProbeConfig, { kind: 'sqlite' }>;
+const selectSql = z
+  .string()
+  // WITH … SELECT is read-only too; the worker also refuses any statement that writes.
+  .regex(/^\s*(select|with)\b/i, { message: 'must be a single SELECT statement' })
+  .refine((sql) => !/;\s*\S/.test(sql), { message: 'must be a single SELECT statement' });
+
+const sqliteProbeSchema = z.strictObject({
+  ...probeBase,
+  ...ratioTarget,
+  kind: z.literal('sqlite'),
+  path: z.string().min(1),
+  total_sql: selectSql,
+  covered_sql: selectSql,
+});
+type SqliteProbeConfig = z.output<typeof sqliteProbeSchema>;
+
+export const sqliteKind = defineProbeKind({
+  kind: 'sqlite',
+  schema: sqliteProbeSchema,
+  defaultTimeoutMs: 30_000,
+  defaultRefresh: '*/15 * * * *',
+  resolvePaths: (probe, at) => ({ ...probe, path: at(probe.path) }),
+  create: (probe) => createSqliteProbe(probe),
+});
 
 // Plain JavaScript, evaluated in the worker; it reports {covered,total} or {error}.
 const WORKER_SOURCE = `

@@ -102,3 +102,20 @@ export class ProbeError extends Error {
     this.noData = options?.noData ?? false;
   }
 }
+
+/** A configured probe whose outside system is not: it exists, and every run says why it fails. */
+export function unavailableProbe(
+  probe: { readonly id: string; readonly kind: string; readonly title?: string | undefined },
+  source: string,
+  reason: string,
+): Probe {
+  return {
+    id: probe.id,
+    kind: probe.kind,
+    title: probe.title ?? probe.id,
+    source,
+    async run() {
+      throw new ProbeError(reason);
+    },
+  };
+}

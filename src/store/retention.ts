@@ -11,10 +11,43 @@
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Counter } from 'prom-client';
-import type { RetentionConfig } from '../config/index.js';
+import { z } from 'zod';
 import { describeError } from '../kit/errors.js';
 import type { Logger } from '../kit/logger.js';
+import { byteSize, duration } from '../kit/schemas.js';
 import type { Store } from './store.js';
+
+// ---------------------------------------------------------------------------------------------
+// `retention:` of audit-bot.yml
+
+/** `null` keeps rows forever (by that measure). */
+const maxAge = (fallback: number) => duration.nullable().default(fallback);
+const maxBytes = (fallback: number) => byteSize.nullable().default(fallback);
+const DAY_MS = 86_400_000;
+
+export const retentionSchema = z.strictObject({
+  /** How often the pruning job runs. */
+  interval: duration.default(3_600_000),
+  /** Probe history; the latest result (and latest figure) of each probe is always kept. */
+  probe_results: z
+    .strictObject({ max_age: maxAge(90 * DAY_MS), max_bytes: maxBytes(100 * 1000 ** 2) })
+    .prefault({}),
+  /** Bodies POSTed to /probes/:id/results; the latest of each probe is always kept. */
+  push_results: z
+    .strictObject({ max_age: maxAge(30 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
+    .prefault({}),
+  /** Alert webhook bodies as received (already applied to their groups when stored). */
+  alert_inbox: z
+    .strictObject({ max_age: maxAge(14 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
+    .prefault({}),
+  /** Finished digest slots; unfinished claims and the newest slot of each digest stay. */
+  digest_runs: z.strictObject({ max_age: maxAge(365 * DAY_MS) }).prefault({}),
+  /** Resolved alert groups fully delivered to Slack, with their thread replies. */
+  alert_groups: z.strictObject({ max_age: maxAge(30 * DAY_MS) }).prefault({}),
+  /** Notion page counts of probes removed from the config, after their last full scan. */
+  notion_pages: z.strictObject({ max_age: maxAge(7 * DAY_MS) }).prefault({}),
+});
+export type RetentionConfig = z.output<typeof retentionSchema>;
 
 /** Rows deleted per transaction. */
 const BATCH = 2000;

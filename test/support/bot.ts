@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { type Config, loadEnv, parseConfig } from '../../src/config/index.js';
+import { type Config, loadEnv, parseConfig, secretValues } from '../../src/config/index.js';
 import { createLogger } from '../../src/kit/logger.js';
-import { SecretMasker, secretValues } from '../../src/kit/secrets.js';
+import { SecretMasker } from '../../src/kit/secrets.js';
 import { type RunningBot, type ShellIo, startBot } from '../../src/runtime.js';
 import { FakeSlack, type FakeSlackOptions } from './fake-slack.js';
 

@@ -7,10 +7,10 @@ import {
   loadConfigFile,
   loadEnv,
   parseConfig,
-  parseDuration,
   resolveConfigPath,
 } from '../../src/config/index.js';
 import { ConfigError } from '../../src/kit/errors.js';
+import { parseDuration } from '../../src/kit/schemas.js';
 
 /** Where the parsed text pretends to live: relative paths in it resolve against this folder. */
 const CONFIG_DIR = path.resolve(path.sep, 'srv', 'audit-bot');

@@ -6,9 +6,10 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig, type RetentionConfig } from '../../src/config/index.js';
+import { parseConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/kit/logger.js';
 import { BotMetrics } from '../../src/kit/metrics.js';
+import type { RetentionConfig } from '../../src/store/retention.js';
 import { Retention } from '../../src/store/retention.js';
 import { Store } from '../../src/store/store.js';
 import { LogCapture, tempDir } from '../support/bot.js';
