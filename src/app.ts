@@ -2,7 +2,7 @@
 // lives here: transports choose the receiver, runtime.ts starts and stops things.
 
 import { App, type Receiver } from '@slack/bolt';
-import type { AppDeps } from './deps.js';
+import type { AppDeps } from './app/deps.js';
 import { boltLogger } from './kit/logger.js';
 import { errorHandler } from './listeners/error-handler.js';
 import { type Registered, registerListeners } from './listeners/index.js';

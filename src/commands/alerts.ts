@@ -3,7 +3,7 @@
 
 import { severityEmoji } from '../alerts/blocks.js';
 import { canSee, visibilityNote } from '../alerts/visibility.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { clamp, context, escapeMrkdwn, link, section } from '../kit/blocks.js';
 import { formatAge } from '../kit/format.js';
 import { packLines } from '../status/blocks.js';

@@ -1,7 +1,7 @@
 // The `/audit` slash command: acknowledge at once, then hand the text to its subcommand.
 
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { isAuditBotError } from '../kit/errors.js';
 import type { SubcommandName } from '../kit/ids.js';
 import { failureMessage, permissionDenied, unknownSubcommandMessage } from '../kit/notice.js';

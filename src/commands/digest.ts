@@ -1,6 +1,6 @@
 // `/audit digest [digest-id]`: post a digest to its channel now and tell the caller where.
 
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { escapeMrkdwn, section } from '../kit/blocks.js';
 import { notConfiguredMessage } from '../kit/notice.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';

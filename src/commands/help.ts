@@ -1,6 +1,7 @@
 // `/audit help` (and the bare `/audit`): only what the caller may do, each with an example.
 
-import { type AppDeps, configurationNotes } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
+import { configurationNotes } from '../home/notes.js';
 import { helpMessage } from './help-blocks.js';
 import { SUBCOMMAND_SPECS, type Subcommand, type SubcommandSpec } from './registry.js';
 

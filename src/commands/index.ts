@@ -1,7 +1,7 @@
 // Binds `/audit` to its dispatcher and builds the subcommand table in help order.
 
 import type { App } from '@slack/bolt';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { COMMAND, SUBCOMMANDS, type SubcommandName } from '../kit/ids.js';
 import { alertsSubcommand } from './alerts.js';
 import { auditCommand } from './audit.js';

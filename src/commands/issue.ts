@@ -1,6 +1,6 @@
 // `/audit issue [title…]`: opens the issue form, prefilled with the title if one was given.
 
-import { openIssueForm } from '../listeners/issues.js';
+import { openIssueForm } from '../issues/form.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
 export function issueSubcommand(): Subcommand {

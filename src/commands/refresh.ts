@@ -1,7 +1,7 @@
 // `/audit refresh [probe-id]`: acknowledged at once; the fresh figures follow through
 // response_url when measured (or after a bounded wait, with slow checks marked as measuring).
 
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { escapeMrkdwn, section } from '../kit/blocks.js';
 import { refreshThenRender, renderStatus, seesSourceDetail } from '../status/service.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';

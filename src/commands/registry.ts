@@ -3,8 +3,10 @@
 
 import type { RespondArguments, webApi } from '@slack/bolt';
 import { closest, distance } from 'fastest-levenshtein';
-import { COMMAND, type SubcommandName } from '../kit/ids.js';
-import type { Permission } from '../kit/permissions.js';
+import type { SubcommandName } from '../kit/ids.js';
+import type { SubcommandSpec } from '../kit/subcommands.js';
+
+export { SUBCOMMAND_SPECS, type SubcommandSpec } from '../kit/subcommands.js';
 
 export interface CommandContext {
   /** Text after the subcommand word, trimmed. */
@@ -16,55 +18,9 @@ export interface CommandContext {
   readonly client: webApi.WebClient;
 }
 
-export interface Subcommand {
-  readonly name: SubcommandName;
-  /** Argument synopsis for help, e.g. `[probe-id]`. */
-  readonly args: string;
-  readonly summary: string;
-  readonly example: string;
-  /** Who may run it (slack.permissions, else approvers); unset: everyone. */
-  readonly permission?: Permission;
+export interface Subcommand extends SubcommandSpec {
   run(context: CommandContext): Promise<void>;
 }
-
-export type SubcommandSpec = Omit<Subcommand, 'run'>;
-
-/** What each subcommand is for; the handlers are attached where the app is wired. */
-export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandName, SubcommandSpec>> = {
-  help: { name: 'help', args: '', summary: 'Show what audit-bot can do', example: `${COMMAND} help` },
-  status: {
-    name: 'status',
-    args: '[probe-id]',
-    summary: 'Every check of the pipeline: value, target, trend and age; or one check in detail',
-    example: `${COMMAND} status fingerprint-coverage`,
-  },
-  refresh: {
-    name: 'refresh',
-    args: '[probe-id]',
-    summary: 'Measure again now (all checks, or one)',
-    example: `${COMMAND} refresh djay-id-sync`,
-    permission: 'refresh',
-  },
-  digest: {
-    name: 'digest',
-    args: '[digest-id]',
-    summary: 'Post a digest to its channel now',
-    example: `${COMMAND} digest morning`,
-    permission: 'post_digests',
-  },
-  issue: {
-    name: 'issue',
-    args: '[title…]',
-    summary: 'Open the form for a new Notion issue',
-    example: `${COMMAND} issue Eagle export misses BPM tags`,
-  },
-  alerts: {
-    name: 'alerts',
-    args: '',
-    summary: 'List alert groups that are firing',
-    example: `${COMMAND} alerts`,
-  },
-};
 
 export type ParsedCommand =
   | { kind: 'found'; name: SubcommandName; args: string }

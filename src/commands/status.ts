@@ -1,7 +1,7 @@
 // `/audit status [probe-id]`: answered from stored results, so it is fast however slow
 // the sources are. The detail view shows a command probe's full command line to approvers only.
 
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { renderStatus, seesSourceDetail } from '../status/service.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 

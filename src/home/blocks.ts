@@ -4,7 +4,6 @@
 
 import type { types } from '@slack/bolt';
 import { severityEmoji } from '../alerts/blocks.js';
-import type { SubcommandSpec } from '../commands/registry.js';
 import {
   actions,
   type Block,
@@ -19,6 +18,7 @@ import {
 } from '../kit/blocks.js';
 import { formatAge, formatTime } from '../kit/format.js';
 import { ACTION, COMMAND } from '../kit/ids.js';
+import type { SubcommandSpec } from '../kit/subcommands.js';
 import type { StatusSnapshot } from '../probes/snapshot.js';
 import { packLines, probeLine, statusHeadline } from '../status/blocks.js';
 

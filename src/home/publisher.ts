@@ -8,14 +8,23 @@
 
 import { createHash } from 'node:crypto';
 import type { types, webApi } from '@slack/bolt';
-import { canSee, visibilityNote } from '../alerts/visibility.js';
-import { SUBCOMMAND_SPECS } from '../commands/registry.js';
-import { type AppDeps, configurationNotes } from '../deps.js';
+import type { AlertGroups } from '../alerts/groups.js';
+import { type AlertVisibility, canSee, visibilityNote } from '../alerts/visibility.js';
+import type { IssueService } from '../issues/service.js';
 import { describeError } from '../kit/errors.js';
+import type { Features } from '../kit/features.js';
 import { SUBCOMMANDS } from '../kit/ids.js';
+import type { Logger } from '../kit/logger.js';
+import type { BotMetrics } from '../kit/metrics.js';
+import type { Permissions } from '../kit/permissions.js';
+import { SUBCOMMAND_SPECS } from '../kit/subcommands.js';
 import { LogThrottle } from '../kit/throttle.js';
+import type { ProbeConfig } from '../probes/index.js';
+import type { ProbeResults } from '../probes/results-store.js';
+import type { ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
 import { homeView } from './blocks.js';
+import { configurationNotes } from './notes.js';
 
 /** Spacing between views.publish calls (Slack's tier allows about 100 a minute). */
 export const PUBLISH_SPACING_MS = 650;
@@ -24,11 +33,19 @@ const CHANGE_CHECK_MS = 5000;
 /** How long the answer to a Home button stays on top of the tab. */
 const NOTICE_MS = 10 * 60_000;
 
-type Deps = Pick<
-  AppDeps,
-  'config' | 'features' | 'now' | 'runner' | 'results' | 'alerts' | 'issues' | 'permissions' | 'logger'
-> &
-  Partial<Pick<AppDeps, 'metrics'>>;
+export interface HomeDeps {
+  readonly config: { readonly timezone: string; readonly probes: readonly ProbeConfig[] };
+  readonly features: Features;
+  readonly now: () => Date;
+  readonly runner: ProbeRunner;
+  readonly results: ProbeResults;
+  readonly alerts: { readonly groups: AlertGroups; readonly visibility: AlertVisibility };
+  readonly issues: IssueService;
+  readonly permissions: Permissions;
+  readonly logger: Logger;
+  readonly metrics?: BotMetrics;
+}
+type Deps = HomeDeps;
 
 export class HomePublisher {
   /** What each user who opened Home was last sent (by content hash). */

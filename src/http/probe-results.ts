@@ -4,7 +4,7 @@
 // time in the future would otherwise read as the newest result for as long as it lies ahead.
 
 import type { Express } from 'express';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { formatDuration } from '../kit/format.js';
 import { pushResultSchema } from '../probes/push-results.js';
 import { asyncRoute, WebhookGuard } from './webhook.js';

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { AuditBotError, describeError } from '../kit/errors.js';
 
 export function createHttpApp(deps: Pick<AppDeps, 'metrics' | 'lifecycle'>): Express {

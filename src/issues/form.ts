@@ -1,7 +1,10 @@
-// Reads the issue form's submitted values (a Slack payload: parsed with zod) and checks them.
+// The issue form: opened in a modal, and its submitted values (a Slack payload: parsed with zod)
+// read and checked.
 
+import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import { ISSUE_FIELD } from '../kit/ids.js';
+import { issueForm } from './blocks.js';
 import { ISSUE_TYPES, PRIORITIES } from './notion.js';
 
 const valueSchema = z.object({
@@ -52,4 +55,22 @@ export function readMetadata(text: string | undefined): FormMetadata {
   } catch {
     return {};
   }
+}
+
+/** Opens the issue form (`/audit issue`, the message shortcut, Edit of a proposal). */
+export async function openIssueForm(
+  client: webApi.WebClient,
+  triggerId: string,
+  prefill: { title?: string; description?: string; priority?: string; type?: string },
+  metadata: Record<string, unknown>,
+  submitLabel?: string,
+): Promise<void> {
+  await client.views.open({
+    trigger_id: triggerId,
+    view: issueForm({
+      ...prefill,
+      metadata: JSON.stringify(metadata),
+      ...(submitLabel ? { submitLabel } : {}),
+    }),
+  });
 }

@@ -1,7 +1,7 @@
 // The one place errors from listeners end up: logged with their code and counted.
 
 import type { CodedError } from '@slack/bolt';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { describeError } from '../kit/errors.js';
 import { maskTokens } from '../kit/logger.js';
 

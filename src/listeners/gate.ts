@@ -7,7 +7,7 @@
 // or a replay of a signed command or interaction within its five-minute window.
 
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { ACTION, COMMAND, EVENT, SHORTCUT, VIEW } from '../kit/ids.js';
 import type { Store } from '../store/store.js';
 

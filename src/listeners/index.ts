@@ -2,8 +2,8 @@
 // manifest test can compare it with manifest.yml.
 
 import type { App } from '@slack/bolt';
+import type { AppDeps } from '../app/deps.js';
 import { registerCommands } from '../commands/index.js';
-import type { AppDeps } from '../deps.js';
 import { registerActions } from './actions/index.js';
 import { registerEvents } from './events/index.js';
 import { acknowledgeUnhandled, SeenRequests, skipDuplicates } from './gate.js';

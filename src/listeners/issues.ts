@@ -12,9 +12,9 @@ import type {
   ViewSubmitAction,
   webApi,
 } from '@slack/bolt';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 import { dismissForm, issueForm } from '../issues/blocks.js';
-import { readIssueForm, readMetadata } from '../issues/form.js';
+import { openIssueForm, readIssueForm, readMetadata } from '../issues/form.js';
 import type { ApproveOutcome } from '../issues/service.js';
 import { escapeMrkdwn, link, section } from '../kit/blocks.js';
 import { ISSUE_FIELD } from '../kit/ids.js';
@@ -127,23 +127,6 @@ export function describeOutcome(outcome: ApproveOutcome): string {
     case 'unknown':
       return ':grey_question: This proposal is no longer known to audit-bot.';
   }
-}
-
-export async function openIssueForm(
-  client: webApi.WebClient,
-  triggerId: string,
-  prefill: { title?: string; description?: string; priority?: string; type?: string },
-  metadata: Record<string, unknown>,
-  submitLabel?: string,
-): Promise<void> {
-  await client.views.open({
-    trigger_id: triggerId,
-    view: issueForm({
-      ...prefill,
-      metadata: JSON.stringify(metadata),
-      ...(submitLabel ? { submitLabel } : {}),
-    }),
-  });
 }
 
 export function createIssueShortcut() {

@@ -1,7 +1,7 @@
 // Global middleware: in-flight tracking for graceful shutdown and per-action counters.
 
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../app/deps.js';
 
 export function trackInFlight(deps: Pick<AppDeps, 'lifecycle' | 'logger'>): Middleware<AnyMiddlewareArgs> {
   return async ({ next, body }) => {

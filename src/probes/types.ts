@@ -2,31 +2,15 @@
 // timing, status (against the probe's target or bounds), history and error handling, so
 // every probe kind only has to know how to read its source.
 
+import type { DocumentedIssue, ReportTask } from '../reports/types.js';
+
+export type { DocumentedIssue, ReportTask };
+
 /** One test of a pass/fail probe (the DriveSheetsSync production tests are the model). */
 export interface TestOutcome {
   readonly name: string;
   readonly status: 'pass' | 'fail' | 'skip';
   readonly message?: string;
-}
-
-/** A task of an audit report, from its "Overall Status" table or an action section. */
-export interface ReportTask {
-  readonly title: string;
-  /** The status as written, without emoji (e.g. "Complete", "Documented"). */
-  readonly status: string;
-  /** Normalised for filtering: done, documented, in_progress, pending, blocked, unknown. */
-  readonly state: 'done' | 'documented' | 'in_progress' | 'pending' | 'blocked' | 'unknown';
-  readonly notes?: string;
-}
-
-/** An issue a report documents "for manual creation" in Notion. */
-export interface DocumentedIssue {
-  /** Stable within a report: its heading number or a slug of the title. */
-  readonly key: string;
-  readonly title: string;
-  readonly priority?: string;
-  readonly type?: string;
-  readonly description: string;
 }
 
 export type Measurement =

@@ -8,7 +8,7 @@
 // separators are read by hand-written scans, the remaining regular expressions have no
 // ambiguous adjacent repetitions, and sections are found in one pass over the headings.
 
-import type { DocumentedIssue, ReportTask } from '../probes/types.js';
+import type { DocumentedIssue, ReportTask } from './types.js';
 
 export interface ParsedReport {
   readonly title: string;

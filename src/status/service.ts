@@ -1,18 +1,28 @@
 // What the status command, the Refresh button and the detail view share: snapshot the
 // store, or refresh first with a bounded wait (slow sources answer later, never block).
 
-import type { AppDeps } from '../deps.js';
 import type { MessageContent } from '../kit/blocks.js';
+import type { Permissions } from '../kit/permissions.js';
+import type { ProbeResults } from '../probes/results-store.js';
+import type { ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
 import { probeDetailMessage, type StatusOptions, statusMessage, unknownProbeMessage } from './blocks.js';
 
-type StatusDeps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now'>;
+export interface StatusDeps {
+  readonly runner: ProbeRunner;
+  readonly results: ProbeResults;
+  readonly config: { readonly timezone: string };
+  readonly now: () => Date;
+}
 
 /**
  * Whether `userId` may see a probe's full source (a command line): the approvers, or whoever
  * `slack.permissions.approve_issues` names.
  */
-export function seesSourceDetail(deps: Pick<AppDeps, 'permissions'>, userId: string): Promise<boolean> {
+export function seesSourceDetail(
+  deps: { readonly permissions: Permissions },
+  userId: string,
+): Promise<boolean> {
   return deps.permissions.allows('approve_issues', userId);
 }
 

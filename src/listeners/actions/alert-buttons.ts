@@ -5,7 +5,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { createSilence } from '../../alerts/alertmanager-client.js';
 import { silenceMatchers } from '../../alerts/blocks.js';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../app/deps.js';
 import { escapeMrkdwn } from '../../kit/blocks.js';
 import { describeError } from '../../kit/errors.js';
 import { privateNote } from '../../kit/notice.js';

@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../app/deps.js';
 import { ACTION, perProbeActionPattern } from '../../kit/ids.js';
 import { approveIssueAction, dismissIssueAction, editIssueAction } from '../issues.js';
 import { acknowledgeAlertAction, silenceAlertAction } from './alert-buttons.js';

@@ -2,7 +2,7 @@
 // a day per check) in the issues channel, where an approver can create it.
 
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../app/deps.js';
 import { section } from '../../kit/blocks.js';
 import { takeSnapshot } from '../../probes/snapshot.js';
 import { formatFigure, formatTarget } from '../../status/blocks.js';

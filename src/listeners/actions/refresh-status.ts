@@ -2,7 +2,7 @@
 // channel" posts the same answer visibly, saying who shared it.
 
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../app/deps.js';
 import { permissionDenied, privateNote } from '../../kit/notice.js';
 import { refreshThenRender, renderStatus, seesSourceDetail } from '../../status/service.js';
 

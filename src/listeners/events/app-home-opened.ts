@@ -1,7 +1,7 @@
 // Publishes the Home tab when a user opens it (when their copy is out of date).
 
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../app/deps.js';
 
 export function appHomeOpened(deps: Pick<AppDeps, 'home'>) {
   return async ({

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../app/deps.js';
 import { EVENT } from '../../kit/ids.js';
 import { appHomeOpened } from './app-home-opened.js';
 

@@ -1,5 +1,5 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../app/deps.js';
 import { VIEW } from '../../kit/ids.js';
 import { dismissFormSubmitted, issueFormSubmitted } from '../issues.js';
 
