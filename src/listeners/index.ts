@@ -1,23 +1,20 @@
-// The single place where Slack ids are bound to handlers. Returns what it registered so the
-// manifest test can compare it with manifest.yml.
+// Binds Slack ids to handlers: the middleware every request passes, then each feature's own
+// registration file. Returns what it registered so the manifest test can compare it with
+// manifest.yml.
 
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
 import { registerCommands } from '../commands/index.js';
-import { registerActions } from './actions/index.js';
-import { registerEvents } from './events/index.js';
+import { ACTION } from '../kit/ids.js';
+import { registerAlertListeners } from './alerts.js';
 import { acknowledgeUnhandled, SeenRequests, skipDuplicates } from './gate.js';
+import { registerHomeListeners } from './home.js';
+import { registerIssueListeners } from './issues.js';
 import { countActions, trackInFlight } from './middleware.js';
-import { registerShortcuts } from './shortcuts/index.js';
-import { registerViews } from './views/index.js';
+import type { Registered, Registrations } from './registered.js';
+import { registerStatusListeners } from './status.js';
 
-export interface Registered {
-  readonly commands: readonly string[];
-  readonly shortcuts: readonly string[];
-  readonly actions: readonly string[];
-  readonly events: readonly string[];
-  readonly views: readonly string[];
-}
+export type { Registered } from './registered.js';
 
 export function registerListeners(app: App, deps: AppDeps): Registered {
   // Shutting down comes first: a request left unacknowledged then is retried by Slack, so it
@@ -26,11 +23,23 @@ export function registerListeners(app: App, deps: AppDeps): Registered {
   app.use(acknowledgeUnhandled(deps));
   app.use(skipDuplicates({ ...deps, seen: new SeenRequests(deps.store, deps.now) }));
   app.use(countActions(deps));
+  // Link buttons still send an interaction; Slack shows an error unless it is acknowledged.
+  app.action(ACTION.openLink, async ({ ack }) => {
+    await ack();
+  });
+  const parts: Registrations[] = [
+    { commands: registerCommands(app, deps), actions: [ACTION.openLink] },
+    registerStatusListeners(app, deps),
+    registerAlertListeners(app, deps),
+    registerIssueListeners(app, deps),
+    registerHomeListeners(app, deps),
+  ];
+  const all = (key: keyof Registered) => parts.flatMap((part) => part[key] ?? []);
   return {
-    commands: registerCommands(app, deps),
-    shortcuts: registerShortcuts(app),
-    actions: registerActions(app, deps),
-    events: registerEvents(app, deps),
-    views: registerViews(app, deps),
+    commands: all('commands'),
+    shortcuts: all('shortcuts'),
+    actions: all('actions'),
+    events: all('events'),
+    views: all('views'),
   };
 }

@@ -5,6 +5,7 @@
 
 import type {
   AllMiddlewareArgs,
+  App,
   BlockButtonAction,
   SlackActionMiddlewareArgs,
   SlackShortcutMiddlewareArgs,
@@ -17,11 +18,14 @@ import { dismissForm, issueForm } from '../issues/blocks.js';
 import { openIssueForm, readIssueForm, readMetadata } from '../issues/form.js';
 import type { ApproveOutcome } from '../issues/service.js';
 import { escapeMrkdwn, link, section } from '../kit/blocks.js';
-import { ISSUE_FIELD } from '../kit/ids.js';
+import { ACTION, ISSUE_FIELD, perProbeActionPattern, SHORTCUT, VIEW } from '../kit/ids.js';
 import type { Logger } from '../kit/logger.js';
 import { privateNote } from '../kit/notice.js';
 import { slackErrorCode } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
+import { takeSnapshot } from '../probes/snapshot.js';
+import { formatFigure, formatTarget } from '../status/blocks.js';
+import type { Registrations } from './registered.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
 
@@ -302,5 +306,67 @@ export function dismissIssueAction(deps: Deps) {
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: dismissForm(proposal.id) });
+  };
+}
+
+// "Propose issue" under a digest line below target: proposes an issue for that check (once
+// a day per check) in the issues channel, where an approver can create it.
+export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 'results' | 'config' | 'now'>) {
+  return async ({
+    ack,
+    action,
+    body,
+    respond,
+  }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>): Promise<void> => {
+    await ack();
+    const probeId = action.value ?? '';
+    const now = deps.now();
+    const probe = takeSnapshot(deps.runner, deps.results, {
+      now,
+      timezone: deps.config.timezone,
+      only: [probeId],
+    }).probes[0];
+    if (!probe?.latest) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'That check has no figure to propose an issue for yet.',
+      });
+      return;
+    }
+    const figure = formatFigure(probe.latest.measurement);
+    const target = formatTarget(probe);
+    const day = now.toISOString().slice(0, 10);
+    const proposal = await deps.issues.propose({
+      sourceKey: `probe:${probe.id}:${day}`,
+      title: `[AUDIT] ${probe.title} at ${figure.split(' (')[0]}${target ? ` - ${target.replace('target ', 'below ')}` : ''}`,
+      priority: 'Medium',
+      type: 'Internal Issue',
+      description: [
+        `Proposed from the audit digest by <@${body.user.id}> on ${day}.`,
+        '',
+        `Current state: ${figure}${target ? ` (${target})` : ''}`,
+        `Source: ${probe.source}`,
+      ].join('\n'),
+    });
+    const where = proposal.channel ? ` in <#${proposal.channel}>` : '';
+    const text = `:memo: Proposed “${proposal.title}”${where}; an approver can create it in Notion.`;
+    await respond({ response_type: 'ephemeral', replace_original: false, text, blocks: [section(text)] });
+  };
+}
+
+export function registerIssueListeners(app: App, deps: AppDeps): Registrations {
+  app.shortcut(SHORTCUT.createNotionIssue, createIssueShortcut());
+  app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueApprove, approveIssueAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueRetry, approveIssueAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueEdit, editIssueAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueDismiss, dismissIssueAction(deps));
+  app.view<ViewSubmitAction>(VIEW.issue, issueFormSubmitted(deps));
+  app.view<ViewSubmitAction>(VIEW.dismissIssue, dismissFormSubmitted(deps));
+  return {
+    shortcuts: [SHORTCUT.createNotionIssue],
+    actions: [ACTION.proposeIssue],
+    views: [VIEW.issue, VIEW.dismissIssue],
   };
 }

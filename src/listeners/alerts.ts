@@ -2,13 +2,15 @@
 // Grafana's alerts to Grafana's own silences API; a group whose API is not configured has no
 // Silence button at all (see silenceUnavailable), so this answers only stale messages.
 
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { createSilence } from '../../alerts/alertmanager-client.js';
-import { silenceMatchers } from '../../alerts/blocks.js';
-import type { AppDeps } from '../../app/deps.js';
-import { escapeMrkdwn } from '../../kit/blocks.js';
-import { describeError } from '../../kit/errors.js';
-import { privateNote } from '../../kit/notice.js';
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { createSilence } from '../alerts/alertmanager-client.js';
+import { silenceMatchers } from '../alerts/blocks.js';
+import type { AppDeps } from '../app/deps.js';
+import { escapeMrkdwn } from '../kit/blocks.js';
+import { describeError } from '../kit/errors.js';
+import { ACTION } from '../kit/ids.js';
+import { privateNote } from '../kit/notice.js';
+import type { Registrations } from './registered.js';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 
@@ -81,4 +83,10 @@ export function silenceAlertAction(
       );
     }
   };
+}
+
+export function registerAlertListeners(app: App, deps: AppDeps): Registrations {
+  app.action<BlockButtonAction>(ACTION.alertAcknowledge, acknowledgeAlertAction(deps));
+  app.action<BlockButtonAction>(ACTION.alertSilence, silenceAlertAction(deps));
+  return { actions: [ACTION.alertAcknowledge, ACTION.alertSilence] };
 }

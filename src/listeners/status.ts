@@ -1,10 +1,12 @@
 // Buttons under a status answer: "Refresh" measures again and replaces the answer; "Share in
 // channel" posts the same answer visibly, saying who shared it.
 
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { AppDeps } from '../../app/deps.js';
-import { permissionDenied, privateNote } from '../../kit/notice.js';
-import { refreshThenRender, renderStatus, seesSourceDetail } from '../../status/service.js';
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AppDeps } from '../app/deps.js';
+import { ACTION } from '../kit/ids.js';
+import { permissionDenied, privateNote } from '../kit/notice.js';
+import { refreshThenRender, renderStatus, seesSourceDetail } from '../status/service.js';
+import type { Registrations } from './registered.js';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type Deps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now' | 'permissions' | 'logger'>;
@@ -40,4 +42,10 @@ export function shareStatusAction(deps: Deps) {
     const answer = renderStatus(deps, probeOf(action.value), { sharedBy: body.user.id });
     await respond({ response_type: 'in_channel', replace_original: false, ...answer });
   };
+}
+
+export function registerStatusListeners(app: App, deps: AppDeps): Registrations {
+  app.action<BlockButtonAction>(ACTION.refreshStatus, refreshStatusAction(deps));
+  app.action<BlockButtonAction>(ACTION.shareStatus, shareStatusAction(deps));
+  return { actions: [ACTION.refreshStatus] };
 }
