@@ -1,6 +1,7 @@
 // Block Kit payload checks that answer the way Slack's Web API does (`invalid_blocks`, with one
-// `message [json-pointer:/…]` line per problem). The fake Slack server, the shell transport and the
-// builders' unit tests share it, so a message that would bounce in Slack bounces everywhere else too.
+// `message [json-pointer:/…]` line per problem). The offline Slack of shell mode, the test fake
+// and the builders' unit tests share it, so a message that would bounce in Slack bounces here too.
+// It checks only what TypeScript's Block Kit types cannot: lengths, counts and duplicate ids.
 
 export type Surface = 'message' | 'modal' | 'home';
 
@@ -50,74 +51,94 @@ export const BLOCK_LIMITS = {
   privateMetadata: 3000,
 } as const;
 
-type Problems = BlockKitProblem[];
+const L = BLOCK_LIMITS;
+
+// Limits by where a value stands: `<owner>.<key>` (owner: the nearest object's `type`, `option`
+// for items of `options`, `option_group`, or the surface at the top), `<owner>.<key>[]` for
+// items of an array, or the key alone wherever it stands.
+const TEXT_MAX: Record<string, number> = {
+  'message.text': L.messageText,
+  'markdown.text': L.markdownText,
+  'header.text': L.headerText,
+  'section.text': L.sectionText,
+  'section.fields[]': L.sectionFieldText,
+  'button.text': L.buttonText,
+  'button.value': L.buttonValue,
+  'option.text': L.optionText,
+  'option.value': L.optionValue,
+  'option.description': L.optionDescription,
+  'option_group.label': L.optionGroupLabel,
+  'image.title': L.imageTitle,
+  'input.label': L.inputLabel,
+  'input.hint': L.inputHint,
+  'view.title': L.viewTitle,
+  'view.submit': L.viewSubmit,
+  'view.close': L.viewClose,
+  placeholder: L.placeholder,
+  block_id: L.blockId,
+  action_id: L.actionId,
+  url: L.url,
+  image_url: L.url,
+  alt_text: L.imageAltText,
+  callback_id: L.callbackId,
+  private_metadata: L.privateMetadata,
+};
+/** Values that Slack refuses when empty. */
+const NOT_EMPTY = new Set([
+  'block_id',
+  'action_id',
+  'option.value',
+  'alt_text',
+  'image_url',
+  'markdown.text',
+]);
+const COUNT_MAX: Record<string, number> = {
+  'section.fields': L.sectionFieldCount,
+  'context.elements': L.contextElements,
+  'actions.elements': L.actionsElements,
+  'static_select.options': L.staticSelectOptions,
+  'multi_static_select.options': L.staticSelectOptions,
+  'option_group.options': L.staticSelectOptions,
+  option_groups: L.staticSelectOptionGroups,
+  'overflow.options': L.overflowOptions,
+  'checkboxes.options': L.choiceOptions,
+  'radio_buttons.options': L.choiceOptions,
+};
+const ITEM_OWNER: Record<string, string> = { options: 'option', option_groups: 'option_group' };
+
 type Json = Record<string, unknown>;
 
-const SELECTS = [
-  'static_select',
-  'external_select',
-  'users_select',
-  'conversations_select',
-  'channels_select',
-  'multi_static_select',
-  'multi_external_select',
-  'multi_users_select',
-  'multi_conversations_select',
-  'multi_channels_select',
-];
-const PICKERS = ['datepicker', 'timepicker', 'datetimepicker'];
-const CHOICES = ['checkboxes', 'radio_buttons'];
-const TEXT_INPUTS = [
-  'plain_text_input',
-  'email_text_input',
-  'url_text_input',
-  'number_input',
-  'rich_text_input',
-  'file_input',
-];
-
-// Which elements each container accepts. Erring on the permissive side: a fake Slack that rejects
-// what real Slack accepts would send us chasing bugs that are not there.
-const ACTIONS_ELEMENTS = new Set([
-  'button',
-  'overflow',
-  'workflow_button',
-  'rich_text_input',
-  ...SELECTS,
-  ...PICKERS,
-  ...CHOICES,
-]);
-const ACCESSORY_ELEMENTS = new Set([
-  'button',
-  'overflow',
-  'workflow_button',
-  'image',
-  ...SELECTS,
-  ...PICKERS,
-  ...CHOICES,
-]);
-const INPUT_ELEMENTS = new Set([...SELECTS, ...PICKERS, ...CHOICES, ...TEXT_INPUTS]);
-
 /** Everything wrong with a payload, in document order; empty when Slack would accept it. Never throws. */
-export function findBlockKitProblems(
-  surface: Surface,
-  payload: {
-    blocks?: unknown;
-    text?: unknown;
-    title?: unknown;
-    submit?: unknown;
-    close?: unknown;
-    callback_id?: unknown;
-    private_metadata?: unknown;
-  },
-): BlockKitProblem[] {
-  const problems: Problems = [];
+export function findBlockKitProblems(surface: Surface, payload: object): BlockKitProblem[] {
+  const problems: BlockKitProblem[] = [];
   try {
-    if (!isRecord(payload)) {
-      problems.push({ pointer: '', message: 'must provide an object' });
-      return problems;
+    if (!isRecord(payload)) return [{ pointer: '', message: 'must provide an object' }];
+    const owner = surface === 'message' ? 'message' : 'view';
+    const blocks = Array.isArray(payload.blocks) ? (payload.blocks as unknown[]) : [];
+    if (blocks.length > L.maxBlocks[surface])
+      problems.push({ pointer: '/blocks', message: `no more than ${L.maxBlocks[surface]} items allowed` });
+    for (const [key, value] of Object.entries(payload)) {
+      // A message's text and a view's fields are checked only where they mean something.
+      if (surface === 'message' ? key !== 'text' && key !== 'blocks' : key === 'text') continue;
+      if (key !== 'blocks') checkValue(problems, value, `/${key}`, owner, key);
     }
-    checkPayload(problems, surface, payload);
+    const blockIds = new Set<string>();
+    for (const [index, block] of blocks.entries()) {
+      const pointer = `/blocks/${index}`;
+      if (!isRecord(block)) continue;
+      checkObject(problems, block, pointer, 'block');
+      if (typeof block.block_id === 'string') {
+        if (blockIds.has(block.block_id))
+          problems.push({ pointer: `${pointer}/block_id`, message: 'duplicate block_id' });
+        blockIds.add(block.block_id);
+      }
+      if (block.type === 'actions' && Array.isArray(block.elements))
+        duplicateActionIds(problems, block, pointer);
+    }
+    // Slack requires submit once a modal collects input; without it the form cannot be sent.
+    const hasInput = blocks.some((b) => isRecord(b) && b.type === 'input');
+    if (surface === 'modal' && hasInput && payload.submit === undefined)
+      problems.push({ pointer: '/submit', message: 'missing required field: submit' });
   } catch {
     // Only a hostile value (a throwing getter or Proxy) gets here; callers still need an answer.
     problems.push({ pointer: '', message: 'could not be read' });
@@ -130,382 +151,76 @@ export function formatProblems(problems: BlockKitProblem[]): string[] {
   return problems.map((p) => `${p.message} [json-pointer:${p.pointer}]`);
 }
 
-function checkPayload(problems: Problems, surface: Surface, payload: Json): void {
-  const L = BLOCK_LIMITS;
-  if (surface === 'message') {
-    checkString(problems, payload.text, '/text', { max: L.messageText });
-  } else {
-    if (surface === 'modal') {
-      checkText(problems, payload.title, '/title', { max: L.viewTitle, plainOnly: true, required: true });
-      checkText(problems, payload.submit, '/submit', { max: L.viewSubmit, plainOnly: true });
-      checkText(problems, payload.close, '/close', { max: L.viewClose, plainOnly: true });
-    }
-    checkString(problems, payload.callback_id, '/callback_id', { max: L.callbackId });
-    checkString(problems, payload.private_metadata, '/private_metadata', { max: L.privateMetadata });
-  }
-
-  const blocks: unknown = payload.blocks;
-  if (blocks === undefined) {
-    if (surface !== 'message')
-      problems.push({ pointer: '/blocks', message: 'missing required field: blocks' });
-    return;
-  }
-  if (!Array.isArray(blocks)) {
-    problems.push({ pointer: '/blocks', message: 'must provide an array' });
-    return;
-  }
-  const items: readonly unknown[] = blocks;
-  const max = L.maxBlocks[surface];
-  if (items.length > max) problems.push({ pointer: '/blocks', message: `no more than ${max} items allowed` });
-
-  const blockIds = new Set<string>();
-  let hasInput = false;
-  for (const [index, block] of items.entries()) {
-    const pointer = `/blocks/${index}`;
-    checkBlock(problems, block, pointer);
-    if (!isRecord(block)) continue;
-    if (block.type === 'input') hasInput = true;
-    if (typeof block.block_id === 'string') {
-      if (blockIds.has(block.block_id))
-        problems.push({ pointer: `${pointer}/block_id`, message: 'duplicate block_id' });
-      blockIds.add(block.block_id);
-    }
-  }
-
-  // Slack documents submit as required once a modal collects input; without it the form can't be sent.
-  if (surface === 'modal' && hasInput && payload.submit === undefined) {
-    problems.push({ pointer: '/submit', message: 'missing required field: submit' });
-  }
+function checkObject(problems: BlockKitProblem[], node: Json, pointer: string, inherited: string): void {
+  const owner = typeof node.type === 'string' ? node.type : inherited;
+  for (const [key, value] of Object.entries(node))
+    checkValue(problems, value, `${pointer}/${key}`, owner, key);
 }
 
-function checkBlock(problems: Problems, block: unknown, pointer: string): void {
-  const L = BLOCK_LIMITS;
-  if (!isRecord(block)) {
-    problems.push({ pointer, message: 'must provide an object' });
-    return;
-  }
-  const type = block.type;
-  if (type === undefined) {
-    problems.push({ pointer: `${pointer}/type`, message: 'missing required field: type' });
-    return;
-  }
-  if (typeof type !== 'string') {
-    problems.push({ pointer: `${pointer}/type`, message: 'must provide a string' });
-    return;
-  }
-  checkString(problems, block.block_id, `${pointer}/block_id`, { max: L.blockId, min: 1 });
-
-  switch (type) {
-    case 'header':
-      checkText(problems, block.text, `${pointer}/text`, {
-        max: L.headerText,
-        plainOnly: true,
-        required: true,
-      });
-      return;
-    case 'section': {
-      if (block.text === undefined && block.fields === undefined) {
-        problems.push({ pointer: `${pointer}/text`, message: 'missing required field: text' });
-      }
-      checkText(problems, block.text, `${pointer}/text`, { max: L.sectionText });
-      if (block.fields !== undefined) {
-        const fields = checkArray(problems, block.fields, `${pointer}/fields`, {
-          max: L.sectionFieldCount,
-          min: 1,
-        });
-        for (const [i, field] of fields.entries()) {
-          checkText(problems, field, `${pointer}/fields/${i}`, { max: L.sectionFieldText, required: true });
-        }
-      }
-      if (block.accessory !== undefined) {
-        checkElement(problems, block.accessory, `${pointer}/accessory`, ACCESSORY_ELEMENTS);
-      }
-      return;
-    }
-    case 'context': {
-      const elements = checkArray(problems, block.elements, `${pointer}/elements`, {
-        max: L.contextElements,
-        min: 1,
-        required: true,
-      });
-      for (const [i, element] of elements.entries()) {
-        const at = `${pointer}/elements/${i}`;
-        if (isRecord(element) && element.type === 'image') checkImage(problems, element, at, L.imageAltText);
-        else checkText(problems, element, at, { max: L.textObject, required: true });
-      }
-      return;
-    }
-    case 'actions': {
-      const elements = checkArray(problems, block.elements, `${pointer}/elements`, {
-        max: L.actionsElements,
-        min: 1,
-        required: true,
-      });
-      const actionIds = new Set<string>();
-      for (const [i, element] of elements.entries()) {
-        const at = `${pointer}/elements/${i}`;
-        checkElement(problems, element, at, ACTIONS_ELEMENTS);
-        if (isRecord(element) && typeof element.action_id === 'string') {
-          if (actionIds.has(element.action_id))
-            problems.push({ pointer: `${at}/action_id`, message: 'duplicate action_id' });
-          actionIds.add(element.action_id);
-        }
-      }
-      return;
-    }
-    case 'divider':
-      return;
-    case 'image':
-      checkImage(problems, block, pointer, L.imageAltText);
-      checkText(problems, block.title, `${pointer}/title`, { max: L.imageTitle, plainOnly: true });
-      return;
-    case 'input':
-      checkText(problems, block.label, `${pointer}/label`, {
-        max: L.inputLabel,
-        plainOnly: true,
-        required: true,
-      });
-      checkText(problems, block.hint, `${pointer}/hint`, { max: L.inputHint, plainOnly: true });
-      if (block.element === undefined) {
-        problems.push({ pointer: `${pointer}/element`, message: 'missing required field: element' });
-      } else {
-        checkElement(problems, block.element, `${pointer}/element`, INPUT_ELEMENTS);
-      }
-      return;
-    case 'markdown':
-      checkString(problems, block.text, `${pointer}/text`, { max: L.markdownText, min: 1, required: true });
-      return;
-    // Valid Slack blocks whose insides we never build; checking them would only add false alarms.
-    case 'rich_text':
-    case 'file':
-    case 'video':
-      return;
-    default:
-      problems.push({ pointer: `${pointer}/type`, message: `unsupported block type "${type}"` });
-  }
-}
-
-function checkElement(
-  problems: Problems,
-  element: unknown,
-  pointer: string,
-  allowed: ReadonlySet<string>,
-): void {
-  const L = BLOCK_LIMITS;
-  if (!isRecord(element)) {
-    problems.push({ pointer, message: 'must provide an object' });
-    return;
-  }
-  const type = element.type;
-  if (type === undefined) {
-    problems.push({ pointer: `${pointer}/type`, message: 'missing required field: type' });
-    return;
-  }
-  if (typeof type !== 'string') {
-    problems.push({ pointer: `${pointer}/type`, message: 'must provide a string' });
-    return;
-  }
-  if (!allowed.has(type)) {
-    problems.push({ pointer: `${pointer}/type`, message: `unsupported type: ${type}` });
-    return;
-  }
-  if (type !== 'image')
-    checkString(problems, element.action_id, `${pointer}/action_id`, { max: L.actionId, min: 1 });
-  if (type !== 'button' && type !== 'image' && type !== 'overflow' && !CHOICES.includes(type)) {
-    checkText(problems, element.placeholder, `${pointer}/placeholder`, {
-      max: L.placeholder,
-      plainOnly: true,
-    });
-  }
-
-  switch (type) {
-    case 'button':
-      checkText(problems, element.text, `${pointer}/text`, {
-        max: L.buttonText,
-        plainOnly: true,
-        required: true,
-      });
-      checkString(problems, element.value, `${pointer}/value`, { max: L.buttonValue });
-      checkString(problems, element.url, `${pointer}/url`, { max: L.url });
-      if (element.style !== undefined && element.style !== 'primary' && element.style !== 'danger') {
-        problems.push({ pointer: `${pointer}/style`, message: 'must be one of: primary, danger' });
-      }
-      return;
-    case 'image':
-      checkImage(problems, element, pointer, L.imageAltText);
-      return;
-    case 'overflow':
-      checkOptions(problems, element.options, `${pointer}/options`, L.overflowOptions, false);
-      return;
-    case 'checkboxes':
-    case 'radio_buttons':
-      checkOptions(problems, element.options, `${pointer}/options`, L.choiceOptions, true);
-      return;
-    case 'static_select':
-    case 'multi_static_select':
-      checkStaticSelect(problems, element, pointer);
-      return;
-    default:
-  }
-}
-
-function checkStaticSelect(problems: Problems, element: Json, pointer: string): void {
-  const L = BLOCK_LIMITS;
-  if (element.options === undefined && element.option_groups === undefined) {
-    problems.push({ pointer: `${pointer}/options`, message: 'missing required field: options' });
-    return;
-  }
-  if (element.options !== undefined) {
-    checkOptions(problems, element.options, `${pointer}/options`, L.staticSelectOptions, false);
-  }
-  if (element.option_groups !== undefined) {
-    const groups = checkArray(problems, element.option_groups, `${pointer}/option_groups`, {
-      max: L.staticSelectOptionGroups,
-      min: 1,
-    });
-    for (const [i, group] of groups.entries()) {
-      const at = `${pointer}/option_groups/${i}`;
-      if (!isRecord(group)) {
-        problems.push({ pointer: at, message: 'must provide an object' });
-        continue;
-      }
-      checkText(problems, group.label, `${at}/label`, {
-        max: L.optionGroupLabel,
-        plainOnly: true,
-        required: true,
-      });
-      checkOptions(problems, group.options, `${at}/options`, L.staticSelectOptions, false);
-    }
-  }
-}
-
-function checkOptions(
-  problems: Problems,
+function checkValue(
+  problems: BlockKitProblem[],
   value: unknown,
+  pointer: string,
+  owner: string,
+  key: string,
+) {
+  const slot = `${owner}.${key}`;
+  if (Array.isArray(value)) {
+    const max = COUNT_MAX[slot] ?? COUNT_MAX[key];
+    if (max !== undefined && value.length > max)
+      problems.push({ pointer, message: `no more than ${max} items allowed` });
+    const itemOwner = ITEM_OWNER[key] ?? owner;
+    for (const [i, item] of value.entries()) {
+      if (isTextObject(item)) checkText(problems, item, `${pointer}/${i}`, TEXT_MAX[`${slot}[]`]);
+      else if (isRecord(item)) checkObject(problems, item, `${pointer}/${i}`, itemOwner);
+    }
+  } else if (isTextObject(value)) {
+    checkText(problems, value, pointer, TEXT_MAX[slot] ?? TEXT_MAX[key]);
+  } else if (typeof value === 'string') {
+    const max = TEXT_MAX[slot] ?? TEXT_MAX[key];
+    if (max !== undefined)
+      checkLength(problems, value, pointer, max, NOT_EMPTY.has(slot) || NOT_EMPTY.has(key));
+  } else if (isRecord(value)) {
+    checkObject(problems, value, pointer, owner);
+  }
+}
+
+function checkText(
+  problems: BlockKitProblem[],
+  text: Json,
+  pointer: string,
+  max: number = L.textObject,
+): void {
+  // Slack rejects empty text objects outright rather than rendering nothing.
+  if (typeof text.text === 'string') checkLength(problems, text.text, `${pointer}/text`, max, true);
+}
+
+function checkLength(
+  problems: BlockKitProblem[],
+  text: string,
   pointer: string,
   max: number,
-  allowMrkdwn: boolean,
-): void {
-  const L = BLOCK_LIMITS;
-  const options = checkArray(problems, value, pointer, { max, min: 1, required: true });
-  for (const [i, option] of options.entries()) {
-    const at = `${pointer}/${i}`;
-    if (!isRecord(option)) {
-      problems.push({ pointer: at, message: 'must provide an object' });
-      continue;
-    }
-    checkText(problems, option.text, `${at}/text`, {
-      max: L.optionText,
-      plainOnly: !allowMrkdwn,
-      required: true,
-    });
-    checkString(problems, option.value, `${at}/value`, { max: L.optionValue, min: 1, required: true });
-    checkText(problems, option.description, `${at}/description`, {
-      max: L.optionDescription,
-      plainOnly: !allowMrkdwn,
-    });
-    checkString(problems, option.url, `${at}/url`, { max: L.url });
+  notEmpty: boolean,
+) {
+  // Slack counts characters, not UTF-16 units: an emoji is one character, not two.
+  let length = 0;
+  for (const _ of text) length += 1;
+  if (notEmpty && length === 0) problems.push({ pointer, message: 'must be more than 0 characters' });
+  else if (length > max) problems.push({ pointer, message: `must be less than ${max + 1} characters` });
+}
+
+function duplicateActionIds(problems: BlockKitProblem[], block: Json, pointer: string): void {
+  const seen = new Set<string>();
+  for (const [i, element] of (block.elements as unknown[]).entries()) {
+    if (!isRecord(element) || typeof element.action_id !== 'string') continue;
+    if (seen.has(element.action_id))
+      problems.push({ pointer: `${pointer}/elements/${i}/action_id`, message: 'duplicate action_id' });
+    seen.add(element.action_id);
   }
 }
 
-/** Image block or image element: a URL (or a Slack-hosted file) and alt text are both required. */
-function checkImage(problems: Problems, image: Json, pointer: string, maxAlt: number): void {
-  if (image.slack_file === undefined) {
-    checkString(problems, image.image_url, `${pointer}/image_url`, {
-      max: BLOCK_LIMITS.url,
-      min: 1,
-      required: true,
-    });
-  }
-  checkString(problems, image.alt_text, `${pointer}/alt_text`, { max: maxAlt, min: 1, required: true });
-}
-
-interface TextRule {
-  max: number;
-  /** Slack allows only `plain_text` here (headers, buttons, titles, labels, placeholders). */
-  plainOnly?: boolean;
-  required?: boolean;
-}
-
-function checkText(problems: Problems, value: unknown, pointer: string, rule: TextRule): void {
-  if (value === undefined) {
-    if (rule.required) problems.push({ pointer, message: `missing required field: ${lastSegment(pointer)}` });
-    return;
-  }
-  if (!isRecord(value)) {
-    problems.push({ pointer, message: 'must provide an object' });
-    return;
-  }
-  const type = value.type;
-  if (type === undefined) {
-    problems.push({ pointer: `${pointer}/type`, message: 'missing required field: type' });
-  } else if (typeof type !== 'string') {
-    problems.push({ pointer: `${pointer}/type`, message: 'must provide a string' });
-  } else if (type !== 'plain_text' && (rule.plainOnly || type !== 'mrkdwn')) {
-    problems.push({ pointer: `${pointer}/type`, message: `unsupported type: ${type}` });
-  }
-  // Slack rejects empty text objects outright rather than rendering nothing.
-  checkString(problems, value.text, `${pointer}/text`, { max: rule.max, min: 1, required: true });
-}
-
-interface StringRule {
-  max: number;
-  min?: number;
-  required?: boolean;
-}
-
-function checkString(problems: Problems, value: unknown, pointer: string, rule: StringRule): void {
-  if (value === undefined) {
-    if (rule.required) problems.push({ pointer, message: `missing required field: ${lastSegment(pointer)}` });
-    return;
-  }
-  if (typeof value !== 'string') {
-    problems.push({ pointer, message: 'must provide a string' });
-    return;
-  }
-  const length = characterCount(value);
-  const min = rule.min ?? 0;
-  if (length < min) problems.push({ pointer, message: `must be more than ${min - 1} characters` });
-  else if (length > rule.max)
-    problems.push({ pointer, message: `must be less than ${rule.max + 1} characters` });
-}
-
-interface ArrayRule {
-  max: number;
-  min?: number;
-  required?: boolean;
-}
-
-/** Returns the array's items for further checks, or none when it is not an array. */
-function checkArray(
-  problems: Problems,
-  value: unknown,
-  pointer: string,
-  rule: ArrayRule,
-): readonly unknown[] {
-  if (value === undefined) {
-    if (rule.required) problems.push({ pointer, message: `missing required field: ${lastSegment(pointer)}` });
-    return [];
-  }
-  if (!Array.isArray(value)) {
-    problems.push({ pointer, message: 'must provide an array' });
-    return [];
-  }
-  if (value.length > rule.max) problems.push({ pointer, message: `no more than ${rule.max} items allowed` });
-  if (value.length < (rule.min ?? 0))
-    problems.push({ pointer, message: `must provide at least ${rule.min} item` });
-  return value;
-}
-
-// Slack counts characters, not UTF-16 units: an emoji is one character, not two.
-function characterCount(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
-}
-
-function lastSegment(pointer: string): string {
-  return pointer.slice(pointer.lastIndexOf('/') + 1);
+function isTextObject(value: unknown): value is Json {
+  return isRecord(value) && (value.type === 'plain_text' || value.type === 'mrkdwn');
 }
 
 function isRecord(value: unknown): value is Json {

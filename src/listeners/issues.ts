@@ -11,10 +11,9 @@ import type {
   SlackShortcutMiddlewareArgs,
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
-  webApi,
 } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
-import { dismissForm, issueForm } from '../issues/blocks.js';
+import { dismissForm } from '../issues/blocks.js';
 import { openIssueForm, readIssueForm, readMetadata } from '../issues/form.js';
 import type { ApproveOutcome } from '../issues/service.js';
 import { escapeMrkdwn, link, section } from '../kit/blocks.js';

@@ -25,7 +25,7 @@ const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+
 const DYNAMIC_IMPORT = /import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 /** folder → folder → one example "file → file" import that makes the edge. */
-export function folderGraph(files: readonly string[]): Map<string, Map<string, string>> {
+function folderGraph(files: readonly string[]): Map<string, Map<string, string>> {
   const graph = new Map<string, Map<string, string>>();
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
@@ -43,7 +43,7 @@ export function folderGraph(files: readonly string[]): Map<string, Map<string, s
 }
 
 /** Every elementary cycle's smallest witness: strongly connected components of size > 1. */
-export function folderCycles(graph: Map<string, Map<string, string>>): string[][] {
+function folderCycles(graph: Map<string, Map<string, string>>): string[][] {
   // Tarjan's algorithm; the folder graph has a few dozen nodes.
   let index = 0;
   const indices = new Map<string, number>();
