@@ -24,15 +24,6 @@ export interface SlackCall {
   readonly at: number;
 }
 
-/** A canned failure for the next calls of a method (or of every method with `*`). */
-export interface InjectedFailure {
-  readonly status?: number;
-  readonly error?: string;
-  readonly retryAfterSeconds?: number;
-  /** How many calls fail before the method works again (default 1). */
-  times?: number;
-}
-
 interface StoredMessage {
   channel: string;
   ts: string;
@@ -55,10 +46,8 @@ export interface LocalSlackOptions {
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurl_links', 'unfurl_media']);
 
 export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
-  readonly calls: SlackCall[] = [];
   readonly messages = new Map<string, StoredMessage>();
   private server: Server | undefined;
-  private readonly failures = new Map<string, InjectedFailure>();
   private tsCounter = 0;
   private responseCounter = 0;
   private viewCounter = 0;
@@ -116,18 +105,6 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     return `${Date.now()}.${++this.responseCounter}.local`;
   }
 
-  failNext(method: string, failure: InjectedFailure): void {
-    this.failures.set(method, { times: 1, ...failure });
-  }
-
-  clearFailures(): void {
-    this.failures.clear();
-  }
-
-  callsTo(method: string): SlackCall[] {
-    return this.calls.filter((c) => c.method === method);
-  }
-
   private nextTs(): string {
     this.tsCounter += 1;
     const seconds = Math.floor(Date.now() / 1000);
@@ -165,17 +142,10 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       bearer(req.headers.authorization) ?? (typeof body.token === 'string' ? body.token : undefined);
     delete body.token;
 
-    const failure = this.takeFailure(method);
-    if (failure) {
-      const status = failure.status ?? 200;
-      const answer = {
-        ok: false,
-        error: failure.error ?? (status === 429 ? 'ratelimited' : 'internal_error'),
-      };
-      const headers: Record<string, string> = {};
-      if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
-      this.record({ method, body, token, answer, status });
-      return send(res, status, answer, headers);
+    const intercepted = this.intercept(method);
+    if (intercepted) {
+      this.record({ method, body, token, answer: intercepted.answer, status: intercepted.status });
+      return send(res, intercepted.status, intercepted.answer, intercepted.headers);
     }
 
     const answer = this.answer(method, body, token);
@@ -183,21 +153,15 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     send(res, 200, answer);
   }
 
-  private takeFailure(method: string): InjectedFailure | undefined {
-    for (const key of [method, '*']) {
-      const failure = this.failures.get(key);
-      if (!failure) continue;
-      failure.times = (failure.times ?? 1) - 1;
-      if (failure.times <= 0) this.failures.delete(key);
-      return failure;
-    }
+  /** An answer given before any other, whatever the call (the test fake injects failures). */
+  protected intercept(
+    _method: string,
+  ): { status: number; answer: Record<string, unknown>; headers?: Record<string, string> } | undefined {
     return undefined;
   }
 
   private record(call: Omit<SlackCall, 'at'>): void {
-    const full = { ...call, at: Date.now() };
-    this.calls.push(full);
-    this.emit('call', full);
+    this.emit('call', { ...call, at: Date.now() });
   }
 
   /** People in a channel, by channel: the shell's user is in every channel of its demo workspace. */

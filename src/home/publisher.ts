@@ -59,7 +59,6 @@ export class HomePublisher {
   private refreshing: Promise<void> | undefined;
   /** A broken store fails every tick alike: a few lines a minute say so. */
   private readonly failureLog: LogThrottle;
-  publishCalls = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -137,7 +136,6 @@ export class HomePublisher {
       try {
         const { view, hash } = await this.viewFor(userId);
         if (this.published.get(userId) === hash) continue;
-        this.publishCalls += 1;
         await this.client.views.publish({ user_id: userId, view });
         this.published.set(userId, hash);
       } catch (error) {

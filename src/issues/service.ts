@@ -83,10 +83,6 @@ export class IssueService {
     this.throttle = new LogThrottle(deps.logger);
   }
 
-  get notionConnected(): boolean {
-    return this.deps.notion !== undefined;
-  }
-
   /** How long a live process keeps its claim (notion.issues.claim_lease). */
   get leaseMs(): number {
     return this.deps.config.notion.issues?.claim_lease ?? DEFAULT_CLAIM_LEASE_MS;

@@ -18,10 +18,6 @@ export class SecretMasker {
     ].sort((a, b) => b.length - a.length);
   }
 
-  get size(): number {
-    return this.values.length;
-  }
-
   /** Length of the longest secret: a text cut at its start may begin with part of one. */
   get longest(): number {
     return this.values[0]?.length ?? 0;

@@ -38,6 +38,15 @@ export interface FakeSlackOptions extends LocalSlackOptions {
 /** Methods that post into a conversation and so need the bot to be allowed in it. */
 const POSTING = new Set(['chat.postMessage', 'chat.meMessage', 'chat.scheduleMessage']);
 
+/** A canned failure for the next calls of a method (or of every method with `*`). */
+export interface InjectedFailure {
+  readonly status?: number;
+  readonly error?: string;
+  readonly retryAfterSeconds?: number;
+  /** How many calls fail before the method works again (default 1). */
+  times?: number;
+}
+
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 
 export class FakeSlack extends LocalSlack {
@@ -50,8 +59,13 @@ export class FakeSlack extends LocalSlack {
   readonly members: Set<string>;
   private readonly privateChannels: ReadonlySet<string>;
 
+  /** Every call the bot made, in order, with what it was answered. */
+  readonly calls: SlackCall[] = [];
+  private readonly failures = new Map<string, InjectedFailure>();
+
   constructor(options: FakeSlackOptions = {}) {
     super(options);
+    this.on('call', (call) => this.calls.push(call));
     this.scopes = new Set(options.scopes ?? manifestBotScopes());
     this.members = new Set(options.memberOf ?? []);
     this.privateChannels = new Set(options.privateChannels ?? []);
@@ -68,6 +82,36 @@ export class FakeSlack extends LocalSlack {
   /** Slack keeps no default members: only those a test declares (the shell's LocalSlack does). */
   protected override membersOf(channel: string): string[] {
     return this.channelMembers.get(channel) ?? [];
+  }
+
+  failNext(method: string, failure: InjectedFailure): void {
+    this.failures.set(method, { times: 1, ...failure });
+  }
+
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  protected override intercept(method: string) {
+    for (const key of [method, '*']) {
+      const failure = this.failures.get(key);
+      if (!failure) continue;
+      failure.times = (failure.times ?? 1) - 1;
+      if (failure.times <= 0) this.failures.delete(key);
+      const status = failure.status ?? 200;
+      const answer = {
+        ok: false,
+        error: failure.error ?? (status === 429 ? 'ratelimited' : 'internal_error'),
+      };
+      const headers: Record<string, string> = {};
+      if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
+      return { status, answer, headers };
+    }
+    return undefined;
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {

@@ -58,10 +58,6 @@ export class EagleServer {
     this.v1Offset = options.v1Offset ?? 'items';
   }
 
-  setItems(items: readonly DemoItem[]): void {
-    this.items = items;
-  }
-
   async start(port = 0, host = '127.0.0.1'): Promise<void> {
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://eagle');
