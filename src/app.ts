@@ -1,9 +1,9 @@
-// Builds the Bolt App from explicit dependencies and registers every listener. Nothing else
-// lives here: transports choose the receiver, runtime.ts starts and stops things.
+// The Bolt App: built first on the chosen receiver, so its Web API client serves every job as
+// well as every handler; listeners are bound once the features exist (runtime.ts).
 
 import { App, type Receiver } from '@slack/bolt';
 import type { AppDeps } from './app/deps.js';
-import { boltLogger } from './kit/logger.js';
+import { boltLogger, type Logger } from './kit/logger.js';
 import { errorHandler } from './listeners/error-handler.js';
 import { type Registered, registerListeners } from './listeners/index.js';
 
@@ -20,26 +20,27 @@ export const SLACK_RETRY_POLICY = {
   randomize: true,
 } as const;
 
-export interface BuildAppOptions {
+export interface CreateAppOptions {
   readonly receiver: Receiver;
   readonly botToken: string;
   readonly slackApiUrl: string;
-  readonly deps: AppDeps;
+  readonly logger: Logger;
 }
 
-export function buildApp({ receiver, botToken, slackApiUrl, deps }: BuildAppOptions): {
-  app: App;
-  registered: Registered;
-} {
-  const app = new App({
+export function createApp({ receiver, botToken, slackApiUrl, logger }: CreateAppOptions): App {
+  return new App({
     token: botToken,
     receiver,
-    logger: boltLogger(deps.logger),
+    logger: boltLogger(logger),
     // init() runs auth.test, so a rejected token stops the start with a clear message.
     deferInitialization: true,
     clientOptions: { slackApiUrl, retryConfig: SLACK_RETRY_POLICY },
   });
+}
+
+/** Binds every listener and the error handler; returns what was registered. */
+export function wireApp(app: App, deps: AppDeps): Registered {
   const registered = registerListeners(app, deps);
   app.error(errorHandler(deps));
-  return { app, registered };
+  return registered;
 }
