@@ -20,7 +20,7 @@ import {
 import { formatDuration, formatNumber, formatTime } from '../kit/format.js';
 import { ACTION } from '../kit/ids.js';
 import { own } from '../kit/text.js';
-import type { GroupAlert, GroupState } from './schemas.js';
+import type { GroupAlert, GroupState, ThreadEvent } from './schemas.js';
 
 export const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
   critical: ':red_circle:',
@@ -257,4 +257,20 @@ function joinWithin(items: readonly string[], separator: string, max: number): s
     out = next;
   }
   return out;
+}
+
+/** A thread reply under a group's message. */
+export function threadReplyText(event: ThreadEvent): string {
+  switch (event.kind) {
+    case 'resolved':
+      return `:white_check_mark: Resolved after ${formatDuration(event.lastedMs)}.`;
+    case 'firing_again':
+      return ':rotating_light: Firing again.';
+    case 'acknowledged':
+      return `:eyes: Acknowledged by <@${event.by}>.`;
+    case 'silenced':
+      return `:mute: Silenced for 1 h by <@${event.by}> (silence \`${escapeMrkdwn(event.silenceId)}\`).`;
+    case 'text':
+      return event.text;
+  }
 }

@@ -4,229 +4,12 @@
 // The outbox reads what is due from here (by severity, within the per-source cap) and parks
 // groups it cannot deliver; a stored state that cannot be read never makes a read throw.
 
-import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { escapeMrkdwn } from '../kit/blocks.js';
-import { describeError } from '../kit/errors.js';
-import { formatDuration } from '../kit/format.js';
-import { own } from '../kit/text.js';
 import type { Store } from '../store/store.js';
-import {
-  type AlertmanagerWebhook,
-  type GroupAlert,
-  type GroupState,
-  isGrafana,
-  type SimpleAlert,
-} from './schemas.js';
+import { type Decoded, decode, type GroupRow, type UnreadableRow } from './group-rows.js';
+import { groupIdOf, type IncomingGroup, merge, severityRank, sourceKeyOf } from './incoming.js';
+import { type GroupState, readThreadEvent, type ThreadEvent } from './schemas.js';
 
-/** What a webhook says about a group; the episode fields are kept by the store. */
-export type IncomingGroup = Omit<GroupState, 'firingSince' | 'resolvedAt' | 'acknowledged' | 'silence'>;
-
-export function groupIdOf(groupKey: string): string {
-  return createHash('sha256').update(groupKey).digest('hex').slice(0, 20);
-}
-
-/** Alerts named in a title before the rest are counted ("A, B, C and 2 more"). */
-const NAMES_IN_TITLE = 3;
-
-/**
- * Alertmanager's webhook, or Grafana's (same shape): grouped by `groupKey` (derived from the
- * receiver and group labels when a hand-written payload has none), each alert taking the
- * notification's status when it has none of its own. The title puts the alertname first —
- * people find rules and silences by it — followed by the summary.
- */
-export function fromAlertmanager(payload: AlertmanagerWebhook, now: Date = new Date()): IncomingGroup {
-  const grafana = isGrafana(payload);
-  const alerts: GroupAlert[] = payload.alerts.map((a) => ({
-    fingerprint:
-      a.fingerprint ?? createHash('sha256').update(JSON.stringify(a.labels)).digest('hex').slice(0, 16),
-    status: a.status ?? payload.status,
-    labels: a.labels,
-    annotations: a.annotations,
-    startsAt: a.startsAt ?? now.toISOString(),
-    // Go's zero time means "not ended".
-    ...(a.endsAt && !a.endsAt.startsWith('0001-') ? { endsAt: a.endsAt } : {}),
-    ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
-    ...(a.silenceURL ? { silenceURL: a.silenceURL } : {}),
-    ...(a.dashboardURL ? { dashboardURL: a.dashboardURL } : {}),
-    ...(a.panelURL ? { panelURL: a.panelURL } : {}),
-    ...(a.imageURL ? { imageURL: a.imageURL } : {}),
-    ...(a.values && Object.keys(a.values).length > 0 ? { values: a.values } : {}),
-  }));
-  const common = payload.commonLabels;
-  const annotations = payload.commonAnnotations;
-  const runbook =
-    own(annotations, 'runbook_url') ??
-    alerts.map((a) => own(a.annotations, 'runbook_url')).find((url) => url !== undefined);
-  const groupLabels = Object.keys(payload.groupLabels).length > 0 ? payload.groupLabels : common;
-  const description =
-    own(annotations, 'description') ??
-    (alerts.length === 1 ? own(alerts[0]?.annotations ?? {}, 'description') : undefined);
-  return {
-    groupKey: payload.groupKey ?? derivedGroupKey(payload.receiver ?? '', groupLabels),
-    source: grafana ? 'grafana' : 'alertmanager',
-    status: payload.status,
-    title: groupTitle(payload, alerts),
-    severity: own(common, 'severity'),
-    groupLabels,
-    commonLabels: common,
-    alerts,
-    truncatedAlerts: payload.truncatedAlerts ?? 0,
-    ...(description ? { text: description } : {}),
-    ...(payload.externalURL ? { externalURL: payload.externalURL } : {}),
-    ...(runbook ? { runbookURL: runbook } : {}),
-  };
-}
-
-/** Alertmanager's own form: `{}:{alertname="X",team="blue"}`, keyed by the receiver too. */
-function derivedGroupKey(receiver: string, labels: Readonly<Record<string, string>>): string {
-  const pairs = Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
-    .join(',');
-  return `${receiver}:{${pairs}}`;
-}
-
-/** `alertname: summary`; several alertnames are listed; Grafana's own title is never used. */
-function groupTitle(payload: AlertmanagerWebhook, alerts: readonly GroupAlert[]): string {
-  const names = [...new Set(alerts.map((a) => own(a.labels, 'alertname')).filter((n): n is string => !!n))];
-  const name =
-    own(payload.groupLabels, 'alertname') ??
-    own(payload.commonLabels, 'alertname') ??
-    (names.length > 0
-      ? `${names.slice(0, NAMES_IN_TITLE).join(', ')}${names.length > NAMES_IN_TITLE ? ` and ${names.length - NAMES_IN_TITLE} more` : ''}`
-      : undefined);
-  const summary =
-    own(payload.commonAnnotations, 'summary') ??
-    (alerts.length === 1 ? own(alerts[0]?.annotations ?? {}, 'summary') : undefined);
-  if (name && summary && summary !== name) return `${name}: ${summary}`;
-  return name ?? summary ?? 'Alert';
-}
-
-export function fromSimple(alert: SimpleAlert, now: Date): IncomingGroup {
-  const labels = {
-    alertname: alert.title,
-    ...(alert.severity ? { severity: alert.severity } : {}),
-    ...(alert.labels ?? {}),
-  };
-  return {
-    groupKey: `json:${alert.key ?? alert.title}`,
-    source: 'json',
-    status: alert.status,
-    title: alert.title,
-    severity: alert.severity ?? (alert.labels ? own(alert.labels, 'severity') : undefined),
-    groupLabels: labels,
-    commonLabels: labels,
-    alerts: [
-      {
-        fingerprint: groupIdOf(alert.key ?? alert.title),
-        status: alert.status,
-        labels,
-        annotations: alert.text ? { description: alert.text } : {},
-        startsAt: now.toISOString(),
-        ...(alert.url ? { generatorURL: alert.url } : {}),
-      },
-    ],
-    truncatedAlerts: 0,
-    ...(alert.text ? { text: alert.text } : {}),
-    ...(alert.url ? { url: alert.url } : {}),
-  };
-}
-
-const rowSchema = z.object({
-  group_key: z.string(),
-  group_id: z.string(),
-  channel: z.string(),
-  status: z.string(),
-  state: z.string(),
-  version: z.number(),
-  posted_version: z.number(),
-  ts: z.string().nullable(),
-  posting_since: z.string().nullable(),
-  attempts: z.number(),
-  source_key: z.string(),
-  parked_at: z.string().nullable(),
-  parked_reason: z.string().nullable(),
-  parked_detail: z.string().nullable(),
-});
-
-/**
- * The least a stored state must have for anything to show it. Deliberately loose: the full
- * shape belongs to the webhook edge, and rendering errors are caught (and parked) where a
- * state is rendered; this only tells a state apart from a torn write or a hand edit.
- */
-const storedStateSchema = z.looseObject({ title: z.string(), alerts: z.array(z.unknown()) });
-
-export interface GroupRow {
-  readonly groupKey: string;
-  readonly groupId: string;
-  readonly channel: string;
-  readonly state: GroupState;
-  readonly version: number;
-  readonly postedVersion: number;
-  readonly ts: string | undefined;
-  readonly postingSince: string | undefined;
-  readonly attempts: number;
-  /** Where the group comes from, for the cap on open groups per source (see sourceKeyOf). */
-  readonly sourceKey: string;
-  /** Set while the group is parked: delivery failed in a way retrying cannot fix. */
-  readonly parked: { readonly reason: string; readonly detail: string; readonly at: string } | undefined;
-}
-
-/** A stored group whose state cannot be read at all; the outbox parks it. */
-export interface UnreadableRow {
-  readonly groupKey: string;
-  readonly groupId: string;
-  readonly channel: string;
-  readonly version: number;
-  readonly problem: string;
-}
-
-type Decoded =
-  | { readonly ok: true; readonly row: GroupRow }
-  | { readonly ok: false; readonly row: UnreadableRow };
-
-function decode(raw: unknown): Decoded {
-  const row = rowSchema.parse(raw);
-  const unreadable = (problem: string): Decoded => ({
-    ok: false,
-    row: {
-      groupKey: row.group_key,
-      groupId: row.group_id,
-      channel: row.channel,
-      version: row.version,
-      problem,
-    },
-  });
-  let state: unknown;
-  try {
-    state = JSON.parse(row.state);
-  } catch (error) {
-    return unreadable(`the stored state is not JSON (${describeError(error)})`);
-  }
-  const checked = storedStateSchema.safeParse(state);
-  if (!checked.success)
-    return unreadable(`the stored state is not an alert group (${checked.error.message})`);
-  return {
-    ok: true,
-    row: {
-      groupKey: row.group_key,
-      groupId: row.group_id,
-      channel: row.channel,
-      state: state as GroupState,
-      version: row.version,
-      postedVersion: row.posted_version,
-      ts: row.ts ?? undefined,
-      postingSince: row.posting_since ?? undefined,
-      attempts: row.attempts,
-      sourceKey: row.source_key,
-      parked:
-        row.parked_at !== null
-          ? { reason: row.parked_reason ?? 'unknown', detail: row.parked_detail ?? '', at: row.parked_at }
-          : undefined,
-    },
-  };
-}
+export type { GroupRow, UnreadableRow } from './group-rows.js';
 
 const COLUMNS =
   'group_key, group_id, channel, status, state, version, posted_version, ts, posting_since, attempts, ' +
@@ -260,65 +43,9 @@ const HELD_CTE = `
       AND s.open_count >= @cap
   )`;
 
-/**
- * Delivery order within a channel: critical first, then warning, then everything else. Total:
- * it also reads states stored by older versions, whatever they hold.
- */
-export function severityRank(severity: unknown): number {
-  switch (typeof severity === 'string' ? severity.toLowerCase() : undefined) {
-    case 'critical':
-      return 0;
-    case 'warning':
-      return 1;
-    default:
-      return 2;
-  }
-}
-
-/** Longest source key kept (it comes from webhook bodies and is shown in the held-back notice). */
-const MAX_SOURCE_KEY = 200;
-
-const relaySourceFields = z.looseObject({
-  receiver: z.string().optional().catch(undefined),
-  externalURL: z.string().optional().catch(undefined),
-});
-const jsonSourceFields = z.looseObject({
-  key: z.string().optional().catch(undefined),
-  labels: z.record(z.string(), z.string()).nullish().catch(undefined),
-});
-
-/**
- * Where a group comes from, for the cap on open groups per source:
- * - Alertmanager (and other relays posting its format): `<kind>:<receiver>@<externalURL>`,
- *   i.e. one Alertmanager receiver;
- * - JSON alerts: `json:<labels.source>` when the alert names its source, else
- *   `json:<prefix>` when its `key` has one (the part before the first `/` or `:`), else `json`
- *   (all JSON alerts without either share one source).
- */
-export function sourceKeyOf(
-  kind: string,
-  body: unknown,
-  incoming: Pick<IncomingGroup, 'externalURL'>,
-): string {
-  let key: string;
-  if (kind === 'json') {
-    const fields = jsonSourceFields.safeParse(body);
-    const labels = fields.success ? fields.data.labels : undefined;
-    const named = labels && Object.hasOwn(labels, 'source') ? labels.source : undefined;
-    const prefix = fields.success ? /^([^/:]+)[/:]/.exec(fields.data.key ?? '')?.[1] : undefined;
-    key = named ? `json:${named}` : prefix ? `json:${prefix}` : 'json';
-  } else {
-    const fields = relaySourceFields.safeParse(body);
-    const receiver = fields.success ? (fields.data.receiver ?? '') : '';
-    const external = incoming.externalURL ?? (fields.success ? (fields.data.externalURL ?? '') : '');
-    key = `${kind}:${receiver}@${external}`;
-  }
-  return [...key].slice(0, MAX_SOURCE_KEY).join('');
-}
-
 export interface PendingReply {
   readonly id: number;
-  readonly text: string;
+  readonly event: ThreadEvent;
   /** Set when a post of this reply was attempted (and maybe cut off by a crash). */
   readonly postingSince: string | undefined;
 }
@@ -347,13 +74,9 @@ export class AlertGroups {
       if (previous && !previous.parked && JSON.stringify(previous.state) === JSON.stringify(state)) return;
       if (previous?.state.status === 'firing' && state.status === 'resolved') {
         const lasted = Date.parse(state.resolvedAt ?? at) - Date.parse(previous.state.firingSince);
-        this.reply(
-          incoming.groupKey,
-          `:white_check_mark: Resolved after ${formatDuration(Math.max(0, lasted))}.`,
-          now,
-        );
+        this.reply(incoming.groupKey, { kind: 'resolved', lastedMs: Math.max(0, lasted) }, now);
       } else if (previous?.state.status === 'resolved' && state.status === 'firing') {
-        this.reply(incoming.groupKey, ':rotating_light: Firing again.', now);
+        this.reply(incoming.groupKey, { kind: 'firing_again' }, now);
       }
       this.save(
         incoming.groupKey,
@@ -371,7 +94,7 @@ export class AlertGroups {
       const row = this.byId(groupId);
       if (!row || row.state.acknowledged) return row;
       const state: GroupState = { ...row.state, acknowledged: { by: userId, at: now.toISOString() } };
-      this.reply(row.groupKey, `:eyes: Acknowledged by <@${userId}>.`, now);
+      this.reply(row.groupKey, { kind: 'acknowledged', by: userId }, now);
       this.save(row.groupKey, row.channel, state, now);
       return this.get(row.groupKey);
     });
@@ -385,11 +108,7 @@ export class AlertGroups {
     return this.store.transaction(() => {
       const row = this.byId(groupId);
       if (!row) return undefined;
-      this.reply(
-        row.groupKey,
-        `:mute: Silenced for 1 h by <@${silence.by}> (silence \`${escapeMrkdwn(silence.id)}\`).`,
-        now,
-      );
+      this.reply(row.groupKey, { kind: 'silenced', by: silence.by, silenceId: silence.id }, now);
       this.save(row.groupKey, row.channel, { ...row.state, silence }, now);
       return this.get(row.groupKey);
     });
@@ -553,7 +272,7 @@ export class AlertGroups {
         'SELECT id, text, posting_since FROM alert_replies WHERE group_key = ? AND posted_at IS NULL ORDER BY id',
       )
       .all(groupKey)
-      .map((r) => ({ id: r.id, text: r.text, postingSince: r.posting_since ?? undefined }));
+      .map((r) => ({ id: r.id, event: readThreadEvent(r.text), postingSince: r.posting_since ?? undefined }));
   }
 
   /** Recorded before the reply is posted, so a restart knows to look for it in the thread. */
@@ -567,10 +286,11 @@ export class AlertGroups {
     this.store.db.prepare('UPDATE alert_replies SET posted_at = ? WHERE id = ?').run(now.toISOString(), id);
   }
 
-  private reply(groupKey: string, text: string, now: Date): void {
+  /** Queues a thread reply; its wording is the blocks' (threadReplyText), at posting time. */
+  private reply(groupKey: string, event: ThreadEvent, now: Date): void {
     this.store.db
       .prepare('INSERT INTO alert_replies (group_key, text, created_at) VALUES (?, ?, ?)')
-      .run(groupKey, text, now.toISOString());
+      .run(groupKey, JSON.stringify(event), now.toISOString());
   }
 
   /**
@@ -604,31 +324,4 @@ export class AlertGroups {
         source: sourceKey ?? null,
       });
   }
-}
-
-function merge(previous: GroupState | undefined, incoming: IncomingGroup, now: Date): GroupState {
-  const at = now.toISOString();
-  const refired = previous?.status === 'resolved' && incoming.status === 'firing';
-  const earliest = incoming.alerts
-    .filter((a) => a.status === 'firing')
-    .map((a) => a.startsAt)
-    .sort()[0];
-  const firingSince =
-    !previous || refired
-      ? earliest && Date.parse(earliest) <= now.getTime()
-        ? earliest
-        : at
-      : previous.firingSince;
-  const state: GroupState = {
-    ...incoming,
-    firingSince,
-    ...(incoming.status === 'resolved'
-      ? { resolvedAt: previous?.resolvedAt && previous.status === 'resolved' ? previous.resolvedAt : at }
-      : {}),
-    ...(previous?.acknowledged && !refired ? { acknowledged: previous.acknowledged } : {}),
-    ...(previous?.silence && Date.parse(previous.silence.until) > now.getTime()
-      ? { silence: previous.silence }
-      : {}),
-  };
-  return state;
 }

@@ -6,6 +6,7 @@
 
 import { clamp, escapeMrkdwn, type MessageContent, section } from '../kit/blocks.js';
 import type { Store } from '../store/store.js';
+import { NOTICE_UPDATE_MS } from './delivery-policy.js';
 
 export interface NoticeRow {
   readonly channel: string;
@@ -103,4 +104,54 @@ export function heldClearedMessage(sourceKey: string): MessageContent {
   const source = escapeMrkdwn(clamp(describeSource(sourceKey), 300));
   const text = `:white_check_mark: No alert groups from ${source} are held back any more.`;
   return { text, blocks: [section(text)] };
+}
+
+/** One held-back notice to post, update or clear this round. */
+export interface NoticeTask {
+  readonly kind: 'notice';
+  readonly channel: string;
+  readonly sourceKey: string;
+  /** Groups held back now; 0 clears the notice. */
+  readonly count: number;
+  readonly stored: NoticeRow | undefined;
+}
+
+export const noticeKey = (channel: string, sourceKey: string) => `${channel}\n${sourceKey}`;
+
+/**
+ * The held-back notices to post, update or clear now, by channel: a new count is shown at most
+ * every NOTICE_UPDATE_MS, a notice whose groups are all shown again is cleared, and a notice
+ * waiting for a retry (`retryAt`) is left alone until then.
+ */
+export function dueNoticeTasks(input: {
+  readonly held: ReadonlyArray<{ channel: string; sourceKey: string; count: number }>;
+  readonly stored: readonly NoticeRow[];
+  readonly retryAt: (key: string) => number | undefined;
+  readonly now: number;
+}): Map<string, NoticeTask[]> {
+  const { now } = input;
+  const held = new Map(input.held.map((h) => [noticeKey(h.channel, h.sourceKey), h]));
+  const stored = new Map(input.stored.map((n) => [noticeKey(n.channel, n.sourceKey), n]));
+  const tasks = new Map<string, NoticeTask[]>();
+  for (const key of new Set([...held.keys(), ...stored.keys()])) {
+    const retryAt = input.retryAt(key);
+    if (retryAt !== undefined && retryAt > now) continue;
+    const notice = stored.get(key);
+    const current = held.get(key);
+    const count = current?.count ?? 0;
+    const channel = notice?.channel ?? current?.channel ?? '';
+    const sourceKey = notice?.sourceKey ?? current?.sourceKey ?? '';
+    const due =
+      !notice ||
+      notice.ts === undefined ||
+      count === 0 ||
+      (count !== notice.shownCount &&
+        (notice.shownAt === undefined || now - Date.parse(notice.shownAt) >= NOTICE_UPDATE_MS));
+    if (!due || (!notice && count === 0)) continue;
+    tasks.set(channel, [
+      ...(tasks.get(channel) ?? []),
+      { kind: 'notice', channel, sourceKey, count, stored: notice },
+    ]);
+  }
+  return tasks;
 }

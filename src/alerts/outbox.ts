@@ -19,61 +19,29 @@ import type { Logger } from '../kit/logger.js';
 import type { BotMetrics } from '../kit/metrics.js';
 import { describeSlackError, findPostedByMetadata, slackErrorCode, slackRetryAfterMs } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
-import { alertMessage, type SilenceBackends } from './blocks.js';
-import { type AlertGroups, type GroupRow, type PendingReply, severityRank } from './groups.js';
-import { type HeldNotices, heldClearedMessage, heldNoticeMessage, type NoticeRow } from './held-notices.js';
-
-/** Slack allows about one message per second per channel, with short bursts. */
-export const CHANNEL_RATE_PER_SECOND = 1;
-export const CHANNEL_BURST = 3;
-export const MAX_OPEN_GROUPS_PER_SOURCE = 50;
-/** A held-back notice whose count keeps changing is updated at most this often. */
-export const NOTICE_UPDATE_MS = 3000;
-const MAX_BACKOFF_MS = 60_000;
-/** How long a held-back notice that Slack refuses for good waits before it is tried again. */
-const NOTICE_GIVE_UP_MS = 10 * 60_000;
-const IDLE_POLL_MS = 1000;
-/** Groups fetched per channel per round; more than a round's rate budget allows. */
-const PER_CHANNEL_BATCH = 10;
-
-/** `metadata.event_type` of what the outbox posts, to find a post cut off by a crash. */
-export const METADATA_EVENT = {
-  group: 'audit_alert',
-  reply: 'audit_alert_reply',
-  notice: 'audit_alert_notice',
-} as const;
-
-/**
- * Slack's answers that the same request will get again, however often it is retried: the
- * group is parked instead. Rate limits, server errors, network trouble and token problems
- * (which affect every group alike) are retried with backoff.
- */
-const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
-  'invalid_blocks',
-  'invalid_blocks_format',
-  'invalid_arguments',
-  'invalid_arg_name',
-  'invalid_metadata_format',
-  'invalid_metadata_schema',
-  'metadata_too_large',
-  'msg_too_long',
-  'no_text',
-  'too_many_attachments',
-  'channel_not_found',
-  'is_archived',
-  'not_in_channel',
-  'method_not_supported_for_channel_type',
-  'missing_scope',
-  'restricted_action',
-  'restricted_action_read_only_channel',
-  'restricted_action_thread_only_channel',
-  'restricted_action_non_threadable_channel',
-  'cannot_reply_to_message',
-  'message_not_found',
-  'cant_update_message',
-  'edit_window_closed',
-  'ekm_access_denied',
-]);
+import { alertMessage, type SilenceBackends, threadReplyText } from './blocks.js';
+import {
+  backoffMs,
+  CHANNEL_BURST,
+  CHANNEL_RATE_PER_SECOND,
+  IDLE_POLL_MS,
+  MAX_OPEN_GROUPS_PER_SOURCE,
+  METADATA_EVENT,
+  NOTICE_GIVE_UP_MS,
+  PER_CHANNEL_BATCH,
+  PERMANENT_SLACK_ERRORS,
+  TokenBucket,
+} from './delivery-policy.js';
+import type { AlertGroups, GroupRow, PendingReply } from './groups.js';
+import {
+  dueNoticeTasks,
+  type HeldNotices,
+  heldClearedMessage,
+  heldNoticeMessage,
+  type NoticeTask,
+  noticeKey,
+} from './held-notices.js';
+import { severityRank } from './incoming.js';
 
 export interface OutboxDeps {
   readonly groups: AlertGroups;
@@ -90,42 +58,6 @@ export interface OutboxDeps {
   /** Which silencing APIs are configured: groups of the others get no Silence button. */
   readonly silencing: SilenceBackends;
 }
-
-class TokenBucket {
-  private tokens: number;
-  private last = performance.now();
-  constructor(
-    private readonly rate: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-  take(): boolean {
-    const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
-/** One held-back notice to post, update or clear this round. */
-interface NoticeTask {
-  readonly kind: 'notice';
-  readonly channel: string;
-  readonly sourceKey: string;
-  /** Groups held back now; 0 clears the notice. */
-  readonly count: number;
-  readonly stored: NoticeRow | undefined;
-}
-
-function backoffMs(attempts: number): number {
-  const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 6));
-  return base * (0.75 + Math.random() * 0.5);
-}
-
-const noticeKey = (channel: string, sourceKey: string) => `${channel}\n${sourceKey}`;
 
 export class AlertOutbox {
   private running = false;
@@ -315,7 +247,7 @@ export class AlertOutbox {
       await client.chat.postMessage({
         channel: row.channel,
         thread_ts: threadTs,
-        text: reply.text,
+        text: threadReplyText(reply.event),
         unfurl_links: false,
         metadata: {
           event_type: METADATA_EVENT.reply,
@@ -397,33 +329,12 @@ export class AlertOutbox {
 
   /** The held-back notices to post, update or clear now, by channel. */
   private noticeTasks(): Map<string, NoticeTask[]> {
-    const now = this.deps.now().getTime();
-    const held = new Map(
-      this.deps.groups.heldCounts(this.cap).map((h) => [noticeKey(h.channel, h.sourceKey), h]),
-    );
-    const stored = new Map(this.deps.notices.all().map((n) => [noticeKey(n.channel, n.sourceKey), n]));
-    const tasks = new Map<string, NoticeTask[]>();
-    for (const key of new Set([...held.keys(), ...stored.keys()])) {
-      const retry = this.noticeRetries.get(key);
-      if (retry && retry.at > now) continue;
-      const notice = stored.get(key);
-      const current = held.get(key);
-      const count = current?.count ?? 0;
-      const channel = notice?.channel ?? current?.channel ?? '';
-      const sourceKey = notice?.sourceKey ?? current?.sourceKey ?? '';
-      const due =
-        !notice ||
-        notice.ts === undefined ||
-        count === 0 ||
-        (count !== notice.shownCount &&
-          (notice.shownAt === undefined || now - Date.parse(notice.shownAt) >= NOTICE_UPDATE_MS));
-      if (!due || (!notice && count === 0)) continue;
-      tasks.set(channel, [
-        ...(tasks.get(channel) ?? []),
-        { kind: 'notice', channel, sourceKey, count, stored: notice },
-      ]);
-    }
-    return tasks;
+    return dueNoticeTasks({
+      held: this.deps.groups.heldCounts(this.cap),
+      stored: this.deps.notices.all(),
+      retryAt: (key) => this.noticeRetries.get(key)?.at,
+      now: this.deps.now().getTime(),
+    });
   }
 
   private async deliverNotice(task: NoticeTask): Promise<boolean> {

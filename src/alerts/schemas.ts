@@ -152,3 +152,25 @@ export interface GroupState {
   readonly acknowledged?: { readonly by: string; readonly at: string };
   readonly silence?: { readonly id: string; readonly by: string; readonly until: string };
 }
+
+/** What a thread reply under a group's message says, stored until it is posted. */
+export const threadEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('resolved'), lastedMs: z.number() }),
+  z.object({ kind: z.literal('firing_again') }),
+  z.object({ kind: z.literal('acknowledged'), by: z.string() }),
+  z.object({ kind: z.literal('silenced'), by: z.string(), silenceId: z.string() }),
+  // Replies queued by versions that stored the finished text.
+  z.object({ kind: z.literal('text'), text: z.string() }),
+]);
+export type ThreadEvent = z.infer<typeof threadEventSchema>;
+
+/** A stored reply: an event, or the finished text older versions stored. */
+export function readThreadEvent(stored: string): ThreadEvent {
+  try {
+    const parsed = threadEventSchema.safeParse(JSON.parse(stored));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Not JSON: text stored by an older version.
+  }
+  return { kind: 'text', text: stored };
+}

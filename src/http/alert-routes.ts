@@ -4,7 +4,8 @@
 // point either at /alerts), so a group is always keyed by its groupKey, never by a title.
 
 import type { Express } from 'express';
-import { type AlertGroups, fromAlertmanager, fromSimple, type IncomingGroup } from '../alerts/groups.js';
+import type { AlertGroups } from '../alerts/groups.js';
+import { fromAlertmanager, fromSimple, type IncomingGroup } from '../alerts/incoming.js';
 import type { AlertOutbox } from '../alerts/outbox.js';
 import { channelFor } from '../alerts/routing.js';
 import {

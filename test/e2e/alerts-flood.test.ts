@@ -4,8 +4,8 @@
 // a group Slack refuses for good is parked instead of blocking or being retried forever.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { groupIdOf } from '../../src/alerts/groups.js';
-import { CHANNEL_BURST } from '../../src/alerts/outbox.js';
+import { CHANNEL_BURST } from '../../src/alerts/delivery-policy.js';
+import { groupIdOf } from '../../src/alerts/incoming.js';
 import { renderMessage } from '../../src/dev/render.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { groupIdOf } from '../../src/alerts/groups.js';
+import { groupIdOf } from '../../src/alerts/incoming.js';
 import { Store } from '../../src/store/store.js';
 import { tempDir } from '../support/bot.js';
 import { FakeSlack } from '../support/fake-slack.js';

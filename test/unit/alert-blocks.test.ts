@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { alertMessage } from '../../src/alerts/blocks.js';
-import { fromAlertmanager, groupIdOf } from '../../src/alerts/groups.js';
+import { alertMessage, threadReplyText } from '../../src/alerts/blocks.js';
+import { fromAlertmanager, groupIdOf } from '../../src/alerts/incoming.js';
 import { channelFor } from '../../src/alerts/routing.js';
-import type { GroupState } from '../../src/alerts/schemas.js';
+import { type GroupState, readThreadEvent } from '../../src/alerts/schemas.js';
 import { parseConfig } from '../../src/config/index.js';
 import { findBlockKitProblems } from '../../src/dev/block-limits.js';
 import { renderMessage } from '../../src/dev/render.js';
@@ -99,5 +99,26 @@ alerts:
     expect(channelFor({ severity: 'critical', team: 'music' }, config)).toBe('C0CRIT');
     expect(channelFor({ severity: 'warning', team: 'music' }, config)).toBe('C0MUSIC');
     expect(channelFor({ severity: 'warning' }, config)).toBe('C0FALLBACK');
+  });
+});
+
+describe('thread replies', () => {
+  it('word each stored event, and show the text older versions stored as it is', () => {
+    const events = [
+      JSON.stringify({ kind: 'resolved', lastedMs: 90_000 }),
+      JSON.stringify({ kind: 'firing_again' }),
+      JSON.stringify({ kind: 'acknowledged', by: 'U0ONCALL' }),
+      JSON.stringify({ kind: 'silenced', by: 'U0ONCALL', silenceId: 'a<b>' }),
+      ':eyes: Acknowledged by <@U0OLD>.',
+      '{"kind":"unknown"}',
+    ].map((stored) => threadReplyText(readThreadEvent(stored)));
+    expect(events).toEqual([
+      ':white_check_mark: Resolved after 1 min 30 s.',
+      ':rotating_light: Firing again.',
+      ':eyes: Acknowledged by <@U0ONCALL>.',
+      ':mute: Silenced for 1 h by <@U0ONCALL> (silence `a&lt;b&gt;`).',
+      ':eyes: Acknowledged by <@U0OLD>.',
+      '{"kind":"unknown"}',
+    ]);
   });
 });

@@ -6,14 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AlertGroups,
-  groupIdOf,
-  type IncomingGroup,
-  severityRank,
-  sourceKeyOf,
-} from '../../src/alerts/groups.js';
+import { AlertGroups } from '../../src/alerts/groups.js';
 import { describeSource, heldClearedMessage, heldNoticeMessage } from '../../src/alerts/held-notices.js';
+import { groupIdOf, type IncomingGroup, severityRank, sourceKeyOf } from '../../src/alerts/incoming.js';
 import { findBlockKitProblems } from '../../src/dev/block-limits.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';
