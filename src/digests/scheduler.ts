@@ -22,6 +22,7 @@ import { takeSnapshot } from '../probes/snapshot.js';
 import type { Store } from '../store/store.js';
 import { type DigestProbe, digestFigures, digestMessage, digestTitle } from './blocks.js';
 import { DigestRuns, slotKey, storeRunCoordinator, taskName, type UnfinishedRun } from './runs.js';
+import { refreshIntervalMs, slotsBetween } from './slots.js';
 
 /** How far back a restart looks for slots it missed (older ones are only counted). */
 const MISSED_LOOKBACK_MS = 7 * 86_400_000;
@@ -369,34 +370,5 @@ export class DigestScheduler {
       .filter((p) => digest.probes.includes(p.id))
       .map((probe) => ({ probe, previousFigure: previous[probe.id] }));
     return { entries, report: snapshot.report };
-  }
-}
-
-/** Milliseconds between two consecutive runs of a cron expression. */
-export function refreshIntervalMs(cron: string, timezone: string): number {
-  const task = createTask(cron, () => {}, { timezone });
-  try {
-    const [a, b] = task.getNextRuns(2);
-    return a && b ? b.getTime() - a.getTime() : Number.POSITIVE_INFINITY;
-  } finally {
-    void task.destroy();
-  }
-}
-
-/** Slots of `cron` in (from, to], oldest first; seconds resolution for 6-field expressions. */
-export function slotsBetween(cron: string, timezone: string, from: Date, to: Date): Date[] {
-  const task = createTask(cron, () => {}, { timezone });
-  try {
-    const withSeconds = cron.trim().split(/\s+/).length === 6;
-    const step = withSeconds ? 1000 : 60_000;
-    const slots: Date[] = [];
-    let t = Math.ceil(from.getTime() / step) * step;
-    for (; t <= to.getTime(); t += step) {
-      const date = new Date(t);
-      if (task.match(date)) slots.push(date);
-    }
-    return slots;
-  } finally {
-    void task.destroy();
   }
 }
