@@ -5,9 +5,11 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { COMMAND } from '../kit/ids.js';
+import { ShellForm } from './console-form.js';
 import type { LocalSlack, SlackCall } from './local-slack.js';
 import type { ShellReceiver } from './receiver.js';
 import { type RenderedButton, renderMessage, renderView } from './render.js';
+import { type ButtonOrigin, SHELL_CHANNEL, whatSlackShows } from './slack-shows.js';
 
 export interface ShellConsoleOptions {
   readonly receiver: ShellReceiver;
@@ -22,75 +24,12 @@ export interface ShellConsoleOptions {
   readonly teamId: string;
 }
 
-/** Where a pressable button was shown, so a press can be sent with the right context. */
-interface ButtonOrigin {
-  readonly button: RenderedButton;
-  readonly container:
-    | { kind: 'message'; channel: string; ts: string; text: string; blocks: unknown[] }
-    | { kind: 'ephemeral'; channel: string; text: string; blocks: unknown[] }
-    | { kind: 'view'; view: Record<string, unknown> };
-}
-
-interface FormField {
-  readonly blockId: string;
-  readonly actionId: string;
-  readonly label: string;
-  readonly kind: 'text' | 'multiline' | 'select';
-  readonly options: readonly string[];
-  readonly initial: string | undefined;
-  readonly optional: boolean;
-}
-
-interface FormState {
-  readonly view: Record<string, unknown>;
-  fields: FormField[];
-  index: number;
-  readonly values: Record<string, Record<string, unknown>>;
-  lines: string[];
-}
-
-/** The input blocks of a view, as questions for the console. */
-function formFields(blocks: unknown): FormField[] {
-  if (!Array.isArray(blocks)) return [];
-  const fields: FormField[] = [];
-  for (const raw of blocks) {
-    const block = raw as {
-      type?: string;
-      block_id?: string;
-      optional?: boolean;
-      label?: { text?: string };
-      element?: {
-        type?: string;
-        action_id?: string;
-        multiline?: boolean;
-        initial_value?: string;
-        options?: Array<{ value?: string }>;
-        initial_option?: { value?: string };
-      };
-    };
-    if (block.type !== 'input' || !block.block_id || !block.element?.action_id) continue;
-    const element = block.element;
-    const isSelect = element.type === 'static_select';
-    fields.push({
-      blockId: block.block_id,
-      actionId: element.action_id as string,
-      label: block.label?.text ?? block.block_id,
-      kind: isSelect ? 'select' : element.multiline ? 'multiline' : 'text',
-      options: isSelect ? (element.options ?? []).map((o) => o.value ?? '').filter(Boolean) : [],
-      initial: isSelect ? element.initial_option?.value : element.initial_value,
-      optional: block.optional === true,
-    });
-  }
-  return fields;
-}
-
-const SHELL_CHANNEL = 'C0SHELL';
 const DIRECT_CHANNEL = 'D0SHELL';
 const APP_ID = 'A0AUDITBOT';
 
 export class ShellConsole {
   private user: string;
-  private form: FormState | undefined;
+  private form: ShellForm | undefined;
   private nextButton = 1;
   private readonly buttons = new Map<number, ButtonOrigin>();
   private readonly options: ShellConsoleOptions;
@@ -161,102 +100,33 @@ export class ShellConsole {
 
   /** A dialog with inputs: ask for each in turn, then submit it as Slack would. */
   private startForm(view: Record<string, unknown>): void {
-    const fields = formFields(view.blocks);
-    if (fields.length === 0) return;
-    this.form = { view, fields, index: 0, values: {}, lines: [] };
-    this.print('Fill in the dialog ("cancel" closes it):');
-    this.askField();
-  }
-
-  private askField(): void {
-    const form = this.form;
-    const field = form?.fields[form.index];
-    if (!form || !field) return;
-    const initial = field.initial
-      ? ` [${field.initial.length > 40 ? `${field.initial.slice(0, 40)}…` : field.initial}]`
-      : '';
-    if (field.kind === 'select') {
-      const choices = field.options.map((o, i) => `${i + 1} ${o}`).join(', ');
-      this.print(`${field.label} (${choices})${initial}:`);
-    } else if (field.kind === 'multiline') {
-      this.print(
-        `${field.label}${initial} — several lines; a line with only "." ends it${field.optional ? ' (optional)' : ''}:`,
-      );
-    } else {
-      this.print(`${field.label}${initial}:`);
-    }
+    this.form = ShellForm.open(view, (text) => this.print(text));
   }
 
   private async answerForm(raw: string): Promise<void> {
-    const form = this.form;
-    const field = form?.fields[form.index];
-    if (!form || !field) return;
-    if (raw.trim().toLowerCase() === 'cancel') {
+    const outcome = this.form?.answer(raw);
+    if (outcome === 'cancelled') {
       this.form = undefined;
       this.print('(dialog closed)');
-      return;
+    } else if (outcome === 'complete') {
+      await this.submitForm();
     }
-    let value: string | undefined;
-    if (field.kind === 'multiline') {
-      if (raw.trim() !== '.') {
-        form.lines.push(raw);
-        return;
-      }
-      value = form.lines.length > 0 ? form.lines.join('\n') : field.initial;
-      form.lines = [];
-    } else if (field.kind === 'select') {
-      const answer = raw.trim();
-      const byNumber = field.options[Number.parseInt(answer, 10) - 1];
-      value =
-        answer === ''
-          ? field.initial
-          : (byNumber ?? field.options.find((o) => o.toLowerCase() === answer.toLowerCase()));
-      if (answer !== '' && value === undefined) {
-        this.print(`Choose one of ${field.options.join(', ')}.`);
-        this.askField();
-        return;
-      }
-    } else {
-      value = raw.trim() === '' ? field.initial : raw.trim();
-    }
-    form.values[field.blockId] = {
-      [field.actionId]:
-        field.kind === 'select'
-          ? {
-              type: 'static_select',
-              selected_option: value ? { value, text: { type: 'plain_text', text: value } } : null,
-            }
-          : { type: 'plain_text_input', value: value ?? null },
-    };
-    form.index += 1;
-    if (form.index < form.fields.length) {
-      this.askField();
-      return;
-    }
-    await this.submitForm();
   }
 
   private async submitForm(): Promise<void> {
     const form = this.form;
     if (!form) return;
-    const { view, values } = form;
     const result = await this.options.receiver.dispatch({
       ...this.base(),
       type: 'view_submission',
       trigger_id: this.options.slack.newTriggerId(),
-      view: { ...view, state: { values } },
+      view: { ...form.view, state: { values: form.values } },
     });
     const response = result.response as
       | { response_action?: string; errors?: Record<string, string> }
       | undefined;
     if (response?.response_action === 'errors' && response.errors) {
-      for (const [blockId, message] of Object.entries(response.errors))
-        this.print(`! ${blockId}: ${message}`);
-      // Ask again for the fields that were refused, keeping the others.
-      const refused = new Set(Object.keys(response.errors));
-      form.fields = form.fields.filter((f) => refused.has(f.blockId));
-      form.index = 0;
-      this.askField();
+      form.refused(response.errors);
       return;
     }
     this.form = undefined;
@@ -430,73 +300,14 @@ export class ShellConsole {
 
   /** Prints what the bot sent to "Slack". */
   private show(call: SlackCall): void {
-    const { body, answer } = call;
-    if (answer.ok !== true) {
-      if (call.method !== 'auth.test')
-        this.print(`! Slack rejected ${call.method}: ${describeRejection(answer)}`);
-      return;
-    }
-    const text = typeof body.text === 'string' ? body.text : '';
-    const blocks = Array.isArray(body.blocks) ? body.blocks : [];
-    const channel = typeof body.channel === 'string' ? body.channel : SHELL_CHANNEL;
-    switch (call.method) {
-      case 'response_url': {
-        if (body.delete_original === true || body.delete_original === 'true') {
-          this.print('(message removed)');
-          return;
-        }
-        const visibility = body.response_type === 'in_channel' ? `#${SHELL_CHANNEL}` : 'only visible to you';
-        const label =
-          body.replace_original === true || body.replace_original === 'true'
-            ? `${visibility}, updated`
-            : visibility;
-        this.printMessage(
-          label,
-          { text, blocks },
-          { kind: 'ephemeral', channel: SHELL_CHANNEL, text, blocks },
-        );
-        return;
-      }
-      case 'chat.postMessage': {
-        const thread = typeof body.thread_ts === 'string' ? ', in thread' : '';
-        const ts = String(answer.ts);
-        this.printMessage(
-          `#${channel}${thread}`,
-          { text, blocks },
-          { kind: 'message', channel, ts, text, blocks },
-        );
-        return;
-      }
-      case 'chat.update':
-        this.printMessage(
-          `#${channel}, updated`,
-          { text, blocks },
-          { kind: 'message', channel, ts: String(body.ts), text, blocks },
-        );
-        return;
-      case 'chat.postEphemeral':
-        this.printMessage(
-          `#${channel}, only visible to ${String(body.user)}`,
-          { text, blocks },
-          { kind: 'ephemeral', channel, text, blocks },
-        );
-        return;
-      case 'views.open':
-      case 'views.push':
-      case 'views.update':
-      case 'views.publish': {
-        const view: { blocks?: unknown[]; [key: string]: unknown } = {
-          ...(body.view as Record<string, unknown>),
-          id: (answer.view as { id?: string } | undefined)?.id,
-        };
-        const label = call.method === 'views.publish' ? 'Home tab' : 'dialog';
-        const rendered = renderView(view, { firstButtonNumber: this.nextButton });
-        this.remember(rendered.buttons, { kind: 'view', view });
-        this.print(frame(label, rendered.text));
-        if (call.method === 'views.open' || call.method === 'views.push') this.startForm(view);
-        return;
-      }
-      default:
+    const shown = whatSlackShows(call);
+    if (shown.kind === 'note') this.print(shown.text);
+    else if (shown.kind === 'message') this.printMessage(shown.label, shown.message, shown.container);
+    else if (shown.kind === 'view') {
+      const rendered = renderView(shown.view, { firstButtonNumber: this.nextButton });
+      this.remember(rendered.buttons, { kind: 'view', view: shown.view });
+      this.print(frame(shown.label, rendered.text));
+      if (shown.asksInput) this.startForm(shown.view);
     }
   }
 
@@ -520,13 +331,6 @@ export class ShellConsole {
 
 function frame(label: string, text: string): string {
   return `── audit-bot · ${label} ${'─'.repeat(Math.max(3, 48 - label.length))}\n${text.trimEnd()}\n`;
-}
-
-function describeRejection(answer: Record<string, unknown>): string {
-  const details = Array.isArray(answer.errors)
-    ? answer.errors
-    : (answer.response_metadata as { messages?: unknown[] } | undefined)?.messages;
-  return [String(answer.error), ...(details ?? []).map(String)].join('; ');
 }
 
 const SHELL_HELP = [

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findBlockKitProblems, formatProblems, type Surface } from './block-limits.js';
+import { bearer, isRecord, parseBody, readBody, send } from './wire.js';
 
 /** One request the bot made: a Web API method call or a `response_url` post. */
 export interface SlackCall {
@@ -41,9 +42,6 @@ export interface LocalSlackOptions {
   readonly botUserId?: string;
   readonly botId?: string;
 }
-
-/** Fields that WebClient sends as JSON strings inside a form-encoded body. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurl_links', 'unfurl_media']);
 
 export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   readonly messages = new Map<string, StoredMessage>();
@@ -375,55 +373,4 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
 function blockProblems(surface: Surface, body: Record<string, unknown>): string[] {
   if (body.blocks === undefined) return [];
   return formatProblems(findBlockKitProblems(surface, body));
-}
-
-function bearer(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return match?.[1];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Form-encoded (WebClient's default, nested fields as JSON strings) or JSON bodies. */
-function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
-  if (!raw) return {};
-  if (contentType?.includes('application/json')) {
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      return isRecord(parsed) ? parsed : {};
-    } catch {
-      return {};
-    }
-  }
-  const body: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    if (JSON_FIELDS.has(key)) {
-      try {
-        body[key] = JSON.parse(value);
-        continue;
-      } catch {
-        // Slack itself answers a malformed JSON field with invalid_arguments; keep the text.
-      }
-    }
-    body[key] = value;
-  }
-  return body;
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
 }

@@ -1,11 +1,13 @@
 // The layout's rules, checked on the code itself: imports between the folders of src/ run one
-// way (no folder cycles, type-only imports included: a type cycle is a design cycle too).
+// way (no folder cycles, type-only imports included: a type cycle is a design cycle too), and no
+// source file grows past 400 lines.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(import.meta.dirname, '..', '..', 'src');
+const MAX_LINES = 400;
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -103,5 +105,15 @@ describe('architecture', () => {
       ['c', new Map([['a', 'c/z.ts → a/x.ts']])],
     ]);
     expect(folderCycles(graph)).toEqual([['a', 'b']]);
+  });
+
+  it(`keeps every source file within ${MAX_LINES} lines`, () => {
+    const long = files
+      .map(
+        (file) => [path.relative(SRC, file), fs.readFileSync(file, 'utf8').split('\n').length - 1] as const,
+      )
+      .filter(([, lines]) => lines > MAX_LINES)
+      .map(([file, lines]) => `${file}: ${lines} lines`);
+    expect(long).toEqual([]);
   });
 });
