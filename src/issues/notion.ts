@@ -3,11 +3,11 @@
 // finds an existing page with the same title, and creates pages whose description is page
 // content split into Notion's 2,000-character text objects, never silently truncated.
 
-import { type Client, isNotionClientError } from '@notionhq/client';
+import type { Client } from '@notionhq/client';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
 import { AuditBotError } from '../kit/errors.js';
-import { describeNotionError } from '../kit/notion.js';
+import { describeNotionError, retrieveDataSource } from '../kit/notion.js';
 
 type IssuesConfig = Pick<NonNullable<Config['notion']['issues']>, 'data_source' | 'properties'>;
 
@@ -156,27 +156,13 @@ export class NotionIssues {
 
   private async readSchema(): Promise<Schema> {
     if (this.schema) return this.schema;
-    let raw: unknown;
-    try {
-      raw = await this.client.dataSources.retrieve({ data_source_id: this.config.data_source });
-    } catch (error) {
-      if (!isNotionClientError(error) || !('code' in error) || error.code !== 'object_not_found') {
-        throw new IssueSetupError(`the Issues data source: ${describeNotionError(error)}`, { cause: error });
-      }
-      const database = z
-        .object({ data_sources: z.array(z.object({ id: z.string() })).default([]) })
-        .safeParse(
-          await this.client.databases
-            .retrieve({ database_id: this.config.data_source })
-            .catch(() => undefined),
-        );
-      const first = database.success ? database.data.data_sources[0] : undefined;
-      if (!first)
-        throw new IssueSetupError(
-          `the Issues data source ${this.config.data_source} was not found, or is not shared with the integration`,
-        );
-      raw = await this.client.dataSources.retrieve({ data_source_id: first.id });
-    }
+    const raw = await retrieveDataSource(this.client, this.config.data_source).catch((error: unknown) => {
+      throw new IssueSetupError(`the Issues data source: ${describeNotionError(error)}`, { cause: error });
+    });
+    if (raw === undefined)
+      throw new IssueSetupError(
+        `the Issues data source ${this.config.data_source} was not found, or is not shared with the integration`,
+      );
     const parsed = schemaSchema.safeParse(raw);
     if (!parsed.success) throw new IssueSetupError('Notion answered the Issues data source unexpectedly');
     const props = parsed.data.properties;

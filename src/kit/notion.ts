@@ -2,7 +2,8 @@
 // (data sources), paced to Notion's rate limit so long scans do not run into 429s, and
 // retrying the 429s that happen anyway for as long as Notion asks.
 
-import { Client, isNotionClientError, LogLevel } from '@notionhq/client';
+import { APIErrorCode, Client, isNotionClientError, LogLevel } from '@notionhq/client';
+import { z } from 'zod';
 import type { Logger } from './logger.js';
 
 export const NOTION_VERSION = '2025-09-03';
@@ -82,3 +83,28 @@ export function describeNotionError(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Whether Notion answered "object_not_found" (missing, or not shared with the integration). */
+export function isNotFound(error: unknown): boolean {
+  return isNotionClientError(error) && error.code === APIErrorCode.ObjectNotFound;
+}
+
+/**
+ * A data source as Notion answers it (API 2025-09-03), given its id or the id of a database
+ * (resolved to the database's first data source, as people copy database links); undefined
+ * when neither exists for the integration. Other failures are thrown.
+ */
+export async function retrieveDataSource(client: Client, id: string): Promise<unknown> {
+  try {
+    return await client.dataSources.retrieve({ data_source_id: id });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  const database = databaseSchema.safeParse(
+    await client.databases.retrieve({ database_id: id }).catch(() => undefined),
+  );
+  const first = database.success ? database.data.data_sources[0] : undefined;
+  return first ? await client.dataSources.retrieve({ data_source_id: first.id }) : undefined;
+}
+
+const databaseSchema = z.object({ data_sources: z.array(z.object({ id: z.string() })).default([]) });

@@ -4,14 +4,9 @@
 // about 212 requests (~71 s at 3 req/s), so between full scans (`full_scan_every`, default
 // daily) only pages edited since the last scan are read: 50 edits cost one request.
 
-import {
-  type Client,
-  isNotionClientError,
-  iterateAllDataSourceRows,
-  iteratePaginatedAPI,
-} from '@notionhq/client';
+import { type Client, iterateAllDataSourceRows, iteratePaginatedAPI } from '@notionhq/client';
 import { z } from 'zod';
-import { describeNotionError } from '../kit/notion.js';
+import { describeNotionError, retrieveDataSource } from '../kit/notion.js';
 import { duration, notionId } from '../kit/schemas.js';
 import type { Store } from '../store/store.js';
 import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
@@ -130,22 +125,11 @@ export function createNotionProbe(config: NotionProbeConfig, deps: NotionProbeDe
 
 /** Resolves a database id to its data source and checks the property exists. */
 async function readSchema(client: Client, config: NotionProbeConfig): Promise<Schema> {
-  let raw: unknown;
-  try {
-    raw = await client.dataSources.retrieve({ data_source_id: config.data_source });
-  } catch (error) {
-    if (!isNotionClientError(error) || !('code' in error) || error.code !== 'object_not_found') throw error;
-    const database = z
-      .object({ data_sources: z.array(z.object({ id: z.string() })).default([]) })
-      .safeParse(await client.databases.retrieve({ database_id: config.data_source }).catch(() => undefined));
-    const first = database.success ? database.data.data_sources[0] : undefined;
-    if (!first) {
-      throw new ProbeError(
-        `Notion data source ${config.data_source} not found, or not shared with the integration`,
-      );
-    }
-    raw = await client.dataSources.retrieve({ data_source_id: first.id });
-  }
+  const raw = await retrieveDataSource(client, config.data_source);
+  if (raw === undefined)
+    throw new ProbeError(
+      `Notion data source ${config.data_source} not found, or not shared with the integration`,
+    );
   const parsed = schemaSchema.safeParse(raw);
   if (!parsed.success) throw new ProbeError('Notion answered the data source with an unexpected shape');
   const property = parsed.data.properties[config.covered_when.property];
