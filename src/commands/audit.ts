@@ -4,7 +4,8 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import type { AppDeps } from '../app/deps.js';
 import { isAuditBotError } from '../kit/errors.js';
 import type { SubcommandName } from '../kit/ids.js';
-import { failureMessage, permissionDenied, unknownSubcommandMessage } from '../kit/notice.js';
+import { failureMessage, unknownSubcommandMessage } from '../kit/notice.js';
+import { permitted } from '../kit/permissions.js';
 import { parseCommandText, type Subcommand } from './registry.js';
 
 export type AuditCommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -28,17 +29,10 @@ export function auditCommand(
     deps.metrics.commands.inc({ subcommand: parsed.name });
     const subcommand = subcommands.get(parsed.name);
     if (!subcommand) return;
-    if (subcommand.permission && !(await deps.permissions.allows(subcommand.permission, command.user_id))) {
-      deps.logger.info(
-        { user: command.user_id, permission: subcommand.permission },
-        `/audit ${parsed.name} refused`,
-      );
-      await respond({
-        response_type: 'ephemeral',
-        ...permissionDenied(subcommand.permission, `\`/audit ${parsed.name}\``),
-      });
+    const what = `\`/audit ${parsed.name}\``;
+    const { permission } = subcommand;
+    if (permission && !(await permitted(deps, { permission, userId: command.user_id, what, respond })))
       return;
-    }
     try {
       await subcommand.run({
         args: parsed.args,

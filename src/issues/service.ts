@@ -18,11 +18,11 @@ import { claimIsStale, newProcessInstance, type ProcessInstance } from '../kit/i
 import type { Logger } from '../kit/logger.js';
 import type { BotMetrics } from '../kit/metrics.js';
 import { describeNotionError } from '../kit/notion.js';
-import { describeSlackError, findPostedByMetadata } from '../kit/slack.js';
+import { describeSlackError } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
-import { proposalMessage } from './blocks.js';
+import { ProposalMessenger } from './messenger.js';
 import { type IssueDraft, IssueSetupError, type NotionIssues } from './notion.js';
 import {
   type NewProposal,
@@ -34,9 +34,6 @@ import {
 
 /** Attempts at creating a page before the proposal is marked failed. */
 export const CREATE_ATTEMPTS = 3;
-
-/** `metadata.event_type` of proposal messages; the payload is `{proposal_id}`. */
-export const PROPOSAL_EVENT_TYPE = 'audit_issue_proposal';
 
 /** The sweep runs twice per lease, but at least this often (and at most every 500 ms). */
 const SWEEP_EVERY_MAX_MS = 30_000;
@@ -73,6 +70,7 @@ export class IssueService {
   /** Unreadable rows already reported, so each is logged and counted once per process. */
   private readonly reported = new Set<string>();
   private readonly throttle: LogThrottle;
+  private readonly messenger: ProposalMessenger;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
@@ -81,6 +79,7 @@ export class IssueService {
     this.instance = deps.instance ?? newProcessInstance(deps.now());
     this.proposals = new Proposals(deps.store, (reader, row) => this.reportUnreadable(reader, row));
     this.throttle = new LogThrottle(deps.logger);
+    this.messenger = new ProposalMessenger(deps.client, deps.logger);
   }
 
   /** How long a live process keeps its claim (notion.issues.claim_lease). */
@@ -187,34 +186,18 @@ export class IssueService {
   }
 
   private async postClaimed(proposal: Proposal, channel: string): Promise<void> {
-    if (proposal.postingAt !== undefined) {
-      // An earlier attempt may have reached Slack before a crash or a lost answer.
-      const ts = await findPostedByMetadata(this.deps.client, {
-        channel,
-        eventType: PROPOSAL_EVENT_TYPE,
-        match: (payload) => payload.proposal_id === proposal.id,
-        since: new Date(proposal.createdAt),
-      });
-      if (ts) {
-        this.proposals.setMessage(proposal.id, channel, ts);
-        this.deps.logger.info(
-          { proposal: proposal.id, channel, ts },
-          'proposal message found in the channel after an interrupted post; adopted',
-        );
-        await this.refreshMessage(proposal.id);
-        return;
-      }
+    // An earlier attempt may have reached Slack before a crash or a lost answer.
+    const found = proposal.postingAt !== undefined ? await this.messenger.find(proposal, channel) : undefined;
+    if (found) {
+      this.proposals.setMessage(proposal.id, channel, found);
+      this.deps.logger.info(
+        { proposal: proposal.id, channel, ts: found },
+        'proposal message found in the channel after an interrupted post; adopted',
+      );
+      await this.refreshMessage(proposal.id);
+      return;
     }
-    const message = proposalMessage(proposal);
-    const answer = await this.deps.client.chat.postMessage({
-      channel,
-      text: message.text,
-      blocks: message.blocks,
-      unfurl_links: false,
-      metadata: { event_type: PROPOSAL_EVENT_TYPE, event_payload: { proposal_id: proposal.id } },
-    });
-    if (!answer.ts) throw new Error('Slack answered the post without a ts');
-    this.proposals.setMessage(proposal.id, channel, answer.ts);
+    this.proposals.setMessage(proposal.id, channel, await this.messenger.post(proposal, channel));
   }
 
   /** Approve (or Retry): claim (or take over a claim cut off by a crash), create once, update the message. */
@@ -379,17 +362,6 @@ export class IssueService {
 
   private async refreshMessage(id: number): Promise<void> {
     const proposal = this.proposals.get(id);
-    if (!proposal?.channel || !proposal.ts) return;
-    const message = proposalMessage(proposal);
-    try {
-      await this.deps.client.chat.update({
-        channel: proposal.channel,
-        ts: proposal.ts,
-        text: message.text,
-        blocks: message.blocks,
-      });
-    } catch (error) {
-      this.deps.logger.warn({ proposal: id }, `proposal message not updated: ${describeSlackError(error)}`);
-    }
+    if (proposal) await this.messenger.update(proposal);
   }
 }

@@ -2,7 +2,10 @@
 // without an entry, the approvers may. User-group members are looked up through Slack
 // (usergroups.users.list) and cached for a few minutes.
 
-import type { webApi } from '@slack/bolt';
+import type { RespondArguments, webApi } from '@slack/bolt';
+import type { MessageContent } from './blocks.js';
+import type { Logger } from './logger.js';
+import { permissionDenied } from './notice.js';
 
 export const PERMISSIONS = [
   'approve_issues',
@@ -56,4 +59,30 @@ export class Permissions {
       return cached?.users ?? new Set();
     }
   }
+}
+
+/**
+ * Whether `userId` holds `permission`; when not, the refusal is logged and the person is told
+ * privately what they lack (`refusal`, else the standard answer naming the permission).
+ */
+export async function permitted(
+  deps: { readonly permissions: Permissions; readonly logger: Pick<Logger, 'info'> },
+  request: {
+    readonly permission: Permission;
+    readonly userId: string;
+    /** What was refused, as people call it ("Refresh", "`/audit digest`"). */
+    readonly what: string;
+    readonly respond: (message: RespondArguments) => Promise<unknown>;
+    readonly refusal?: MessageContent;
+  },
+): Promise<boolean> {
+  const { permission, userId, what } = request;
+  if (await deps.permissions.allows(permission, userId)) return true;
+  deps.logger.info({ user: userId, permission }, `${what.replaceAll('`', '')} refused`);
+  await request.respond({
+    response_type: 'ephemeral',
+    replace_original: false,
+    ...(request.refusal ?? permissionDenied(permission, what)),
+  });
+  return false;
 }

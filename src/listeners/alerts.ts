@@ -10,6 +10,7 @@ import { escapeMrkdwn } from '../kit/blocks.js';
 import { describeError } from '../kit/errors.js';
 import { ACTION } from '../kit/ids.js';
 import { privateNote } from '../kit/notice.js';
+import { permitted } from '../kit/permissions.js';
 import type { Registrations } from './registered.js';
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
@@ -34,15 +35,11 @@ export function silenceAlertAction(
   return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
     const userId = body.user.id;
-    if (!(await deps.permissions.allows('silence_alerts', userId))) {
-      deps.logger.info({ user: userId, permission: 'silence_alerts' }, 'silence refused: missing permission');
-      await respond(
-        privateNote(
-          ':no_entry: Only approvers can silence alerts (permission `silence_alerts` in audit-bot.yml).',
-        ),
-      );
+    const refusal = privateNote(
+      ':no_entry: Only approvers can silence alerts (permission `silence_alerts` in audit-bot.yml).',
+    );
+    if (!(await permitted(deps, { permission: 'silence_alerts', userId, what: 'Silence', respond, refusal })))
       return;
-    }
     const row = deps.alerts.groups.byId(action.value ?? '');
     if (!row) {
       await respond(privateNote(':grey_question: This alert group is no longer known to audit-bot.'));

@@ -4,7 +4,8 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
 import { ACTION } from '../kit/ids.js';
-import { permissionDenied, privateNote } from '../kit/notice.js';
+import { privateNote } from '../kit/notice.js';
+import { permitted } from '../kit/permissions.js';
 import { refreshThenRender, renderStatus, seesSourceDetail } from '../status/service.js';
 import type { Registrations } from './registered.js';
 
@@ -16,15 +17,8 @@ const probeOf = (value: string | undefined) => (value && value !== 'all' ? value
 export function refreshStatusAction(deps: Deps) {
   return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
-    if (!(await deps.permissions.allows('refresh', body.user.id))) {
-      deps.logger.info({ user: body.user.id, permission: 'refresh' }, 'refresh refused');
-      await respond({
-        replace_original: false,
-        response_type: 'ephemeral',
-        ...permissionDenied('refresh', 'Refresh'),
-      });
+    if (!(await permitted(deps, { permission: 'refresh', userId: body.user.id, what: 'Refresh', respond })))
       return;
-    }
     const probeId = probeOf(action.value);
     const showSourceDetail = probeId ? await seesSourceDetail(deps, body.user.id) : false;
     const answer = await refreshThenRender(deps, probeId, undefined, { showSourceDetail });
