@@ -14,12 +14,14 @@ import {
   link as fullLink,
   LIMIT,
   type MessageContent,
+  packLines,
   safeUrl,
   section,
 } from '../kit/blocks.js';
-import { formatDuration, formatNumber, formatTime } from '../kit/format.js';
+import { formatAge, formatDuration, formatNumber, formatTime } from '../kit/format.js';
 import { ACTION } from '../kit/ids.js';
 import { own } from '../kit/text.js';
+import type { GroupRow } from './group-rows.js';
 import type { GroupAlert, GroupState, ThreadEvent } from './schemas.js';
 
 export const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
@@ -274,3 +276,52 @@ export function threadReplyText(event: ThreadEvent): string {
       return event.text;
   }
 }
+
+/** `/audit alerts`: the firing groups the person may see, linked to their messages. */
+export function firingListMessage(
+  firing: readonly GroupRow[],
+  note: string | undefined,
+  now: Date,
+): MessageContent {
+  if (firing.length === 0) {
+    return {
+      text: 'No alert groups are firing.',
+      blocks: [section(':large_green_circle: No alert groups are firing.'), ...(note ? [context(note)] : [])],
+    };
+  }
+  const lines = firing.map((row) => {
+    const s = row.state;
+    const title = clamp(s.title, 150);
+    // Slack resolves archive links to the message in any workspace the user is in.
+    const shown = row.ts
+      ? link(`https://slack.com/archives/${row.channel}/p${row.ts.replace('.', '')}`, title)
+      : `${escapeMrkdwn(title)} (not posted yet)`;
+    const count = s.alerts.filter((a) => a.status === 'firing').length + s.truncatedAlerts;
+    const extra = [
+      s.severity ? escapeMrkdwn(clamp(String(s.severity), 50)) : '',
+      `${count} alert${count === 1 ? '' : 's'}`,
+      `since ${formatAge(s.firingSince, now).replace(' ago', '')}`,
+    ]
+      .concat(s.acknowledged ? [`acknowledged by <@${s.acknowledged.by}>`] : [])
+      .filter(Boolean)
+      .join(' · ');
+    return `${severityEmoji(s.severity)} ${shown} — ${extra} in <#${row.channel}>`;
+  });
+  const text = `${firing.length} alert group${firing.length === 1 ? ' is' : 's are'} firing`;
+  return {
+    text,
+    blocks: [section(`*${text}*`), ...packLines(lines).slice(0, 44), ...(note ? [context(note)] : [])],
+  };
+}
+
+/** Private answers to Acknowledge and Silence 1h. */
+export const ALERT_NOTES = {
+  unknownGroup: ':grey_question: This alert group is no longer known to audit-bot.',
+  silenceRefused:
+    ':no_entry: Only approvers can silence alerts (permission `silence_alerts` in audit-bot.yml).',
+  silenceNeedsGrafana:
+    ':hourglass_flowing_sand: Silencing Grafana alerts needs GRAFANA_URL and GRAFANA_TOKEN, which are not set on audit-bot.',
+  silenceNeedsAlertmanager:
+    ':hourglass_flowing_sand: Silencing needs ALERTMANAGER_URL, which is not set on audit-bot.',
+  silenceFailed: (reason: string) => `:x: The silence could not be created: ${escapeMrkdwn(reason)}`,
+} as const;

@@ -1,7 +1,7 @@
 // `/audit digest [digest-id]`: post a digest to its channel now and tell the caller where.
 
 import type { AppDeps } from '../app/deps.js';
-import { escapeMrkdwn, section } from '../kit/blocks.js';
+import { digestPostedMessage, unknownDigestMessage } from '../digests/blocks.js';
 import { notConfiguredMessage } from '../kit/notice.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
@@ -23,23 +23,17 @@ export function digestSubcommand(deps: Pick<AppDeps, 'digests'>): Subcommand {
       const id = args.split(/\s+/)[0] || undefined;
       const digest = scheduler.digest(id);
       if (!digest) {
-        const text = `There is no digest "${id}". Digests: ${scheduler.digests.map((d) => d.id).join(', ')}.`;
         await respond({
           response_type: 'ephemeral',
-          text,
-          blocks: [section(`:grey_question: ${escapeMrkdwn(text)}`)],
+          ...unknownDigestMessage(
+            id ?? '',
+            scheduler.digests.map((d) => d.id),
+          ),
         });
         return;
       }
       const outcome = await scheduler.postNow(digest, userId);
-      const text = outcome.posted
-        ? `Posted the ${digest.id} digest to <#${outcome.channel}>.`
-        : `The ${digest.id} digest could not be posted to <#${outcome.channel}>: ${escapeMrkdwn(outcome.error ?? 'unknown error')}. It has been logged.`;
-      await respond({
-        response_type: 'ephemeral',
-        text,
-        blocks: [section(`${outcome.posted ? ':white_check_mark:' : ':x:'} ${text}`)],
-      });
+      await respond({ response_type: 'ephemeral', ...digestPostedMessage(digest.id, outcome) });
     },
   };
 }

@@ -2,7 +2,7 @@
 // response_url when measured (or after a bounded wait, with slow checks marked as measuring).
 
 import type { AppDeps } from '../app/deps.js';
-import { escapeMrkdwn, section } from '../kit/blocks.js';
+import { measuringMessage } from '../status/blocks.js';
 import { refreshThenRender, renderStatus, seesSourceDetail } from '../status/service.js';
 import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
 
@@ -17,13 +17,7 @@ export function refreshSubcommand(
         await respond({ response_type: 'ephemeral', ...renderStatus(deps, probeId) });
         return;
       }
-      const what = probeId ? `\`${escapeMrkdwn(probeId)}\`` : `all ${deps.runner.ids.length} checks`;
-      const text = `Measuring ${probeId ?? `all ${deps.runner.ids.length} checks`} now; the figures follow here.`;
-      await respond({
-        response_type: 'ephemeral',
-        text,
-        blocks: [section(`:hourglass_flowing_sand: Measuring ${what} now; the figures follow here.`)],
-      });
+      await respond({ response_type: 'ephemeral', ...measuringMessage(probeId, deps.runner.ids.length) });
       const showSourceDetail = probeId ? await seesSourceDetail(deps, userId) : false;
       await respond({
         response_type: 'ephemeral',

@@ -13,13 +13,15 @@ import {
   header,
   LIMIT,
   type MessageContent,
+  packLines,
+  section,
 } from '../kit/blocks.js';
 import { formatAge, formatPointsDelta, formatTime, formatValueDelta, sparkline } from '../kit/format.js';
 import { ACTION, perProbeActionId } from '../kit/ids.js';
 import { ratioOf } from '../probes/evaluate.js';
 import type { ProbeSnapshot, ReportSnapshot } from '../probes/snapshot.js';
 import { figureOf } from '../probes/snapshot.js';
-import { formatFigure, formatTarget, packLines, STATUS_EMOJI } from '../status/blocks.js';
+import { formatFigure, formatTarget, STATUS_EMOJI } from '../status/blocks.js';
 
 export interface DigestProbe {
   readonly probe: ProbeSnapshot;
@@ -152,4 +154,21 @@ export function digestFigures(probes: readonly DigestProbe[]): Record<string, nu
     if (figure !== undefined) figures[probe.id] = figure;
   }
   return figures;
+}
+
+/** `/audit digest <id>` naming no digest. */
+export function unknownDigestMessage(id: string, ids: readonly string[]): MessageContent {
+  const text = `There is no digest "${id}". Digests: ${ids.join(', ')}.`;
+  return { text: escapeMrkdwn(text), blocks: [section(`:grey_question: ${escapeMrkdwn(text)}`)] };
+}
+
+/** The answer to `/audit digest`: where it was posted, or why not. */
+export function digestPostedMessage(
+  id: string,
+  outcome: { readonly posted: boolean; readonly channel: string; readonly error?: string | undefined },
+): MessageContent {
+  const text = outcome.posted
+    ? `Posted the ${id} digest to <#${outcome.channel}>.`
+    : `The ${id} digest could not be posted to <#${outcome.channel}>: ${escapeMrkdwn(outcome.error ?? 'unknown error')}. It has been logged.`;
+  return { text, blocks: [section(`${outcome.posted ? ':white_check_mark:' : ':x:'} ${text}`)] };
 }

@@ -14,13 +14,14 @@ import {
   escapeMrkdwn,
   header,
   link,
+  packLines,
   section,
 } from '../kit/blocks.js';
 import { formatAge, formatTime } from '../kit/format.js';
 import { ACTION, COMMAND } from '../kit/ids.js';
 import type { SubcommandSpec } from '../kit/subcommands.js';
 import type { StatusSnapshot } from '../probes/snapshot.js';
-import { packLines, probeLine, statusHeadline } from '../status/blocks.js';
+import { probeLine, statusHeadline } from '../status/blocks.js';
 
 export interface HomeAlert {
   readonly groupId: string;

@@ -16,7 +16,7 @@ import {
 import { ACTION, ISSUE_FIELD, VIEW } from '../kit/ids.js';
 import { own } from '../kit/text.js';
 import { ISSUE_TYPES, PRIORITIES } from './notion.js';
-import type { Proposal } from './proposals.js';
+import type { ApproveOutcome, Proposal } from './proposals.js';
 
 const PRIORITY_EMOJI: Record<string, string> = {
   High: ':red_circle:',
@@ -160,4 +160,56 @@ export function dismissForm(proposalId: number): types.ModalView {
       },
     ],
   };
+}
+
+/** What a person does to a proposal; all of it needs `approve_issues` (approvers by default). */
+export type Decision = 'approve' | 'edit' | 'dismiss';
+
+const REFUSED: Record<Decision, string> = {
+  approve:
+    ':no_entry: Only approvers can create proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was created.',
+  edit: ':no_entry: Only approvers can edit proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was changed.',
+  dismiss:
+    ':no_entry: Only approvers can dismiss proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was changed.',
+};
+
+export function decisionRefused(action: Decision): string {
+  return REFUSED[action];
+}
+
+/** The refusal of a view submission, shown in the modal (in `field`) and changing nothing. */
+export function formRefusal(allowed: undefined | false, action: Decision, field: string) {
+  const text =
+    allowed === undefined
+      ? 'Your permission could not be checked just now; nothing was changed. Please try again.'
+      : REFUSED[action].replace(':no_entry: ', '').replaceAll('`', '');
+  return { response_action: 'errors' as const, errors: { [field]: text } };
+}
+
+/** What to tell the person who approved or submitted. */
+export function describeOutcome(outcome: ApproveOutcome): string {
+  switch (outcome.kind) {
+    case 'created':
+      return `:white_check_mark: Created in Notion: ${link(outcome.proposal.pageUrl, outcome.proposal.title)}`;
+    case 'existing':
+      return `:link: An issue with this title is already in Notion, so none was added: ${link(outcome.proposal.pageUrl, outcome.proposal.title)}`;
+    case 'busy':
+      return `:hourglass_flowing_sand: <@${outcome.proposal.claimedBy}> is already creating this issue.`;
+    case 'done':
+      return outcome.proposal.state === 'created'
+        ? `This issue is already in Notion: ${link(outcome.proposal.pageUrl, outcome.proposal.title)}`
+        : 'This proposal was dismissed.';
+    case 'failed':
+      return `:x: Notion did not create the issue (${escapeMrkdwn(outcome.error)}). It stays proposed; press Retry when Notion is back.`;
+    case 'no_notion':
+      return ':memo: Notion is not connected (NOTION_TOKEN and notion.issues), so the issue is kept as a local draft in the issues channel. An approver can create it once Notion is configured.';
+    case 'unknown':
+      return ':grey_question: This proposal is no longer known to audit-bot.';
+  }
+}
+
+/** Told to whoever pressed "Propose issue". */
+export function proposedNote(proposal: Proposal): string {
+  const where = proposal.channel ? ` in <#${proposal.channel}>` : '';
+  return `:memo: Proposed “${proposal.title}”${where}; an approver can create it in Notion.`;
 }

@@ -325,3 +325,13 @@ export class Proposals {
     return info.changes === 1;
   }
 }
+
+/** What Approve (or a submitted form) came to. */
+export type ApproveOutcome =
+  | { kind: 'created'; proposal: Proposal }
+  | { kind: 'existing'; proposal: Proposal }
+  | { kind: 'busy'; proposal: Proposal }
+  | { kind: 'done'; proposal: Proposal }
+  | { kind: 'failed'; proposal: Proposal; error: string }
+  | { kind: 'no_notion' }
+  | { kind: 'unknown' };

@@ -25,6 +25,7 @@ import type { Store } from '../store/store.js';
 import { ProposalMessenger } from './messenger.js';
 import { type IssueDraft, IssueSetupError, type NotionIssues } from './notion.js';
 import {
+  type ApproveOutcome,
   type NewProposal,
   type Proposal,
   type ProposalReader,
@@ -38,14 +39,7 @@ export const CREATE_ATTEMPTS = 3;
 /** The sweep runs twice per lease, but at least this often (and at most every 500 ms). */
 const SWEEP_EVERY_MAX_MS = 30_000;
 
-export type ApproveOutcome =
-  | { kind: 'created'; proposal: Proposal }
-  | { kind: 'existing'; proposal: Proposal }
-  | { kind: 'busy'; proposal: Proposal }
-  | { kind: 'done'; proposal: Proposal }
-  | { kind: 'failed'; proposal: Proposal; error: string }
-  | { kind: 'no_notion' }
-  | { kind: 'unknown' };
+export type { ApproveOutcome } from './proposals.js';
 
 export interface IssueServiceDeps {
   readonly config: Config;

@@ -126,3 +126,19 @@ export interface MessageContent {
   text: string;
   blocks: Block[];
 }
+
+/** Packs lines into sections of at most Slack's section text limit. */
+export function packLines(lines: readonly string[], max = LIMIT.sectionText): Block[] {
+  const blocks: Block[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = clamp(raw, max);
+    if (current && current.length + 1 + line.length > max) {
+      blocks.push(section(current));
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) blocks.push(section(current));
+  return blocks;
+}

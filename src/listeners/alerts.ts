@@ -4,9 +4,8 @@
 
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { createSilence } from '../alerts/alertmanager-client.js';
-import { silenceMatchers } from '../alerts/blocks.js';
+import { ALERT_NOTES, silenceMatchers } from '../alerts/blocks.js';
 import type { AppDeps } from '../app/deps.js';
-import { escapeMrkdwn } from '../kit/blocks.js';
 import { describeError } from '../kit/errors.js';
 import { ACTION } from '../kit/ids.js';
 import { privateNote } from '../kit/notice.js';
@@ -22,7 +21,7 @@ export function acknowledgeAlertAction(deps: Pick<AppDeps, 'alerts' | 'now'>) {
     await ack();
     const row = deps.alerts.groups.acknowledge(action.value ?? '', body.user.id, deps.now());
     if (!row) {
-      await respond(privateNote(':grey_question: This alert group is no longer known to audit-bot.'));
+      await respond(privateNote(ALERT_NOTES.unknownGroup));
       return;
     }
     deps.alerts.outbox.wake();
@@ -35,25 +34,19 @@ export function silenceAlertAction(
   return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
     const userId = body.user.id;
-    const refusal = privateNote(
-      ':no_entry: Only approvers can silence alerts (permission `silence_alerts` in audit-bot.yml).',
-    );
+    const refusal = privateNote(ALERT_NOTES.silenceRefused);
     if (!(await permitted(deps, { permission: 'silence_alerts', userId, what: 'Silence', respond, refusal })))
       return;
     const row = deps.alerts.groups.byId(action.value ?? '');
     if (!row) {
-      await respond(privateNote(':grey_question: This alert group is no longer known to audit-bot.'));
+      await respond(privateNote(ALERT_NOTES.unknownGroup));
       return;
     }
     const grafana = row.state.source === 'grafana';
     const api = grafana ? deps.silenceApis.grafana : deps.silenceApis.alertmanager;
     if (!api) {
       await respond(
-        privateNote(
-          grafana
-            ? ':hourglass_flowing_sand: Silencing Grafana alerts needs GRAFANA_URL and GRAFANA_TOKEN, which are not set on audit-bot.'
-            : ':hourglass_flowing_sand: Silencing needs ALERTMANAGER_URL, which is not set on audit-bot.',
-        ),
+        privateNote(grafana ? ALERT_NOTES.silenceNeedsGrafana : ALERT_NOTES.silenceNeedsAlertmanager),
       );
       return;
     }
@@ -75,9 +68,7 @@ export function silenceAlertAction(
       deps.alerts.outbox.wake();
     } catch (error) {
       deps.logger.warn({ group: row.groupId }, `silence failed: ${describeError(error)}`);
-      await respond(
-        privateNote(`:x: The silence could not be created: ${escapeMrkdwn(describeError(error))}`),
-      );
+      await respond(privateNote(ALERT_NOTES.silenceFailed(describeError(error))));
     }
   };
 }

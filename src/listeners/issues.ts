@@ -13,17 +13,23 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
-import { dismissForm } from '../issues/blocks.js';
+import {
+  type Decision,
+  decisionRefused,
+  describeOutcome,
+  dismissForm,
+  formRefusal,
+  proposedNote,
+} from '../issues/blocks.js';
 import { openIssueForm, readIssueForm, readMetadata } from '../issues/form.js';
-import type { ApproveOutcome } from '../issues/service.js';
-import { escapeMrkdwn, link, section } from '../kit/blocks.js';
+import { probeProposal } from '../issues/from-probe.js';
+import { section } from '../kit/blocks.js';
 import { ACTION, ISSUE_FIELD, perProbeActionPattern, SHORTCUT, VIEW } from '../kit/ids.js';
 import type { Logger } from '../kit/logger.js';
 import { privateNote } from '../kit/notice.js';
 import { slackErrorCode } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import { takeSnapshot } from '../probes/snapshot.js';
-import { formatFigure, formatTarget } from '../status/blocks.js';
 import type { Registrations } from './registered.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
@@ -36,17 +42,6 @@ const EPHEMERAL_REFUSALS = new Set([
   'user_not_in_channel',
 ]);
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
-
-/** What a person does to a proposal; all of it needs `approve_issues` (approvers by default). */
-type Decision = 'approve' | 'edit' | 'dismiss';
-
-const REFUSED: Record<Decision, string> = {
-  approve:
-    ':no_entry: Only approvers can create proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was created.',
-  edit: ':no_entry: Only approvers can edit proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was changed.',
-  dismiss:
-    ':no_entry: Only approvers can dismiss proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was changed.',
-};
 
 /**
  * A view submission must be answered within 3 s, and its refusal goes back in that answer; a
@@ -101,37 +96,6 @@ function refusalLog(logger: Logger): LogThrottle {
   return throttle;
 }
 
-/** The refusal of a view submission, shown in the modal (in `field`) and changing nothing. */
-function refusal(allowed: undefined | false, action: Decision, field: string) {
-  const text =
-    allowed === undefined
-      ? 'Your permission could not be checked just now; nothing was changed. Please try again.'
-      : REFUSED[action].replace(':no_entry: ', '').replaceAll('`', '');
-  return { response_action: 'errors' as const, errors: { [field]: text } };
-}
-
-/** What to tell the person who approved or submitted. */
-export function describeOutcome(outcome: ApproveOutcome): string {
-  switch (outcome.kind) {
-    case 'created':
-      return `:white_check_mark: Created in Notion: ${link(outcome.proposal.pageUrl, outcome.proposal.title)}`;
-    case 'existing':
-      return `:link: An issue with this title is already in Notion, so none was added: ${link(outcome.proposal.pageUrl, outcome.proposal.title)}`;
-    case 'busy':
-      return `:hourglass_flowing_sand: <@${outcome.proposal.claimedBy}> is already creating this issue.`;
-    case 'done':
-      return outcome.proposal.state === 'created'
-        ? `This issue is already in Notion: ${link(outcome.proposal.pageUrl, outcome.proposal.title)}`
-        : 'This proposal was dismissed.';
-    case 'failed':
-      return `:x: Notion did not create the issue (${escapeMrkdwn(outcome.error)}). It stays proposed; press Retry when Notion is back.`;
-    case 'no_notion':
-      return ':memo: Notion is not connected (NOTION_TOKEN and notion.issues), so the issue is kept as a local draft in the issues channel. An approver can create it once Notion is configured.';
-    case 'unknown':
-      return ':grey_question: This proposal is no longer known to audit-bot.';
-  }
-}
-
 export function createIssueShortcut() {
   return async ({
     shortcut,
@@ -168,7 +132,7 @@ export function issueFormSubmitted(deps: Deps) {
     if (metadata.proposalId !== undefined) {
       const allowed = await mayDecide(deps, userId, 'edit', PERMISSION_DEADLINE_MS);
       if (allowed !== true) {
-        await ack(refusal(allowed, 'edit', ISSUE_FIELD.title));
+        await ack(formRefusal(allowed, 'edit', ISSUE_FIELD.title));
         return;
       }
     }
@@ -227,7 +191,7 @@ export function dismissFormSubmitted(deps: Deps) {
     }
     const allowed = await mayDecide(deps, body.user.id, 'dismiss', PERMISSION_DEADLINE_MS);
     if (allowed !== true) {
-      await ack(refusal(allowed, 'dismiss', ISSUE_FIELD.reason));
+      await ack(formRefusal(allowed, 'dismiss', ISSUE_FIELD.reason));
       return;
     }
     await ack();
@@ -255,7 +219,7 @@ export function approveIssueAction(deps: Deps) {
     await ack();
     const userId = body.user.id;
     if (!(await mayDecide(deps, userId, 'approve'))) {
-      await tell(deps, args, REFUSED.approve);
+      await tell(deps, args, decisionRefused('approve'));
       return;
     }
     const outcome = await deps.issues.approve(Number(action.value), userId);
@@ -268,7 +232,7 @@ export function editIssueAction(deps: Deps) {
     const { ack, action, body, client } = args;
     await ack();
     if (!(await mayDecide(deps, body.user.id, 'edit'))) {
-      await tell(deps, args, REFUSED.edit);
+      await tell(deps, args, decisionRefused('edit'));
       return;
     }
     const proposal = deps.issues.proposals.get(Number(action.value));
@@ -296,7 +260,7 @@ export function dismissIssueAction(deps: Deps) {
     const { ack, action, body, client } = args;
     await ack();
     if (!(await mayDecide(deps, body.user.id, 'dismiss'))) {
-      await tell(deps, args, REFUSED.dismiss);
+      await tell(deps, args, decisionRefused('dismiss'));
       return;
     }
     const proposal = deps.issues.proposals.get(Number(action.value));
@@ -333,23 +297,8 @@ export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 're
       });
       return;
     }
-    const figure = formatFigure(probe.latest.measurement);
-    const target = formatTarget(probe);
-    const day = now.toISOString().slice(0, 10);
-    const proposal = await deps.issues.propose({
-      sourceKey: `probe:${probe.id}:${day}`,
-      title: `[AUDIT] ${probe.title} at ${figure.split(' (')[0]}${target ? ` - ${target.replace('target ', 'below ')}` : ''}`,
-      priority: 'Medium',
-      type: 'Internal Issue',
-      description: [
-        `Proposed from the audit digest by <@${body.user.id}> on ${day}.`,
-        '',
-        `Current state: ${figure}${target ? ` (${target})` : ''}`,
-        `Source: ${probe.source}`,
-      ].join('\n'),
-    });
-    const where = proposal.channel ? ` in <#${proposal.channel}>` : '';
-    const text = `:memo: Proposed “${proposal.title}”${where}; an approver can create it in Notion.`;
+    const proposal = await deps.issues.propose(probeProposal(probe, probe.latest, body.user.id, now));
+    const text = proposedNote(proposal);
     await respond({ response_type: 'ephemeral', replace_original: false, text, blocks: [section(text)] });
   };
 }

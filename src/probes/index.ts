@@ -35,7 +35,6 @@ export const probeSchema = z.discriminatedUnion(
   },
 );
 export type ProbeConfig = z.output<typeof probeSchema>;
-export type ProbeKindName = ProbeConfig['kind'];
 
 /**
  * The table entry of a probe's kind, typed for that probe. TypeScript cannot follow the link

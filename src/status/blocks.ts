@@ -14,6 +14,7 @@ import {
   header,
   LIMIT,
   type MessageContent,
+  packLines,
   section,
 } from '../kit/blocks.js';
 import {
@@ -127,22 +128,6 @@ export function probeLine(probe: ProbeSnapshot, now: Date): string {
   if (probe.status === 'stale') parts.push('stale');
   parts.push(formatAge(probe.latest.measuredAt, now));
   return `${STATUS_EMOJI[probe.status]} ${title}  ${parts.join(' · ')}${running}`;
-}
-
-/** Packs lines into sections of at most Slack's section text limit. */
-export function packLines(lines: readonly string[], max = LIMIT.sectionText): Block[] {
-  const blocks: Block[] = [];
-  let current = '';
-  for (const raw of lines) {
-    const line = clamp(raw, max);
-    if (current && current.length + 1 + line.length > max) {
-      blocks.push(section(current));
-      current = '';
-    }
-    current = current ? `${current}\n${line}` : line;
-  }
-  if (current) blocks.push(section(current));
-  return blocks;
 }
 
 export function statusHeadline(snapshot: StatusSnapshot): string {
@@ -282,4 +267,13 @@ export function probeDetailMessage(
 export function unknownProbeMessage(id: string, known: readonly string[]): MessageContent {
   const text = `There is no check "${id}". Known checks: ${known.join(', ') || 'none'}.`;
   return { text, blocks: [section(`:grey_question: ${escapeMrkdwn(text)}`)] };
+}
+
+/** `/audit refresh` at once: what is being measured; the figures follow. */
+export function measuringMessage(probeId: string | undefined, count: number): MessageContent {
+  const what = probeId ? `\`${escapeMrkdwn(probeId)}\`` : `all ${count} checks`;
+  return {
+    text: escapeMrkdwn(`Measuring ${probeId ?? `all ${count} checks`} now; the figures follow here.`),
+    blocks: [section(`:hourglass_flowing_sand: Measuring ${what} now; the figures follow here.`)],
+  };
 }

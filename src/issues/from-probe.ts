@@ -1,0 +1,30 @@
+// A proposal for a check below its target ("Propose issue" under a digest line): one a day per
+// check, titled and described from the check's latest figure.
+
+import type { ProbeSnapshot } from '../probes/snapshot.js';
+import type { ProbeResult } from '../probes/types.js';
+import { formatFigure, formatTarget } from '../status/blocks.js';
+import type { NewProposal } from './proposals.js';
+
+export function probeProposal(
+  probe: ProbeSnapshot,
+  latest: ProbeResult,
+  userId: string,
+  now: Date,
+): NewProposal {
+  const figure = formatFigure(latest.measurement);
+  const target = formatTarget(probe);
+  const day = now.toISOString().slice(0, 10);
+  return {
+    sourceKey: `probe:${probe.id}:${day}`,
+    title: `[AUDIT] ${probe.title} at ${figure.split(' (')[0]}${target ? ` - ${target.replace('target ', 'below ')}` : ''}`,
+    priority: 'Medium',
+    type: 'Internal Issue',
+    description: [
+      `Proposed from the audit digest by <@${userId}> on ${day}.`,
+      '',
+      `Current state: ${figure}${target ? ` (${target})` : ''}`,
+      `Source: ${probe.source}`,
+    ].join('\n'),
+  };
+}
