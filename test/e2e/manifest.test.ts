@@ -141,7 +141,7 @@ function webApiCallsInSource(): Map<string, string[]> {
   for (const file of files) {
     const text = readFileSync(path.join(ROOT, 'src', file), 'utf8');
     // The Notion SDK's client has methods of the same shape (client.pages.create).
-    if (text.includes("'@notionhq/client'") || text.includes('/notion/client.js')) continue;
+    if (text.includes("'@notionhq/client'") || text.includes('/kit/notion.js')) continue;
     for (const match of text.matchAll(/\bclient\s*\.\s*([a-z]\w*(?:\s*\.\s*[a-zA-Z]\w*)+)\s*\(/g)) {
       const method = (match[1] ?? '').replace(/\s+/g, '');
       calls.set(method, [...(calls.get(method) ?? []), file]);
