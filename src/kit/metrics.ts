@@ -6,110 +6,94 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 export class BotMetrics {
   readonly registry = new Registry();
 
-  readonly commands = new Counter({
-    name: 'audit_bot_commands_total',
-    help: 'Slash commands handled, by subcommand',
-    labelNames: ['subcommand'] as const,
-    registers: [this.registry],
-  });
+  /** A counter `audit_bot_<name>` in this bot's registry. */
+  private counter<Label extends string>(name: string, help: string, ...labelNames: Label[]): Counter<Label> {
+    return new Counter({ name: `audit_bot_${name}`, help, labelNames, registers: [this.registry] });
+  }
 
-  readonly actions = new Counter({
-    name: 'audit_bot_actions_total',
-    help: 'Interactive actions handled (buttons, shortcuts, view submissions), by id',
-    labelNames: ['action'] as const,
-    registers: [this.registry],
-  });
+  readonly commands = this.counter('commands_total', 'Slash commands handled, by subcommand', 'subcommand');
 
-  readonly errors = new Counter({
-    name: 'audit_bot_errors_total',
-    help: 'Errors that reached the error handler, by code',
-    labelNames: ['code'] as const,
-    registers: [this.registry],
-  });
+  readonly actions = this.counter(
+    'actions_total',
+    'Interactive actions handled (buttons, shortcuts, view submissions), by id',
+    'action',
+  );
 
-  readonly digestsPosted = new Counter({
-    name: 'audit_bot_digests_posted_total',
-    help: 'Digests posted to Slack, by digest id',
-    labelNames: ['digest'] as const,
-    registers: [this.registry],
-  });
+  readonly errors = this.counter('errors_total', 'Errors that reached the error handler, by code', 'code');
 
-  readonly digestFailures = new Counter({
-    name: 'audit_bot_digest_failures_total',
-    help: 'Digests that could not be posted after retries, by digest id',
-    labelNames: ['digest'] as const,
-    registers: [this.registry],
-  });
+  readonly digestsPosted = this.counter(
+    'digests_posted_total',
+    'Digests posted to Slack, by digest id',
+    'digest',
+  );
 
-  readonly digestRunsSkipped = new Counter({
-    name: 'audit_bot_digest_runs_skipped_total',
-    help: 'Digest run rows skipped because they do not read (figures, slot, claim time), by digest id',
-    labelNames: ['digest'] as const,
-    registers: [this.registry],
-  });
+  readonly digestFailures = this.counter(
+    'digest_failures_total',
+    'Digests that could not be posted after retries, by digest id',
+    'digest',
+  );
 
-  readonly digestSlotsInterrupted = new Counter({
-    name: 'audit_bot_digest_slots_interrupted_total',
-    help: 'Digest slots whose post was cut off by a crash, by digest id and outcome: adopted, posted_late, missed',
-    labelNames: ['digest', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly digestRunsSkipped = this.counter(
+    'digest_runs_skipped_total',
+    'Digest run rows skipped because they do not read (figures, slot, claim time), by digest id',
+    'digest',
+  );
 
-  readonly alertsAccepted = new Counter({
-    name: 'audit_bot_alerts_accepted_total',
-    help: 'Alert webhook bodies accepted and stored, by source',
-    labelNames: ['source'] as const,
-    registers: [this.registry],
-  });
+  readonly digestSlotsInterrupted = this.counter(
+    'digest_slots_interrupted_total',
+    'Digest slots whose post was cut off by a crash, by digest id and outcome: adopted, posted_late, missed',
+    'digest',
+    'outcome',
+  );
 
-  readonly slackRequestsRefused = new Counter({
-    name: 'audit_bot_slack_requests_refused_total',
-    help: 'Requests to /slack/events refused before Bolt saw them, by reason',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  readonly alertsAccepted = this.counter(
+    'alerts_accepted_total',
+    'Alert webhook bodies accepted and stored, by source',
+    'source',
+  );
 
-  readonly slackDuplicates = new Counter({
-    name: 'audit_bot_slack_duplicates_total',
-    help: 'Slack requests already handled (retries and replays) acknowledged without handling them again, by kind',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
+  readonly slackRequestsRefused = this.counter(
+    'slack_requests_refused_total',
+    'Requests to /slack/events refused before Bolt saw them, by reason',
+    'reason',
+  );
 
-  readonly slackUnhandled = new Counter({
-    name: 'audit_bot_slack_unhandled_total',
-    help: 'Slack requests no listener handles (old buttons, view_closed, other callback ids), acknowledged at once, by kind',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
+  readonly slackDuplicates = this.counter(
+    'slack_duplicates_total',
+    'Slack requests already handled (retries and replays) acknowledged without handling them again, by kind',
+    'kind',
+  );
 
-  readonly webhookRefused = new Counter({
-    name: 'audit_bot_webhook_refused_total',
-    help: 'Webhook requests refused (401, 400, 413, 415, 503…), by route and reason',
-    labelNames: ['route', 'reason'] as const,
-    registers: [this.registry],
-  });
+  readonly slackUnhandled = this.counter(
+    'slack_unhandled_total',
+    'Slack requests no listener handles (old buttons, view_closed, other callback ids), acknowledged at once, by kind',
+    'kind',
+  );
 
-  readonly alertMessages = new Counter({
-    name: 'audit_bot_alert_messages_total',
-    help: 'Alert messages sent to Slack: post, update, reply',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
+  readonly webhookRefused = this.counter(
+    'webhook_refused_total',
+    'Webhook requests refused (401, 400, 413, 415, 503…), by route and reason',
+    'route',
+    'reason',
+  );
 
-  readonly alertDeliveryFailures = new Counter({
-    name: 'audit_bot_alert_delivery_failures_total',
-    help: 'Failed attempts to deliver an alert group (retried later), by reason',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  readonly alertMessages = this.counter(
+    'alert_messages_total',
+    'Alert messages sent to Slack: post, update, reply',
+    'kind',
+  );
 
-  readonly alertsParkedTotal = new Counter({
-    name: 'audit_bot_alerts_parked_total',
-    help: 'Alert groups parked because retrying cannot deliver them (render_error, unreadable_state, or the Slack error), by reason',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  readonly alertDeliveryFailures = this.counter(
+    'alert_delivery_failures_total',
+    'Failed attempts to deliver an alert group (retried later), by reason',
+    'reason',
+  );
+
+  readonly alertsParkedTotal = this.counter(
+    'alerts_parked_total',
+    'Alert groups parked because retrying cannot deliver them (render_error, unreadable_state, or the Slack error), by reason',
+    'reason',
+  );
 
   /** Read from the store when scraped; set by whoever owns the alert groups (see observe*). */
   private parkedSource: (() => ReadonlyArray<{ reason: string; count: number }>) | undefined;
@@ -118,40 +102,35 @@ export class BotMetrics {
   readonly alertsParked: Gauge<'reason'>;
   readonly alertsHeld: Gauge<'channel'>;
 
-  readonly backgroundErrors = new Counter({
-    name: 'audit_bot_background_errors_total',
-    help: 'Unexpected errors caught at the top of a background loop (which carries on), by loop',
-    labelNames: ['loop'] as const,
-    registers: [this.registry],
-  });
+  readonly backgroundErrors = this.counter(
+    'background_errors_total',
+    'Unexpected errors caught at the top of a background loop (which carries on), by loop',
+    'loop',
+  );
 
-  readonly issueProposalsSkipped = new Counter({
-    name: 'audit_bot_issue_proposals_skipped_total',
-    help: 'Issue proposal rows skipped because they do not read as proposals, by the loop or view that met them',
-    labelNames: ['loop'] as const,
-    registers: [this.registry],
-  });
+  readonly issueProposalsSkipped = this.counter(
+    'issue_proposals_skipped_total',
+    'Issue proposal rows skipped because they do not read as proposals, by the loop or view that met them',
+    'loop',
+  );
 
-  readonly badRows = new Counter({
-    name: 'audit_bot_bad_rows_total',
-    help: 'Stored rows that could not be read and were skipped (each counted once per process), by table',
-    labelNames: ['table'] as const,
-    registers: [this.registry],
-  });
+  readonly badRows = this.counter(
+    'bad_rows_total',
+    'Stored rows that could not be read and were skipped (each counted once per process), by table',
+    'table',
+  );
 
-  readonly prunedRows = new Counter({
-    name: 'audit_bot_pruned_rows_total',
-    help: 'Stored rows removed by the retention job (retention: in audit-bot.yml), by table',
-    labelNames: ['table'] as const,
-    registers: [this.registry],
-  });
+  readonly prunedRows = this.counter(
+    'pruned_rows_total',
+    'Stored rows removed by the retention job (retention: in audit-bot.yml), by table',
+    'table',
+  );
 
-  readonly issueClaimsResumed = new Counter({
-    name: 'audit_bot_issue_claims_resumed_total',
-    help: 'Issue creations cut off by a crash (or past their lease) and resumed, by what resumed them: approve or sweep',
-    labelNames: ['by'] as const,
-    registers: [this.registry],
-  });
+  readonly issueClaimsResumed = this.counter(
+    'issue_claims_resumed_total',
+    'Issue creations cut off by a crash (or past their lease) and resumed, by what resumed them: approve or sweep',
+    'by',
+  );
 
   constructor(options: { processMetrics?: boolean } = {}) {
     // Gauges built here (not as field initialisers) so their collect() can see the sources.
