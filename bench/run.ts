@@ -12,6 +12,7 @@ import { startTestBot } from '../test/support/bot.js';
 import { FakeNotion, notionValue } from '../test/support/fake-notion.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { postCommand } from '../test/support/sign.js';
+import { benchAck } from './ack.js';
 
 const ROWS = 21_125;
 const COVERED = 4_244;
@@ -24,6 +25,11 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--ack-only')) {
+    for (const [name, value, note] of await benchAck())
+      process.stdout.write(`${name.padEnd(36)}  ${value}${note ? `  — ${note}` : ''}\n`);
+    return;
+  }
   if (process.argv.includes('--alerts-only')) {
     const alertRows = await benchAlerts();
     for (const [name, value, note] of alertRows)

@@ -34,6 +34,8 @@ export function createApp({ receiver, botToken, slackApiUrl, logger }: CreateApp
     logger: boltLogger(logger),
     // init() runs auth.test, so a rejected token stops the start with a clear message.
     deferInitialization: true,
+    // No listener keeps conversation state; Bolt's store would run on every request for nothing.
+    convoStore: false,
     clientOptions: { slackApiUrl, retryConfig: SLACK_RETRY_POLICY },
   });
 }

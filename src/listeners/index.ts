@@ -21,7 +21,10 @@ export function registerListeners(app: App, deps: AppDeps): Registered {
   // must not be remembered as handled.
   app.use(trackInFlight(deps));
   app.use(acknowledgeUnhandled(deps));
-  app.use(skipDuplicates({ ...deps, seen: new SeenRequests(deps.store, deps.now) }));
+  const seen = new SeenRequests(deps.store, deps.now, (error) =>
+    deps.logger.warn(`cannot record handled Slack requests: ${String(error)}`),
+  );
+  app.use(skipDuplicates({ ...deps, seen }));
   app.use(countActions(deps));
   // Link buttons still send an interaction; Slack shows an error unless it is acknowledged.
   app.action(ACTION.openLink, async ({ ack }) => {

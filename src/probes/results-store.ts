@@ -3,6 +3,7 @@
 // enough for Slack's 3 s. "Latest" means the last one recorded (by row id), not the largest
 // measured_at: a result carrying a time in the future must not hide every later one.
 
+import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { BadRows } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
@@ -93,11 +94,41 @@ function toResult(raw: unknown): Parsed {
 
 const COLUMNS = 'probe_id, status, measurement, measured_at, duration_ms, error';
 
+/**
+ * How long a read is answered from memory. Every `/audit status`, Home view and digest reads the
+ * same few rows; results written here clear the memory at once, and what another writer changes
+ * (retention, a second process) shows within this time.
+ */
+const READ_CACHE_MS = 5000;
+
 export class ProbeResults {
+  private readonly reads = new Map<string, { readonly at: number; readonly value: unknown }>();
+  private readonly statements = new Map<string, Statement>();
+
   constructor(
     private readonly store: Store,
     private readonly badRows: BadRows = new BadRows(),
   ) {}
+
+  /** `read()`'s answer, from memory when it was read less than READ_CACHE_MS ago. */
+  private cached<T>(key: string, read: () => T): T {
+    const now = performance.now();
+    const hit = this.reads.get(key);
+    if (hit && now - hit.at < READ_CACHE_MS) return hit.value as T;
+    const value = read();
+    this.reads.set(key, { at: now, value });
+    return value;
+  }
+
+  /** Prepared once: preparing a statement costs more than running it. */
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.store.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   /** The first readable row of `rows`; unreadable ones are reported and skipped. */
   private first(rows: Iterable<unknown>): ProbeResult | undefined {
@@ -120,61 +151,61 @@ export class ProbeResults {
   }
 
   record(result: ProbeResult): void {
-    this.store.db
-      .prepare(`INSERT INTO probe_results (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(
-        result.probeId,
-        result.status,
-        result.measurement ? JSON.stringify(result.measurement) : null,
-        result.measuredAt,
-        Math.round(result.durationMs),
-        result.error ?? null,
-      );
+    this.reads.clear();
+    this.statement(`INSERT INTO probe_results (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`).run(
+      result.probeId,
+      result.status,
+      result.measurement ? JSON.stringify(result.measurement) : null,
+      result.measuredAt,
+      Math.round(result.durationMs),
+      result.error ?? null,
+    );
   }
 
   latest(probeId: string): ProbeResult | undefined {
-    return this.first(
-      this.store.db
-        .prepare(`SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY id DESC`)
-        .iterate(probeId),
+    return this.cached(`latest\n${probeId}`, () =>
+      this.first(
+        this.statement(
+          `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY id DESC`,
+        ).iterate(probeId),
+      ),
     );
   }
 
   /** The newest result that measured something (not an error), for trends across failures. */
   latestMeasured(probeId: string, atOrBefore?: string): ProbeResult | undefined {
-    return this.first(
-      this.store.db
-        .prepare(
+    return this.cached(`measured\n${probeId}\n${atOrBefore ?? ''}`, () =>
+      this.first(
+        this.statement(
           `SELECT id, ${COLUMNS} FROM probe_results
            WHERE probe_id = ? AND measurement IS NOT NULL AND measured_at <= ?
            ORDER BY id DESC`,
-        )
-        .iterate(probeId, atOrBefore ?? '9999'),
+        ).iterate(probeId, atOrBefore ?? '9999'),
+      ),
     );
   }
 
   /** Results with a measurement, oldest first, at most `limit` of the newest. */
-  history(probeId: string, limit = 24): ProbeResult[] {
-    const rows = this.store.db
-      .prepare(
-        `SELECT id, ${COLUMNS} FROM (
-           SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND measurement IS NOT NULL
-           ORDER BY id DESC LIMIT ?
-         ) ORDER BY id ASC`,
-      )
-      .all(probeId, limit);
-    return this.readable(rows);
+  history(probeId: string, limit = 24): readonly ProbeResult[] {
+    return this.cached(`history\n${probeId}\n${limit}`, () =>
+      this.readable(
+        this.statement(
+          `SELECT id, ${COLUMNS} FROM (
+             SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND measurement IS NOT NULL
+             ORDER BY id DESC LIMIT ?
+           ) ORDER BY id ASC`,
+        ).all(probeId, limit),
+      ),
+    );
   }
 
   /** The last error result newer than the last success, if the probe is currently failing. */
   lastError(probeId: string): ProbeResult | undefined {
     return this.first(
-      this.store.db
-        .prepare(
-          `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND error IS NOT NULL
-           ORDER BY id DESC`,
-        )
-        .iterate(probeId),
+      this.statement(
+        `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND error IS NOT NULL
+         ORDER BY id DESC`,
+      ).iterate(probeId),
     );
   }
 }

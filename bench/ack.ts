@@ -1,0 +1,220 @@
+// The ack path against a bare Bolt app (issue #13): both run as their own processes on this
+// machine, get the same signed `/audit status` requests (500 from 20 concurrent clients), alone
+// and together, while the bot runs a full Notion scan at Notion's rate. Also the bot's
+// event-loop delay during the scan (from its /metrics) and both processes' RSS after it.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { NOTION_REQUESTS_PER_SECOND } from '../src/kit/notion.js';
+import { FakeNotion, notionValue } from '../test/support/fake-notion.js';
+import { FakeSlack } from '../test/support/fake-slack.js';
+import { ROOT, startMainProcess } from '../test/support/run-main.js';
+import { postCommand } from '../test/support/sign.js';
+
+const ROWS = 21_125;
+const COVERED = 4_244;
+const SECRET = 'bench-signing-secret';
+const TOKEN = 'xoxb-bench';
+const REQUESTS = 500;
+const CLIENTS = 20;
+const PROFILE_DIR = path.join(ROOT, 'bench', 'profiles');
+
+export type Row = [name: string, value: string, note: string];
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+function tsxArgs(): string[] {
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist');
+  return [
+    '--require',
+    path.join(tsx, 'preflight.cjs'),
+    '--import',
+    pathToFileURL(path.join(tsx, 'loader.mjs')).href,
+  ];
+}
+
+async function startBareBolt(slackApiUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...tsxArgs(), path.join(ROOT, 'bench', 'bare-bolt.ts')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slackApiUrl,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`bare Bolt exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}/slack/events` };
+}
+
+/** `requests` signed `/audit status` commands from `clients` concurrent clients; latencies sorted. */
+async function load(
+  url: string,
+  slack: FakeSlack,
+  requests = REQUESTS,
+  clients = CLIENTS,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < requests) {
+        next += 1;
+        const t0 = performance.now();
+        const res = await postCommand(url, SECRET, {
+          team_id: 'T0LOCAL',
+          channel_id: 'C0BENCH',
+          user_id: 'U0BENCH',
+          command: '/audit',
+          text: 'status',
+          response_url: slack.newResponseUrl(),
+          trigger_id: slack.newTriggerId(),
+        });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`ack answered ${res.status}`);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return latencies.sort((a, b) => a - b);
+}
+
+function rssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** Values of `names` from one scrape of /metrics (a scrape resets the event-loop histogram). */
+async function metrics(url: string, ...names: string[]): Promise<number[]> {
+  const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
+  return names.map((name) =>
+    Number(lines.find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? Number.NaN),
+  );
+}
+
+const ms = (sorted: readonly number[]) =>
+  `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`;
+const ratio = (bot: readonly number[], bare: readonly number[]) =>
+  `${(percentile(bot, 99) / percentile(bare, 99)).toFixed(2)}× bare Bolt's p99`;
+
+export async function benchAck(): Promise<Row[]> {
+  const notion = await FakeNotion.start({
+    requestsPerSecond: NOTION_REQUESTS_PER_SECOND,
+    burst: 3,
+    retryAfterSeconds: 1,
+  });
+  const library = notion.addDataSource({
+    Name: { id: 'title', type: 'title' },
+    Fingerprint: { id: 'fp', type: 'rich_text' },
+  });
+  notion.addPages(library, ROWS, (i) => ({
+    Name: notionValue.title(`Track ${i}`),
+    Fingerprint: notionValue.richText('fp', (i * COVERED) % ROWS < COVERED ? `AQAD${i}` : ''),
+  }));
+  const slack = await FakeSlack.start({ tokens: [TOKEN] });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'audit-bot-bench-'));
+  const config = path.join(dir, 'audit-bot.yml');
+  writeFileSync(
+    config,
+    `probes:
+  - id: fingerprint-coverage
+    kind: notion
+    data_source: "${library.id.replaceAll('-', '')}"
+    covered_when: { property: Fingerprint, is_not_empty: true }
+    target: 0.8
+    refresh: "0 0 1 1 *"
+    timeout: 10m
+`,
+  );
+  const bare = await startBareBolt(slack.apiUrl);
+  // Warm both up (JIT, connection pools) before anything is measured.
+  await load(bare.url, slack, 100);
+  process.stdout.write('Ack path: the bot and a bare Bolt app, each alone and together (about 3 minutes)…\n');
+
+  // The bot starts its full scan as soon as it is up; the first phase runs without it.
+  const bareAlone = await load(bare.url, slack);
+  const bot = await startMainProcess(
+    {
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      NOTION_TOKEN: notion.token,
+      NOTION_BASE_URL: notion.url,
+      AUDIT_BOT_CONFIG: config,
+      AUDIT_BOT_DB: path.join(dir, 'audit-bot.db'),
+      LOG_LEVEL: 'warn',
+    },
+    30_000,
+    // `npm run bench -- --profile`: a CPU profile of the bot, written when it stops.
+    process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+  );
+  const events = `${bot.url}/slack/events`;
+  try {
+    await load(events, slack, 100);
+    // Reading /metrics resets the event-loop histogram: what follows covers the scan only.
+    await metrics(bot.url);
+    const botAlone = await load(events, slack);
+    const [botTogether, bareTogether] = await Promise.all([load(events, slack), load(bare.url, slack)]);
+    // Let the scan finish, then read the event-loop delay it caused and both processes' RSS.
+    for (;;) {
+      const requests = notion.stats.requests;
+      await new Promise((r) => setTimeout(r, 2000));
+      if (notion.stats.requests === requests) break;
+    }
+    const [lagP99 = Number.NaN, lagMax = Number.NaN] = (
+      await metrics(
+        bot.url,
+        'audit_bot_nodejs_eventloop_lag_p99_seconds',
+        'audit_bot_nodejs_eventloop_lag_max_seconds',
+      )
+    ).map((seconds) => seconds * 1000);
+    const botRss = rssMb(bot.child.pid);
+    const bareRss = rssMb(bare.child.pid);
+    return [
+      ['Ack, bare Bolt alone', ms(bareAlone), `${REQUESTS} requests, ${CLIENTS} clients`],
+      ['Ack, the bot alone during a scan', ms(botAlone), `${ratio(botAlone, bareAlone)} (goal p99 < 50 ms)`],
+      ['Ack, both loaded together', `bot ${ms(botTogether)}`, `bare ${ms(bareTogether)}`],
+      ['  ratio', ratio(botTogether, bareTogether), 'goal ≤ 1.10×'],
+      [
+        'Event-loop delay during the scan',
+        `p99 ${lagP99.toFixed(1)} ms, max ${lagMax.toFixed(1)} ms`,
+        'goal p99 < 20 ms',
+      ],
+      [
+        'RSS after the scan',
+        `bot ${botRss.toFixed(0)} MB, bare Bolt ${bareRss.toFixed(0)} MB`,
+        'goal < 120 MB',
+      ],
+    ];
+  } finally {
+    bot.child.kill('SIGTERM');
+    await bot.exited;
+    bare.child.kill('SIGTERM');
+    await slack.stop();
+    await notion.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
