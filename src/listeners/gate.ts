@@ -116,7 +116,11 @@ export class SeenRequests {
   private readonly recent = new Map<string, number>();
   private pending: Array<[id: string, at: string]> = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly statements: { readonly insert: Statement; readonly select: Statement };
+  private readonly statements: {
+    readonly insert: Statement;
+    readonly select: Statement;
+    readonly prune: Statement;
+  };
 
   constructor(
     private readonly store: Store,
@@ -124,10 +128,11 @@ export class SeenRequests {
     private readonly onError: (error: unknown) => void = () => {},
   ) {
     this.statements = {
-      insert: store.db.prepare(
+      insert: store.relaxed.prepare(
         'INSERT INTO slack_requests_seen (id, seen_at) VALUES (?, ?) ON CONFLICT(id) DO NOTHING',
       ),
-      select: store.db.prepare('SELECT 1 FROM slack_requests_seen WHERE id = ?'),
+      select: store.relaxed.prepare('SELECT 1 FROM slack_requests_seen WHERE id = ?'),
+      prune: store.relaxed.prepare('DELETE FROM slack_requests_seen WHERE seen_at < ?'),
     };
   }
 
@@ -150,17 +155,17 @@ export class SeenRequests {
     this.pending = [];
     const now = this.now().getTime();
     try {
-      this.store.transaction(() => {
-        for (const [id, at] of batch) this.statements.insert.run(id, at);
-        if (now - this.lastPrune > PRUNE_EVERY_MS) {
-          this.lastPrune = now;
-          const cutoff = now - SEEN_FOR_MS;
-          this.store.db
-            .prepare('DELETE FROM slack_requests_seen WHERE seen_at < ?')
-            .run(new Date(cutoff).toISOString());
-          for (const [id, at] of this.recent) if (at < cutoff) this.recent.delete(id);
-        }
-      });
+      this.store.relaxed
+        .transaction(() => {
+          for (const [id, at] of batch) this.statements.insert.run(id, at);
+          if (now - this.lastPrune > PRUNE_EVERY_MS) {
+            this.lastPrune = now;
+            const cutoff = now - SEEN_FOR_MS;
+            this.statements.prune.run(new Date(cutoff).toISOString());
+            for (const [id, at] of this.recent) if (at < cutoff) this.recent.delete(id);
+          }
+        })
+        .immediate();
     } catch (error) {
       this.onError(error);
     }

@@ -25,6 +25,7 @@ const COMPANIONS = ['-wal', '-shm'] as const;
 export class Store {
   readonly path: string;
   readonly db: Database.Database;
+  private relaxedDb: Database.Database | undefined;
 
   private constructor(file: string, db: Database.Database) {
     this.path = file;
@@ -141,7 +142,23 @@ export class Store {
       .run(key, value, now.toISOString());
   }
 
+  /**
+   * A second connection to the same database whose commits do not wait for the disk
+   * (synchronous=NORMAL: they survive a crash of the process, and only a power cut may lose the
+   * last ones). For bookkeeping whose loss costs nothing, written where a wait for the disk
+   * would stall the event loop (the ids of handled Slack requests, on every ack).
+   */
+  get relaxed(): Database.Database {
+    if (this.path === ':memory:') return this.db;
+    if (!this.relaxedDb) {
+      this.relaxedDb = new Database(this.path, { timeout: 5000 });
+      this.relaxedDb.pragma('synchronous = NORMAL');
+    }
+    return this.relaxedDb;
+  }
+
   close(): void {
+    if (this.relaxedDb?.open) this.relaxedDb.close();
     if (this.db.open) this.db.close();
   }
 }
