@@ -171,7 +171,7 @@ async function fullScan(
   // timestamps bound the watermark too, so a local clock running ahead cannot skip edits.
   const newestMs = newestEdit ? Date.parse(newestEdit) : startedAt.getTime();
   const watermark = new Date(Math.min(newestMs, startedAt.getTime()) - WATERMARK_SLACK_MS).toISOString();
-  pages.replaceAll(config.id, seen.values(), {
+  await pages.replaceAll(config.id, seen.values(), {
     dataSourceId: schema.dataSourceId,
     lastFullScanAt: startedAt.toISOString(),
     editedWatermark: watermark,
