@@ -3,16 +3,15 @@
 // and together, while the bot runs a full Notion scan at Notion's rate. Also the bot's
 // event-loop delay during the scan (from its /metrics) and both processes' RSS after it.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { NOTION_REQUESTS_PER_SECOND } from '../src/kit/notion.js';
 import { FakeNotion, notionValue } from '../test/support/fake-notion.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
-import { ROOT, startMainProcess } from '../test/support/run-main.js';
+import { ROOT } from '../test/support/run-main.js';
 import { postCommand } from '../test/support/sign.js';
 
 const ROWS = 21_125;
@@ -38,19 +37,38 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-function tsxArgs(): string[] {
-  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist');
-  return [
-    '--require',
-    path.join(tsx, 'preflight.cjs'),
-    '--import',
-    pathToFileURL(path.join(tsx, 'loader.mjs')).href,
-  ];
+/**
+ * The bot as `npm start` runs it (the build in dist/, by node itself), in HTTP mode; resolves
+ * once it answers /healthz.
+ */
+async function startBuiltBot(
+  env: Record<string, string>,
+  nodeArgs: readonly string[],
+): Promise<{ child: ChildProcess; url: string }> {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'main.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries += 1) {
+    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}`);
+    if (
+      await fetch(`${url}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return { child, url };
+    if (tries > 300) throw new Error('the bot did not answer /healthz within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function startBareBolt(slackApiUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...tsxArgs(), path.join(ROOT, 'bench', 'bare-bolt.ts')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'bare-bolt.mjs')], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
@@ -156,7 +174,7 @@ export async function benchAck(): Promise<Row[]> {
 
   // The bot starts its full scan as soon as it is up; the first phase runs without it.
   const bareAlone = await load(bare.url, slack);
-  const bot = await startMainProcess(
+  const bot = await startBuiltBot(
     {
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
@@ -167,7 +185,6 @@ export async function benchAck(): Promise<Row[]> {
       AUDIT_BOT_DB: path.join(dir, 'audit-bot.db'),
       LOG_LEVEL: 'warn',
     },
-    30_000,
     // `npm run bench -- --profile`: a CPU profile of the bot, written when it stops.
     process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
   );
@@ -210,8 +227,9 @@ export async function benchAck(): Promise<Row[]> {
       ],
     ];
   } finally {
+    const exited = new Promise((resolve) => bot.child.once('exit', resolve));
     bot.child.kill('SIGTERM');
-    await bot.exited;
+    await exited;
     bare.child.kill('SIGTERM');
     await slack.stop();
     await notion.stop();

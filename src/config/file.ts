@@ -193,7 +193,15 @@ export function resolveConfigPath(explicit: string | undefined, cwd = process.cw
   if (explicit) return path.resolve(cwd, explicit);
   const local = path.resolve(cwd, 'audit-bot.yml');
   if (existsSync(local)) return local;
-  return path.resolve(import.meta.dirname, '..', '..', 'examples', 'audit-bot.yml');
+  return bundledExample();
+}
+
+/** examples/audit-bot.yml of this checkout: found from src/config/ and from the build in dist/. */
+function bundledExample(): string {
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'examples', 'audit-bot.yml');
+    if (existsSync(candidate) || path.dirname(dir) === dir) return candidate;
+  }
 }
 
 export function loadConfigFile(file: string): Config {

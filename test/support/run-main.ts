@@ -92,8 +92,6 @@ export interface MainProcess {
 export async function startMainProcess(
   env: Record<string, string>,
   timeoutMs = 20_000,
-  /** Options for node itself (`--cpu-prof`), which NODE_OPTIONS may not carry. */
-  nodeArgs: readonly string[] = [],
 ): Promise<MainProcess> {
   const port = env.PORT ?? String(40000 + Math.floor(Math.random() * 20000));
   const url = `http://127.0.0.1:${port}`;
@@ -104,7 +102,7 @@ export async function startMainProcess(
     '--import',
     pathToFileURL(path.join(tsx, 'loader.mjs')).href,
   ];
-  const child = spawn(process.execPath, [...nodeArgs, ...loader, path.join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...loader, path.join(ROOT, 'src', 'main.ts')], {
     env: { ...cleanEnv(), HOST: '127.0.0.1', ...env, PORT: port },
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
