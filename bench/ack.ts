@@ -195,19 +195,22 @@ export async function benchAck(): Promise<Row[]> {
     await metrics(bot.url);
     const botAlone = await load(events, slack);
     const [botTogether, bareTogether] = await Promise.all([load(events, slack), load(bare.url, slack)]);
-    // Let the scan finish, then read the event-loop delay it caused and both processes' RSS.
+    const lag = async () =>
+      (
+        await metrics(
+          bot.url,
+          'audit_bot_nodejs_eventloop_lag_p99_seconds',
+          'audit_bot_nodejs_eventloop_lag_max_seconds',
+        )
+      ).map((seconds) => (seconds * 1000).toFixed(1));
+    const [loadedP99, loadedMax] = await lag();
+    // The rest of the scan runs with no requests: its own effect on the event loop.
     for (;;) {
       const requests = notion.stats.requests;
       await new Promise((r) => setTimeout(r, 2000));
       if (notion.stats.requests === requests) break;
     }
-    const [lagP99 = Number.NaN, lagMax = Number.NaN] = (
-      await metrics(
-        bot.url,
-        'audit_bot_nodejs_eventloop_lag_p99_seconds',
-        'audit_bot_nodejs_eventloop_lag_max_seconds',
-      )
-    ).map((seconds) => seconds * 1000);
+    const [scanP99, scanMax] = await lag();
     const botRss = rssMb(bot.child.pid);
     const bareRss = rssMb(bare.child.pid);
     return [
@@ -215,10 +218,11 @@ export async function benchAck(): Promise<Row[]> {
       ['Ack, the bot alone during a scan', ms(botAlone), `${ratio(botAlone, bareAlone)} (goal p99 < 50 ms)`],
       ['Ack, both loaded together', `bot ${ms(botTogether)}`, `bare ${ms(bareTogether)}`],
       ['  ratio', ratio(botTogether, bareTogether), 'goal ≤ 1.10×'],
+      ['Event-loop delay, scan alone', `p99 ${scanP99} ms, max ${scanMax} ms`, 'goal p99 < 20 ms'],
       [
-        'Event-loop delay during the scan',
-        `p99 ${lagP99.toFixed(1)} ms, max ${lagMax.toFixed(1)} ms`,
-        'goal p99 < 20 ms',
+        'Event-loop delay, scan and load',
+        `p99 ${loadedP99} ms, max ${loadedMax} ms`,
+        'the loop is never idle then',
       ],
       [
         'RSS after the scan',

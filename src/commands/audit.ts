@@ -1,5 +1,6 @@
 // The `/audit` slash command: acknowledge at once, then hand the text to its subcommand.
 
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
 import { isAuditBotError } from '../kit/errors.js';
@@ -17,6 +18,9 @@ export function auditCommand(
   const names = [...subcommands.keys()];
   return async ({ command, ack, respond, client }: AuditCommandArgs): Promise<void> => {
     await ack();
+    // The answer follows through response_url. Requests already waiting are acknowledged first:
+    // under load, rendering and posting this answer would otherwise hold up their acks.
+    await yieldToEventLoop();
     const parsed = parseCommandText(command.text, names);
     if (parsed.kind === 'unknown') {
       deps.metrics.commands.inc({ subcommand: 'unknown' });

@@ -178,6 +178,8 @@ describe('HTTP mode', () => {
     expect(text).toContain('# TYPE audit_bot_commands_total counter');
     expect(text).toContain('# TYPE audit_bot_process_cpu_user_seconds_total counter');
     expect(text).toContain('audit_bot_nodejs_heap_size_used_bytes');
+    // The event loop's delay (p99 over the time since the last scrape): what every ack waits behind.
+    expect(text).toMatch(/^audit_bot_nodejs_eventloop_lag_p99_seconds \d/m);
     expect(text).toMatch(/audit_bot_commands_total\{subcommand="help"\} [2-9]/);
     expect(text).toMatch(/audit_bot_commands_total\{subcommand="unknown"\} 1/);
     expect(text).toMatch(/audit_bot_actions_total\{action="create_notion_issue"\} 1/);
