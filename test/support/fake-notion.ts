@@ -51,6 +51,8 @@ export class FakeNotion {
   readonly stats = { requests: 0, rateLimited: 0, queries: 0, early: 0 };
   /** Every request, for tests that count what a scan cost. */
   readonly log: Array<{ method: string; path: string; status: number }> = [];
+  /** Called for each data source query before it is answered (to act at a given point of a scan). */
+  onQuery: (() => void) | undefined;
   private server: Server | undefined;
   private readonly options: { -readonly [K in keyof FakeNotionOptions]-?: NonNullable<FakeNotionOptions[K]> };
   private tokens: number;
@@ -433,6 +435,7 @@ export class FakeNotion {
     filterProperties: string[],
   ): void {
     this.stats.queries += 1;
+    this.onQuery?.();
     const source = this.findSource(id);
     if (!source) {
       this.error(res, req, 404, 'object_not_found', `Could not find data_source with ID: ${id}.`);
