@@ -3,6 +3,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Most end-to-end tests wait on servers, child processes and timers rather than the CPU, so
+    // more workers than cores overlap those waits; more than 6 only adds contention on 2 cores.
+    pool: 'forks',
+    maxWorkers: 6,
+    // A worker keeps the modules it loaded (Bolt, Express, the Notion client, zod…) for its
+    // next test file instead of loading them again for each: that import time was about a
+    // third of the suite's CPU. Tests share no module state: every bot, store and fake server
+    // is created per test or per file, and spies are restored.
+    isolate: false,
     // End-to-end tests start child processes and servers; a slow CI machine needs headroom.
     testTimeout: 30_000,
     hookTimeout: 30_000,

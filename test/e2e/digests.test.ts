@@ -1,4 +1,4 @@
-// Scheduled digests end to end: a 6-field cron firing every 2 s against the fake Slack server,
+// Scheduled digests end to end: a 6-field cron firing every second against the fake Slack server,
 // real SQLite files shared by two bots, restarts, a missed slot posted late, Slack failures.
 
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,8 @@ import { postCommand, postInteraction } from '../support/sign.js';
 import { until } from '../support/until.js';
 
 const TOKEN = 'xoxb-digest-test';
+/** node-cron's finest schedule: tests that wait for slots to fire wait a second per slot. */
+const EVERY_SECOND = '* * * * * *';
 const SECRET = 'digest-signing-secret';
 
 let dir: string;
@@ -93,7 +95,7 @@ describe('scheduled digests', () => {
 
   it('posts on its cron with figures, failures shown and Propose issue buttons', async () => {
     const slack = await fakeSlack();
-    await bot(slack, config('*/2 * * * * *'), path.join(dir, 'a.db'));
+    await bot(slack, config(EVERY_SECOND), path.join(dir, 'a.db'));
     await until(() => digestPosts(slack).length >= 2);
     const [first, second] = digestPosts(slack) as [SlackCall, SlackCall];
     expect(slotOf(first)).not.toBe(slotOf(second));
@@ -110,7 +112,7 @@ describe('scheduled digests', () => {
 
   it('Propose issue under a check below target proposes it in the issues channel, once a day', async () => {
     const slack = await fakeSlack();
-    const test = await bot(slack, config('*/2 * * * * *'), path.join(dir, 'propose.db'));
+    const test = await bot(slack, config(EVERY_SECOND), path.join(dir, 'propose.db'));
     await until(() => digestPosts(slack).length >= 1);
     const digest = digestPosts(slack)[0] as SlackCall;
     const blocks = digest.body.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
@@ -156,9 +158,14 @@ describe('scheduled digests', () => {
   it('two processes on one store post every slot exactly once', async () => {
     const slack = await fakeSlack();
     const db = path.join(dir, 'shared.db');
-    await Promise.all([bot(slack, config('*/2 * * * * *'), db), bot(slack, config('*/2 * * * * *'), db)]);
+    const bots = await Promise.all([
+      bot(slack, config(EVERY_SECOND), db),
+      bot(slack, config(EVERY_SECOND), db),
+    ]);
     await until(() => digestPosts(slack).length >= 3);
-    await new Promise((r) => setTimeout(r, 2500));
+    // A stop waits for the posts under way and nothing is posted after it: every post either
+    // process made for these slots is in the fake's calls.
+    await Promise.all(bots.map((b) => b.stop()));
     const slots = digestPosts(slack).map(slotOf);
     expect(slots.length).toBeGreaterThanOrEqual(3);
     expect(new Set(slots).size).toBe(slots.length);
@@ -167,11 +174,11 @@ describe('scheduled digests', () => {
   it('a restart does not post a slot again', async () => {
     const slack = await fakeSlack();
     const db = path.join(dir, 'restart.db');
-    const first = await bot(slack, config('*/2 * * * * *'), db);
+    const first = await bot(slack, config(EVERY_SECOND), db);
     await until(() => digestPosts(slack).length >= 1);
     await first.stop();
     running.splice(running.indexOf(first), 1);
-    await bot(slack, config('*/2 * * * * *'), db);
+    await bot(slack, config(EVERY_SECOND), db);
     await until(() => digestPosts(slack).length >= 3);
     const slots = digestPosts(slack).map(slotOf);
     expect(new Set(slots).size).toBe(slots.length);
@@ -204,9 +211,10 @@ describe('scheduled digests', () => {
     await first.stop();
     running.splice(running.indexOf(first), 1);
 
-    // Back again: the late slot is not posted a second time.
-    await bot(slack, config(cron), db);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Back again: the late slot is not posted a second time. The catch-up runs at the start;
+    // the stop waits for it to finish.
+    const second = await bot(slack, config(cron), db);
+    await second.stop();
     expect(digestPosts(slack)).toHaveLength(1);
   });
 
@@ -263,7 +271,8 @@ describe('scheduled digests', () => {
     await until(() => runOf(test, slot)?.state === 'posted');
     expect(test.bot.deps.digests.runs.lastPosted('morning')?.ts).toBe(ts);
     expect(test.logs.text).toContain('found in the channel');
-    await new Promise((r) => setTimeout(r, 500));
+    // The stop waits for the catch-up and recovery passes of the start: nothing comes after.
+    await test.stop();
     expect(digestPosts(slack)).toHaveLength(0);
   });
 
@@ -280,7 +289,8 @@ describe('scheduled digests', () => {
     );
     await until(() => runOf(test, slot)?.state === 'posted');
     expect(runOf(test, slot)?.late).toBe(true);
-    await new Promise((r) => setTimeout(r, 500));
+    // The stop waits for the catch-up and recovery passes of the start: nothing comes after.
+    await test.stop();
     expect(digestPosts(slack)).toHaveLength(1);
   });
 
@@ -359,7 +369,7 @@ describe('scheduled digests', () => {
   it('retries Slack errors, and counts a digest that cannot be posted', async () => {
     const slack = await fakeSlack();
     slack.failNext('chat.postMessage', { status: 500, times: 2 });
-    const test = await bot(slack, config('*/2 * * * * *'), path.join(dir, 'retry.db'));
+    const test = await bot(slack, config(EVERY_SECOND), path.join(dir, 'retry.db'));
     await until(() => digestPosts(slack).length >= 1);
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 500)).toHaveLength(2);
     slack.failNext('chat.postMessage', { error: 'channel_not_found', times: 100 });
@@ -376,7 +386,7 @@ describe('scheduled digests', () => {
     const output = new LogCapture();
     const test = await startTestBot({
       env: { AUDIT_BOT_DB: path.join(dir, 'shell.db') },
-      configYaml: config('*/2 * * * * *'),
+      configYaml: config(EVERY_SECOND),
       shellIo: { input, output, interactive: false },
     });
     running.push({

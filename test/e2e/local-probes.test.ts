@@ -12,6 +12,7 @@ import { createHttpJsonProbe } from '../../src/probes/http-json.js';
 import { createSqliteProbe } from '../../src/probes/sqlite.js';
 import type { Probe } from '../../src/probes/types.js';
 import { tempDir } from '../support/bot.js';
+import { until } from '../support/until.js';
 
 function probeConfig<K extends ProbeConfig['kind']>(
   kind: K,
@@ -173,9 +174,16 @@ describe('command probe', () => {
     );
     const probe = createCommandProbe(probeConfig('command', `run: [${node}, ${parent}]`));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 700);
-    await expect(run(probe, controller.signal)).rejects.toThrow('timed out and was stopped');
-    const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    const running = run(probe, controller.signal);
+    running.catch(() => {}); // awaited below, once the tree is stopped
+    const startedPids = () =>
+      existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').filter(Boolean) : [];
+    // Stopped once the whole tree is up (a fixed delay stopped a loaded machine's parent before
+    // it had started its child).
+    await until(() => startedPids().length >= 2);
+    controller.abort();
+    await expect(running).rejects.toThrow('timed out and was stopped');
+    const started = startedPids().map(Number);
     expect(started).toHaveLength(2);
     const alive = (pid: number) => {
       try {

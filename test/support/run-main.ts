@@ -6,7 +6,19 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const TSX_DIST = path.join(ROOT, 'node_modules', 'tsx', 'dist');
+/**
+ * `node` with tsx's loader, running the sources (`npm start` runs their build; build.test.ts
+ * covers that). Not the tsx CLI: it would run the bot in a grandchild (a SIGKILL must hit the
+ * bot itself), and a second Node process per start cost about half a second of CPU each.
+ */
+const MAIN_ARGS = [
+  '--require',
+  path.join(TSX_DIST, 'preflight.cjs'),
+  '--import',
+  pathToFileURL(path.join(TSX_DIST, 'loader.mjs')).href,
+  path.join(ROOT, 'src', 'main.ts'),
+];
 
 export interface MainResult {
   readonly code: number | null;
@@ -38,7 +50,7 @@ function cleanEnv(): Record<string, string> {
 
 export function runMain(options: RunMainOptions = {}): Promise<MainResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [path.join(ROOT, 'src', 'main.ts')], {
+    const child = spawn(process.execPath, MAIN_ARGS, {
       cwd: ROOT,
       env: { ...cleanEnv(), PORT: '0', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -85,9 +97,8 @@ export interface MainProcess {
 }
 
 /**
- * Starts `src/main.ts` as its own process (node with tsx's loader, not the tsx CLI, which would
- * run the bot in a grandchild: a SIGKILL must hit the bot itself) and waits for /healthz.
- * `env` is added to a clean environment; PORT is chosen here unless given.
+ * Starts `src/main.ts` as its own process and waits for /healthz. `env` is added to a clean
+ * environment; PORT is chosen here unless given.
  */
 export async function startMainProcess(
   env: Record<string, string>,
@@ -95,14 +106,7 @@ export async function startMainProcess(
 ): Promise<MainProcess> {
   const port = env.PORT ?? String(40000 + Math.floor(Math.random() * 20000));
   const url = `http://127.0.0.1:${port}`;
-  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist');
-  const loader = [
-    '--require',
-    path.join(tsx, 'preflight.cjs'),
-    '--import',
-    pathToFileURL(path.join(tsx, 'loader.mjs')).href,
-  ];
-  const child = spawn(process.execPath, [...loader, path.join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, MAIN_ARGS, {
     env: { ...cleanEnv(), HOST: '127.0.0.1', ...env, PORT: port },
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
