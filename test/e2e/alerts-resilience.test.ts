@@ -1,6 +1,6 @@
 // The alert relay under pressure: JSON alerts and their validation, firing again after
 // resolving, a storm of groups, and Slack failing for a while. Each ends with every group shown
-// exactly once in its final state. A hard kill mid-delivery is in alerts-crash.test.ts.
+// exactly once in its final state. Hard kills are in alerts-crash*.test.ts.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/dev/render.js';
