@@ -1,12 +1,11 @@
 // Shell mode: `npm start` without Slack tokens, as a child process with piped stdin, and the
-// console in-process for button presses.
+// console in-process for button presses. Issue flows are in shell-issues.test.ts, refusals at
+// start in start-refusals.test.ts.
 
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogCapture, startTestBot, type TestBot, tempDir } from '../support/bot.js';
-import { FakeSlack } from '../support/fake-slack.js';
 import { runMain } from '../support/run-main.js';
 
 describe('shell mode as a child process', () => {
@@ -54,43 +53,6 @@ describe('shell mode as a child process', () => {
     expect(result.stdout).toContain('Pipeline checks — ');
   });
 
-  it('/audit issue asks for the four fields and keeps a local draft without Notion', async () => {
-    const input = [
-      '/audit issue Eagle export misses BPM tags',
-      '',
-      '3',
-      'Bug',
-      'The export drops BPM tags.',
-      'Seen on 2026-01-18.',
-      '.',
-    ];
-    const result = await runMain({
-      input: `${input.join('\n')}\n`,
-      env: { AUDIT_BOT_DB: path.join(dir, 'issue.db') },
-    });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Title [Eagle export misses BPM tags]:');
-    expect(result.stdout).toContain('Priority (1 High, 2 Medium, 3 Low) [Medium]:');
-    expect(result.stdout).toContain('Type (1 Internal Issue, 2 Bug, 3 Question, 4 Task) [Internal Issue]:');
-    expect(result.stdout).toContain('kept as a local draft in the issues channel');
-    // The draft is proposed in #C0ISSUES with Low priority, type Bug and both description lines.
-    const draft = result.stdout.slice(result.stdout.lastIndexOf('*Eagle export misses BPM tags*'));
-    expect(draft).toContain('Low · Bug');
-    expect(draft).toContain('The export drops BPM tags.\nSeen on 2026-01-18.');
-  });
-
-  it('lets an approver press Approve on a proposal from the report', async () => {
-    const result = await runMain({
-      input: 'press 1\n',
-      env: { AUDIT_BOT_DB: path.join(dir, 'approve.db'), AUDIT_BOT_SHELL_USER: 'U0APPROVER' },
-    });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('[1] Approve  [2] Edit  [3] Dismiss');
-    expect(result.stdout).toContain(
-      'Notion is not connected (NOTION_TOKEN and notion.issues), so the issue is kept as a local draft',
-    );
-  });
-
   it('acts as AUDIT_BOT_SHELL_USER', async () => {
     const result = await runMain({
       input: '',
@@ -108,65 +70,6 @@ describe('shell mode as a child process', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('audit-bot stopped');
-  });
-
-  it('refuses a bad config with one line per problem and exit code 2', async () => {
-    const file = path.join(dir, 'bad.yml');
-    writeFileSync(
-      file,
-      [
-        'timezone: Mars/Olympus',
-        'probes:',
-        '  - { id: a, kind: push }',
-        '  - { id: b, kind: push }',
-        '  - { id: c, kind: sqlite, path: x.db, total_sql: "SELECT 1", covered_sql: "SELECT 1", target: 80 }',
-        'colour: red',
-      ].join('\n'),
-    );
-    const result = await runMain({ env: { AUDIT_BOT_CONFIG: file, AUDIT_BOT_DB: path.join(dir, 'cfg.db') } });
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([
-      'audit-bot: timezone: must be an IANA time zone such as Europe/Berlin or UTC',
-      'audit-bot: probes[2].target: must be between 0 and 1',
-      'audit-bot: colour: unknown key',
-    ]);
-    expect(result.stdout).toBe('');
-  });
-
-  it('refuses a bad environment variable without echoing its value', async () => {
-    const result = await runMain({ env: { SLACK_BOT_TOKEN: 'xoxp-user-SECRET', SLACK_SIGNING_SECRET: 's' } });
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('audit-bot: SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
-  });
-
-  it('names a corrupt database file in one line and exits 1', async () => {
-    const file = path.join(dir, 'corrupt.db');
-    writeFileSync(file, 'this is not a database, it is a shopping list\n'.repeat(200));
-    const result = await runMain({ env: { AUDIT_BOT_DB: file } });
-    expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(
-      `audit-bot: cannot open the database ${file}: the file is not an SQLite database (corrupt, or another kind of file)`,
-    );
-  });
-
-  it('exits 1 with one line when Slack rejects the token, without a stack trace', async () => {
-    const slack = await FakeSlack.start({ tokens: ['xoxb-the-right-one'] });
-    try {
-      const result = await runMain({
-        env: {
-          SLACK_BOT_TOKEN: 'xoxb-wrong-SECRET',
-          SLACK_SIGNING_SECRET: 'signing',
-          SLACK_API_URL: slack.apiUrl,
-          AUDIT_BOT_DB: path.join(dir, 'auth.db'),
-        },
-      });
-      expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toBe(
-        `audit-bot: Slack rejected SLACK_BOT_TOKEN on auth.test at ${slack.apiUrl}: invalid_auth`,
-      );
-    } finally {
-      await slack.stop();
-    }
   });
 });
 
