@@ -6,6 +6,10 @@
 //   3. /audit status acknowledgement latency p50/p99 while that scan runs (goal: p99 < 50 ms)
 //   4. alerts accepted per second (POST /alerts, stored durably before each 202)
 //   5. webhook-to-Slack latency p50/p99 for alerts spread over channels within Slack's rate
+//   6. the ack path against a bare Bolt app, each its own process (bench/ack.ts; issue #13)
+//
+// `-- --ack-only` and `-- --alerts-only` run one part; `-- --profile` writes a CPU profile of the
+// bot in the ack comparison to bench/profiles/.
 
 import { NOTION_REQUESTS_PER_SECOND } from '../src/kit/notion.js';
 import { startTestBot } from '../test/support/bot.js';
@@ -152,6 +156,9 @@ probes:
 
   const alertRows = await benchAlerts();
   for (const [name, value, note] of alertRows)
+    process.stdout.write(`${name.padEnd(width)}  ${value}${note ? `  — ${note}` : ''}\n`);
+
+  for (const [name, value, note] of await benchAck())
     process.stdout.write(`${name.padEnd(width)}  ${value}${note ? `  — ${note}` : ''}\n`);
 }
 
