@@ -62,6 +62,12 @@ export interface StartOptions {
   readonly startProbes?: boolean;
   /** Run digest schedules (tests of other features turn them off). */
   readonly startDigests?: boolean;
+  /** Shorter waits for tests; each defaults to its production value. */
+  readonly waits?: {
+    readonly homePublishSpacingMs?: number;
+    readonly homeChangeCheckMs?: number;
+    readonly issueRetryDelayMs?: number;
+  };
 }
 
 export interface RunningBot {
@@ -198,6 +204,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       metrics,
       now,
       instance,
+      retryDelayMs: options.waits?.issueRetryDelayMs,
     });
     cleanups.push(() => issues.stop());
     // Each new reading of the audit report proposes its documented issues (once each).
@@ -234,6 +241,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
         metrics,
       },
       jobClient,
+      options.waits?.homePublishSpacingMs,
+      options.waits?.homeChangeCheckMs,
     );
     cleanups.push(() => home.stop());
     // Old rows are pruned on a timer (retention: in audit-bot.yml); never what is still needed.
