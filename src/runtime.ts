@@ -17,7 +17,7 @@ import { Lifecycle } from './kit/lifecycle.js';
 import type { Logger } from './kit/logger.js';
 import { BotMetrics } from './kit/metrics.js';
 import type { Registered } from './listeners/index.js';
-import { buildServices } from './services.js';
+import { buildServices, type ServiceOptions } from './services.js';
 import { Store } from './store/store.js';
 import { initialise, openTransport, type ShellIo } from './transport.js';
 
@@ -36,6 +36,8 @@ export interface StartOptions {
   readonly startProbes?: boolean;
   /** Run digest schedules (tests of other features turn them off). */
   readonly startDigests?: boolean;
+  /** Shorter waits for tests; each defaults to its production value. */
+  readonly waits?: ServiceOptions['waits'];
 }
 
 export interface RunningBot {
@@ -96,6 +98,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       lifecycle,
       now,
       app,
+      waits: options.waits,
     });
     const { runner, digests, alerts, issues, home, retention } = services;
     cleanups.push(

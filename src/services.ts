@@ -42,6 +42,14 @@ export interface ServiceOptions {
   readonly app: App;
   readonly slackApiUrl: string;
   readonly botToken: string;
+  /** Shorter waits for tests; each defaults to its production value. */
+  readonly waits?:
+    | {
+        readonly homePublishSpacingMs?: number | undefined;
+        readonly homeChangeCheckMs?: number | undefined;
+        readonly issueRetryDelayMs?: number | undefined;
+      }
+    | undefined;
 }
 
 export interface Services extends AppDeps {
@@ -110,6 +118,7 @@ export function buildServices(options: ServiceOptions): Services {
     metrics,
     now,
     instance,
+    retryDelayMs: options.waits?.issueRetryDelayMs,
   });
   // Each new reading of the audit report proposes its documented issues (once each).
   runner.onResult((result) => {
@@ -130,6 +139,8 @@ export function buildServices(options: ServiceOptions): Services {
   const home = new HomePublisher(
     { config, features, now, runner, results, alerts, issues, permissions, logger, metrics },
     client,
+    options.waits?.homePublishSpacingMs,
+    options.waits?.homeChangeCheckMs,
   );
   // refreshSoon never rejects (main.ts exits on an unhandled rejection).
   runner.onResult(() => home.refreshSoon());

@@ -64,12 +64,13 @@ export class HomePublisher {
     private readonly deps: Deps,
     private readonly client: webApi.WebClient,
     private readonly spacingMs = PUBLISH_SPACING_MS,
+    private readonly changeCheckMs = CHANGE_CHECK_MS,
   ) {
     this.failureLog = new LogThrottle(deps.logger);
   }
 
   start(): void {
-    this.timer = setInterval(() => this.refreshSoon(), CHANGE_CHECK_MS);
+    this.timer = setInterval(() => this.refreshSoon(), this.changeCheckMs);
     this.timer.unref();
   }
 

@@ -3,8 +3,9 @@
 // rest held back (kept, not lost) behind one notice per channel that is updated in place, and
 // a group Slack refuses for good is parked instead of blocking or being retried forever.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNEL_BURST } from '../../src/alerts/delivery-policy.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHANNEL_BURST, NOTICE_UPDATE_MS } from '../../src/alerts/delivery-policy.js';
+import { HeldNotices } from '../../src/alerts/held-notices.js';
 import { groupIdOf } from '../../src/alerts/incoming.js';
 import { renderMessage } from '../../src/dev/render.js';
 import { startTestBot, type TestBot } from '../support/bot.js';
@@ -54,10 +55,16 @@ describe('alert floods', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function setup(alertsYaml: string): Promise<{ slack: FakeSlack; test: TestBot; send: Send }> {
+  async function setup(
+    alertsYaml: string,
+  ): Promise<{ slack: FakeSlack; test: TestBot; send: Send; passTime: (ms: number) => void }> {
     const slack = await FakeSlack.start({ tokens: [TOKEN] });
     cleanups.push(() => slack.stop());
+    // The bot's clock runs with the real one; passTime moves it ahead (and wakes the outbox)
+    // where the test would otherwise sit out a schedule, such as the notices' update interval.
+    let ahead = 0;
     const test = await startTestBot({
+      now: () => new Date(Date.now() + ahead),
       env: {
         SLACK_BOT_TOKEN: TOKEN,
         SLACK_SIGNING_SECRET: 'flood-signing-secret',
@@ -81,7 +88,11 @@ ${alertsYaml}
       });
       expect(res.status).toBe(202);
     };
-    return { slack, test, send };
+    const passTime = (ms: number) => {
+      ahead += ms;
+      test.bot.deps.alerts.outbox.wake();
+    };
+    return { slack, test, send, passTime };
   }
   type Send = (body: Record<string, unknown>) => Promise<void>;
 
@@ -102,15 +113,27 @@ ${alertsYaml}
   });
 
   it('holds back groups beyond the per-source cap behind one notice, and posts them as others resolve', async () => {
-    const { slack, test, send } = await setup('  rate_per_channel: 50\n  max_open_groups_per_source: 3');
+    const { slack, test, send, passTime } = await setup(
+      '  rate_per_channel: 50\n  max_open_groups_per_source: 3',
+    );
     const fire = (i: number | string, severity = 'warning', status = 'firing') =>
       send({ title: `Flood ${i}`, key: `flood-${i}`, status, severity });
     const posted = (i: number | string) => keyed(slack, `flood-${i}`);
+    /**
+     * Lets the notices' update interval pass once the bot has recorded showing `count` (it
+     * records the time after Slack answers; moving the clock before that would not count).
+     */
+    const noticeIntervalPasses = async (count: number) => {
+      await until(() => new HeldNotices(test.bot.deps.store).all()[0]?.shownCount === count);
+      passTime(NOTICE_UPDATE_MS);
+    };
     for (let i = 0; i < 5; i += 1) await fire(i);
 
     // Three are shown; one notice says two are held back.
     const notice = await until(() => noticePosts(slack)[0]);
     const noticeTs = String(notice.answer.ts);
+    // A notice first shown for one group is updated once its update interval has passed.
+    if (!currentText(slack, noticeTs).includes('2 alert groups')) await noticeIntervalPasses(1);
     await until(() => currentText(slack, noticeTs).includes('2 alert groups from JSON alerts'), 10_000);
     expect([0, 1, 2].map((i) => posted(i).length)).toEqual([1, 1, 1]);
     expect([3, 4].map((i) => posted(i).length)).toEqual([0, 0]);
@@ -120,6 +143,7 @@ ${alertsYaml}
 
     // One more is held: the same notice is updated in place.
     await fire(5);
+    await noticeIntervalPasses(2);
     await until(() => currentText(slack, noticeTs).includes('3 alert groups'), 10_000);
     // A critical group of the same source is never held behind warnings already shown.
     await fire('crit', 'critical');
@@ -129,6 +153,7 @@ ${alertsYaml}
     // Three resolve: two held groups are posted, one is still held.
     for (const i of [0, 1, 2]) await fire(i, 'warning', 'resolved');
     await until(() => posted(3).length === 1 && posted(4).length === 1);
+    await noticeIntervalPasses(3);
     await until(() => currentText(slack, noticeTs).includes('1 alert group from'), 10_000);
     expect(posted(5)).toHaveLength(0);
 
@@ -142,14 +167,22 @@ ${alertsYaml}
   });
 
   it('parks a group Slack refuses for good, goes on with the others, and retries it when it changes', async () => {
-    const { slack, test, send } = await setup('  rate_per_channel: 50');
+    const { slack, test, send, passTime } = await setup('  rate_per_channel: 50');
     slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
     await send({ title: 'Refused', key: 'refused', status: 'firing', severity: 'critical' });
     await until(() => slack.calls.some((c) => c.answer.error === 'invalid_blocks'));
     for (let i = 0; i < 3; i += 1) await send({ title: `Fine ${i}`, key: `fine-${i}`, status: 'firing' });
     await until(() => groupPosts(slack).length === 3);
-    // Not retried on its own: the same request would be refused again.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Not retried on its own: the same request would be refused again. An hour later (past any
+    // backoff) the outbox goes through a whole round without it.
+    passTime(3_600_000);
+    const rounds = vi.spyOn(test.bot.deps.alerts.groups, 'due');
+    try {
+      test.bot.deps.alerts.outbox.wake();
+      await until(() => rounds.mock.calls.length >= 2);
+    } finally {
+      rounds.mockRestore();
+    }
     expect(keyed(slack, 'refused')).toHaveLength(0);
     const metrics = await (await fetch(`${test.bot.httpUrl}/metrics`)).text();
     expect(metrics).toContain('audit_bot_alerts_parked_total{reason="invalid_blocks"} 1');

@@ -32,6 +32,8 @@ timezone: UTC
 slack: { channels: { alerts: C0ALERTS }, approvers: [U0APPROVER] }
 alerts: { rate_per_channel: 50 }
 `,
+      // The Home tab's timer looks for changes every 5 s in production; these tests wait for it.
+      waits: { homeChangeCheckMs: 100 },
     });
   });
 

@@ -85,8 +85,10 @@ notion:
       'audit_bot_issue_proposals_skipped_total',
     );
     expect(metric).toMatch(/audit_bot_issue_proposals_skipped_total\{loop="claims"\} [1-9]/);
-    // Resumed once: the sweeps after it find nothing left to do.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Resumed once: the sweeps after it find nothing left to do. (A sweep asked for while one
+    // runs is that one: the second call is a whole sweep of its own.)
+    await test.bot.deps.issues.sweep();
+    await test.bot.deps.issues.sweep();
     expect(pagesTitled('Stale claim past its lease')).toHaveLength(1);
   });
 });
@@ -153,8 +155,9 @@ describe('posting proposals', () => {
           (c) => c.method === 'chat.postEphemeral' && String(c.body.text).includes('local draft'),
         ).length === 10,
     );
-    // Every post was made before its submitter was answered; wait a little for stragglers.
-    await new Promise((r) => setTimeout(r, 500));
+    // Every post was made before its submitter was answered; a straggler would come from a
+    // handler still running.
+    await until(() => test.bot.deps.lifecycle.pending === 0);
     const posted = proposalPosts().map((c) => String(c.body.text));
     expect(posted).toHaveLength(10);
     for (const title of titles)
@@ -200,7 +203,9 @@ describe('posting proposals', () => {
     await until(() => test.bot.deps.issues.proposals.get(proposal.id)?.ts === ts);
     // The adopted message is brought up to date in place.
     await slack.waitFor('chat.update', (c) => c.body.ts === ts);
-    await new Promise((r) => setTimeout(r, 300));
+    // The sweep of the start adopted it; it and the next sweep post nothing.
+    await test.bot.deps.issues.sweep();
+    await test.bot.deps.issues.sweep();
     expect(proposalPosts()).toHaveLength(before);
   });
 });

@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderMessage } from '../../src/dev/render.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { type FakeDataSource, FakeNotion, notionValue } from '../support/fake-notion.js';
@@ -50,6 +50,8 @@ notion:
         AUDIT_BOT_DB: db,
       },
       configYaml: config(),
+      // Notion failures are retried after 1 s, then 2 s; how long is not what these tests check.
+      waits: { issueRetryDelayMs: 50 },
     });
 
   const proposals = () =>
@@ -135,8 +137,14 @@ notion:
     // A restart reads the report again and proposes nothing new.
     await test.stop();
     test = await start();
-    await test.bot.deps.runner.run('audit-report');
-    await new Promise((r) => setTimeout(r, 300));
+    const proposing = vi.spyOn(test.bot.deps.issues, 'proposeFromReport');
+    try {
+      await test.bot.deps.runner.run('audit-report');
+      await until(() => proposing.mock.calls.length > 0);
+      await Promise.all(proposing.mock.results.map((r) => r.value));
+    } finally {
+      proposing.mockRestore();
+    }
     expect(proposals()).toHaveLength(3);
   });
 
@@ -463,8 +471,8 @@ notion:
       response_action: 'errors',
       errors: { reason: expect.stringContaining('Only approvers can dismiss') },
     });
-    // Give a handler that wrongly went ahead the time to write.
-    await new Promise((r) => setTimeout(r, 300));
+    // A handler that wrongly went ahead would write after its answer: wait until none is running.
+    await until(() => test.bot.deps.lifecycle.pending === 0);
     expect(test.bot.deps.issues.proposals.get(proposal.id)).toMatchObject({
       title: 'Eagle tags lost on re-import',
       priority: 'Medium',

@@ -55,7 +55,11 @@ describe('/audit status with real probes', () => {
     dir = tempDir();
     const djay = path.join(dir, 'djay.sqlite');
     ensureDemoDjayLibrary({ path: djay, tracks: 15540, matched: 10878 });
-    writeFileSync(path.join(dir, 'slow.js'), 'setTimeout(() => {}, 4000);');
+    // Measures until the test opens its gate (a file), however fast or slow the machine.
+    writeFileSync(
+      path.join(dir, 'slow.js'),
+      `setInterval(() => require('fs').existsSync(${JSON.stringify(path.join(dir, 'slow.gate'))}) && process.exit(0), 20);`,
+    );
     slack = await FakeSlack.start({ tokens: [BOT_TOKEN] });
     test = await startTestBot({
       env: {
@@ -95,7 +99,7 @@ probes:
   });
 
   it('answers from stored results while a slow probe is still measuring', async () => {
-    // The runner measured every probe at start; the slow one takes 4 s.
+    // The runner measured every probe at start; the slow one runs until its gate opens.
     await test.bot.deps.runner.run('djay-id-sync');
     expect(test.bot.deps.runner.isRunning('slow-check')).toBe(true);
     const shown = await answer(await command('status'));
@@ -121,6 +125,7 @@ probes:
     expect(denied).toContain('You may not use /audit refresh: it needs the refresh permission');
     const url = await command('refresh slow-check', 'U0APPROVER');
     expect(await answer(url, 0)).toContain('Measuring slow-check now; the figures follow here.');
+    writeFileSync(path.join(dir, 'slow.gate'), '');
     const fresh = await answer(url, 1);
     expect(fresh).toContain('Slow check — OK');
     expect(fresh).toContain('passed');

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { type Config, loadEnv, parseConfig, secretValues } from '../../src/config/index.js';
 import { createLogger } from '../../src/kit/logger.js';
 import { SecretMasker } from '../../src/kit/secrets.js';
-import { type RunningBot, type ShellIo, startBot } from '../../src/runtime.js';
+import { type RunningBot, type ShellIo, type StartOptions, startBot } from '../../src/runtime.js';
 import { FakeSlack, type FakeSlackOptions } from './fake-slack.js';
 
 export const TEST_CONFIG = `
@@ -44,6 +44,10 @@ export interface TestBotOptions {
   readonly processMetrics?: boolean;
   /** Measure probes at start and on their schedules (default on, as in production). */
   readonly startProbes?: boolean;
+  /** The bot's clock, for tests that let time pass without waiting (default: the real one). */
+  readonly now?: () => Date;
+  /** Shorter waits than production's, for tests that would otherwise sit them out. */
+  readonly waits?: StartOptions['waits'];
 }
 
 export function tempDir(): string {
@@ -77,6 +81,8 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     processMetrics: options.processMetrics ?? false,
     ...(options.startProbes !== undefined ? { startProbes: options.startProbes } : {}),
     ...(options.shellIo ? { shellIo: options.shellIo } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.waits ? { waits: options.waits } : {}),
   });
   return {
     bot,
