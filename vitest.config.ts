@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Test files go to one folder per run, on a RAM file system where there is one.
+    globalSetup: ['test/support/global-setup.ts'],
     // Most end-to-end tests wait on servers, child processes and timers rather than the CPU, so
     // more workers than cores overlap those waits; more than 6 only adds contention on 2 cores.
     pool: 'forks',

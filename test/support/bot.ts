@@ -10,6 +10,7 @@ import { createLogger } from '../../src/kit/logger.js';
 import { SecretMasker } from '../../src/kit/secrets.js';
 import { type RunningBot, type ShellIo, type StartOptions, startBot } from '../../src/runtime.js';
 import { FakeSlack, type FakeSlackOptions } from './fake-slack.js';
+import { TEST_FILES_ENV } from './global-setup.js';
 
 export const TEST_CONFIG = `
 timezone: Europe/Berlin
@@ -50,8 +51,9 @@ export interface TestBotOptions {
   readonly waits?: StartOptions['waits'];
 }
 
+/** A new folder under the test run's (see global-setup.ts), removed when the run ends. */
 export function tempDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'audit-bot-test-'));
+  return mkdtempSync(path.join(process.env[TEST_FILES_ENV] ?? tmpdir(), 'audit-bot-test-'));
 }
 
 export function testConfig(yaml: string, dir: string): Config {
