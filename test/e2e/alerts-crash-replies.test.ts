@@ -11,7 +11,7 @@ describe('alert relay across a kill -9 mid-reply', () => {
   it('posts every "Resolved after" thread reply exactly once across a kill -9 mid-reply', async () => {
     const slack = await FakeSlack.start({ tokens: [RELAY.token] });
     onTestFinished(() => slack.stop());
-    const bot = relayProcess(slack);
+    const bot = await relayProcess(slack);
     let child = (await bot.start()).child;
     const count = 30;
     const alert = (i: number, status: 'firing' | 'resolved') => ({

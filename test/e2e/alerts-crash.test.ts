@@ -11,7 +11,7 @@ describe('alert relay across a kill -9 mid-delivery', () => {
   it('loses nothing and posts nothing twice across a kill -9 mid-delivery', async () => {
     const slack = await FakeSlack.start({ tokens: [RELAY.token] });
     onTestFinished(() => slack.stop());
-    const bot = relayProcess(slack);
+    const bot = await relayProcess(slack);
     let child = (await bot.start()).child;
     // Once every alert is accepted, kill it right after Slack answered a post (the 25th or a
     // later one), before the bot could record it.

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { expect, onTestFinished } from 'vitest';
 import { tempDir } from './bot.js';
 import type { FakeSlack, SlackCall } from './fake-slack.js';
-import { type MainProcess, startMainProcess } from './run-main.js';
+import { freePort, type MainProcess, startMainProcess } from './run-main.js';
 import { until } from './until.js';
 
 export const RELAY = {
@@ -78,7 +78,7 @@ export function undelivered(dbFile: string): number {
  * The bot as its own process (HTTP mode, rate 20 a second per channel) on a fresh database,
  * restartable on the same one; killed when the test ends.
  */
-export function relayProcess(slack: FakeSlack) {
+export async function relayProcess(slack: FakeSlack) {
   const dir = tempDir();
   const file = path.join(dir, 'audit-bot.yml');
   writeFileSync(file, relayConfig(20));
@@ -90,7 +90,7 @@ export function relayProcess(slack: FakeSlack) {
     AUDIT_BOT_WEBHOOK_TOKEN: RELAY.webhookToken,
     AUDIT_BOT_CONFIG: file,
     AUDIT_BOT_DB: db,
-    PORT: String(40000 + Math.floor(Math.random() * 20000)),
+    PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
   };
   let current: MainProcess | undefined;

@@ -2,6 +2,7 @@
 // long-running bot (HTTP mode) that tests kill and restart.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -97,6 +98,23 @@ export interface MainProcess {
 }
 
 /**
+ * A port for a bot that is restarted on the same address: free when chosen, and below Linux's
+ * ephemeral range (32768-60999), where every outgoing connection takes one (a port picked in
+ * 40000-60000 was once taken by one between two starts of the same bot).
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+/**
  * Starts `src/main.ts` as its own process and waits for /healthz. `env` is added to a clean
  * environment; PORT is chosen here unless given.
  */
@@ -104,7 +122,7 @@ export async function startMainProcess(
   env: Record<string, string>,
   timeoutMs = 20_000,
 ): Promise<MainProcess> {
-  const port = env.PORT ?? String(40000 + Math.floor(Math.random() * 20000));
+  const port = env.PORT ?? String(await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, MAIN_ARGS, {
     env: { ...cleanEnv(), HOST: '127.0.0.1', ...env, PORT: port },
