@@ -87,6 +87,23 @@ async function startBareBolt(slackApiUrl: string): Promise<{ child: ChildProcess
   return { child, url: `http://127.0.0.1:${port}/slack/events` };
 }
 
+/** One signed `/audit status` as Slack sends it; milliseconds until its ack arrived. */
+export async function timedStatus(url: string, slack: FakeSlack, secret = SECRET): Promise<number> {
+  const t0 = performance.now();
+  const res = await postCommand(url, secret, {
+    team_id: 'T0LOCAL',
+    channel_id: 'C0BENCH',
+    user_id: 'U0BENCH',
+    command: '/audit',
+    text: 'status',
+    response_url: slack.newResponseUrl(),
+    trigger_id: slack.newTriggerId(),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`ack answered ${res.status}`);
+  return performance.now() - t0;
+}
+
 /** `requests` signed `/audit status` commands from `clients` concurrent clients; latencies sorted. */
 async function load(
   url: string,
@@ -100,19 +117,7 @@ async function load(
     Array.from({ length: clients }, async () => {
       while (next < requests) {
         next += 1;
-        const t0 = performance.now();
-        const res = await postCommand(url, SECRET, {
-          team_id: 'T0LOCAL',
-          channel_id: 'C0BENCH',
-          user_id: 'U0BENCH',
-          command: '/audit',
-          text: 'status',
-          response_url: slack.newResponseUrl(),
-          trigger_id: slack.newTriggerId(),
-        });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`ack answered ${res.status}`);
-        latencies.push(performance.now() - t0);
+        latencies.push(await timedStatus(url, slack));
       }
     }),
   );

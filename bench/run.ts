@@ -15,8 +15,7 @@ import { NOTION_REQUESTS_PER_SECOND } from '../src/kit/notion.js';
 import { startTestBot } from '../test/support/bot.js';
 import { FakeNotion, notionValue } from '../test/support/fake-notion.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
-import { postCommand } from '../test/support/sign.js';
-import { benchAck } from './ack.js';
+import { benchAck, timedStatus } from './ack.js';
 
 const ROWS = 21_125;
 const COVERED = 4_244;
@@ -91,18 +90,7 @@ probes:
     scanning = false;
   });
   while (scanning && latencies.length < 2000) {
-    const t0 = performance.now();
-    const res = await postCommand(events, SECRET, {
-      team_id: 'T0LOCAL',
-      channel_id: 'C0BENCH',
-      user_id: 'U0BENCH',
-      command: '/audit',
-      text: 'status',
-      response_url: slack.newResponseUrl(),
-      trigger_id: slack.newTriggerId(),
-    });
-    await res.arrayBuffer();
-    latencies.push(performance.now() - t0);
+    latencies.push(await timedStatus(events, slack, SECRET));
     await new Promise((r) => setTimeout(r, 50));
   }
   const result = await scan;
