@@ -3,68 +3,17 @@
 // and together, while the bot runs a full Notion scan at Notion's rate. Also the bot's
 // event-loop delay during the scan (from its /metrics) and both processes' RSS after it.
 
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { NOTION_REQUESTS_PER_SECOND } from '../src/kit/notion.js';
-import { FakeNotion, notionValue } from '../test/support/fake-notion.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
-import { ROOT } from '../test/support/run-main.js';
-import { postCommand } from '../test/support/sign.js';
+import { freePort, ROOT, startMainProcess } from '../test/support/run-main.js';
+import { percentile, type Row, SECRET, startLibrary, TOKEN, timedStatus } from './common.js';
 
-const ROWS = 21_125;
-const COVERED = 4_244;
-const SECRET = 'bench-signing-secret';
-const TOKEN = 'xoxb-bench';
 const REQUESTS = 500;
 const CLIENTS = 20;
 const PROFILE_DIR = path.join(ROOT, 'bench', 'profiles');
-
-export type Row = [name: string, value: string, note: string];
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-/**
- * The bot as `npm start` runs it (the build in dist/, by node itself), in HTTP mode; resolves
- * once it answers /healthz.
- */
-async function startBuiltBot(
-  env: Record<string, string>,
-  nodeArgs: readonly string[],
-): Promise<{ child: ChildProcess; url: string }> {
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'main.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries += 1) {
-    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}`);
-    if (
-      await fetch(`${url}/healthz`)
-        .then((r) => r.ok)
-        .catch(() => false)
-    )
-      return { child, url };
-    if (tries > 300) throw new Error('the bot did not answer /healthz within 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function startBareBolt(slackApiUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
@@ -85,23 +34,6 @@ async function startBareBolt(slackApiUrl: string): Promise<{ child: ChildProcess
     child.once('exit', (code) => reject(new Error(`bare Bolt exited with ${code}`)));
   });
   return { child, url: `http://127.0.0.1:${port}/slack/events` };
-}
-
-/** One signed `/audit status` as Slack sends it; milliseconds until its ack arrived. */
-export async function timedStatus(url: string, slack: FakeSlack, secret = SECRET): Promise<number> {
-  const t0 = performance.now();
-  const res = await postCommand(url, secret, {
-    team_id: 'T0LOCAL',
-    channel_id: 'C0BENCH',
-    user_id: 'U0BENCH',
-    command: '/audit',
-    text: 'status',
-    response_url: slack.newResponseUrl(),
-    trigger_id: slack.newTriggerId(),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`ack answered ${res.status}`);
-  return performance.now() - t0;
 }
 
 /** `requests` signed `/audit status` commands from `clients` concurrent clients; latencies sorted. */
@@ -144,19 +76,7 @@ const ratio = (bot: readonly number[], bare: readonly number[]) =>
   `${(percentile(bot, 99) / percentile(bare, 99)).toFixed(2)}× bare Bolt's p99`;
 
 export async function benchAck(): Promise<Row[]> {
-  const notion = await FakeNotion.start({
-    requestsPerSecond: NOTION_REQUESTS_PER_SECOND,
-    burst: 3,
-    retryAfterSeconds: 1,
-  });
-  const library = notion.addDataSource({
-    Name: { id: 'title', type: 'title' },
-    Fingerprint: { id: 'fp', type: 'rich_text' },
-  });
-  notion.addPages(library, ROWS, (i) => ({
-    Name: notionValue.title(`Track ${i}`),
-    Fingerprint: notionValue.richText('fp', (i * COVERED) % ROWS < COVERED ? `AQAD${i}` : ''),
-  }));
+  const { notion, library } = await startLibrary();
   const slack = await FakeSlack.start({ tokens: [TOKEN] });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'audit-bot-bench-'));
   const config = path.join(dir, 'audit-bot.yml');
@@ -179,7 +99,7 @@ export async function benchAck(): Promise<Row[]> {
 
   // The bot starts its full scan as soon as it is up; the first phase runs without it.
   const bareAlone = await load(bare.url, slack);
-  const bot = await startBuiltBot(
+  const bot = await startMainProcess(
     {
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
@@ -190,8 +110,13 @@ export async function benchAck(): Promise<Row[]> {
       AUDIT_BOT_DB: path.join(dir, 'audit-bot.db'),
       LOG_LEVEL: 'warn',
     },
-    // `npm run bench -- --profile`: a CPU profile of the bot, written when it stops.
-    process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    {
+      // What `npm start` runs: the build, by node itself.
+      build: true,
+      timeoutMs: 30_000,
+      // `npm run bench -- --profile`: a CPU profile of the bot, written when it stops.
+      nodeArgs: process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    },
   );
   const events = `${bot.url}/slack/events`;
   try {
@@ -236,9 +161,8 @@ export async function benchAck(): Promise<Row[]> {
       ],
     ];
   } finally {
-    const exited = new Promise((resolve) => bot.child.once('exit', resolve));
     bot.child.kill('SIGTERM');
-    await exited;
+    await bot.exited;
     bare.child.kill('SIGTERM');
     await slack.stop();
     await notion.stop();

@@ -13,45 +13,21 @@
 
 import { NOTION_REQUESTS_PER_SECOND } from '../src/kit/notion.js';
 import { startTestBot } from '../test/support/bot.js';
-import { FakeNotion, notionValue } from '../test/support/fake-notion.js';
+import { notionValue } from '../test/support/fake-notion.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
-import { benchAck, timedStatus } from './ack.js';
-
-const ROWS = 21_125;
-const COVERED = 4_244;
-const SECRET = 'bench-signing-secret';
-const TOKEN = 'xoxb-bench';
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
+import { benchAck } from './ack.js';
+import { percentile, printRows, ROWS, type Row, SECRET, startLibrary, TOKEN, timedStatus } from './common.js';
 
 async function main(): Promise<void> {
   if (process.argv.includes('--ack-only')) {
-    for (const [name, value, note] of await benchAck())
-      process.stdout.write(`${name.padEnd(36)}  ${value}${note ? `  — ${note}` : ''}\n`);
+    printRows(await benchAck());
     return;
   }
   if (process.argv.includes('--alerts-only')) {
-    const alertRows = await benchAlerts();
-    for (const [name, value, note] of alertRows)
-      process.stdout.write(`${name.padEnd(36)}  ${value}${note ? `  — ${note}` : ''}\n`);
+    printRows(await benchAlerts());
     return;
   }
-  const notion = await FakeNotion.start({
-    requestsPerSecond: NOTION_REQUESTS_PER_SECOND,
-    burst: 3,
-    retryAfterSeconds: 1,
-  });
-  const library = notion.addDataSource({
-    Name: { id: 'title', type: 'title' },
-    Fingerprint: { id: 'fp', type: 'rich_text' },
-  });
-  const pages = notion.addPages(library, ROWS, (i) => ({
-    Name: notionValue.title(`Track ${i}`),
-    Fingerprint: notionValue.richText('fp', (i * COVERED) % ROWS < COVERED ? `AQAD${i}` : ''),
-  }));
+  const { notion, library, pages } = await startLibrary();
   const slack = await FakeSlack.start({ tokens: [TOKEN] });
   const test = await startTestBot({
     env: {
@@ -90,7 +66,7 @@ probes:
     scanning = false;
   });
   while (scanning && latencies.length < 2000) {
-    latencies.push(await timedStatus(events, slack, SECRET));
+    latencies.push(await timedStatus(events, slack));
     await new Promise((r) => setTimeout(r, 50));
   }
   const result = await scan;
@@ -110,7 +86,7 @@ probes:
     m?.measurement?.kind === 'ratio'
       ? `${m.measurement.covered.toLocaleString('en-US')} / ${m.measurement.total.toLocaleString('en-US')}`
       : String(m?.error);
-  const rows: Array<[string, string, string]> = [
+  const rows: Row[] = [
     [
       'Notion full scan, 21,125 rows',
       `${elapsedS.toFixed(1)} s (${scanRequests} requests, ${notion.stats.rateLimited} answered 429)`,
@@ -133,27 +109,21 @@ probes:
       `${latencies.length} commands (goal p99 < 50 ms)`,
     ],
   ];
-  const width = 36;
   process.stdout.write('\n');
-  for (const [name, value, note] of rows)
-    process.stdout.write(`${name.padEnd(width)}  ${value}${note ? `  — ${note}` : ''}\n`);
+  printRows(rows);
 
   await test.stop();
   await slack.stop();
   await notion.stop();
 
-  const alertRows = await benchAlerts();
-  for (const [name, value, note] of alertRows)
-    process.stdout.write(`${name.padEnd(width)}  ${value}${note ? `  — ${note}` : ''}\n`);
-
-  for (const [name, value, note] of await benchAck())
-    process.stdout.write(`${name.padEnd(width)}  ${value}${note ? `  — ${note}` : ''}\n`);
+  printRows(await benchAlerts());
+  printRows(await benchAck());
 }
 
 const WEBHOOK = 'bench-webhook-token-0123456789';
 const CHANNELS = Array.from({ length: 10 }, (_, i) => `C0TEAM${i}`);
 
-async function benchAlerts(): Promise<Array<[string, string, string]>> {
+async function benchAlerts(): Promise<Row[]> {
   const slack = await FakeSlack.start({ tokens: [TOKEN] });
   const routes = CHANNELS.map((c, i) => `    - { match: { team: t${i} }, channel: ${c} }`).join('\n');
   const test = await startTestBot({

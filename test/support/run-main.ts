@@ -1,7 +1,7 @@
 // Runs `src/main.ts` as a child process: the way `npm start` does, with piped stdin, or as a
 // long-running bot (HTTP mode) that tests kill and restart.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -114,17 +114,27 @@ export async function freePort(): Promise<number> {
   }
 }
 
+export interface StartMainOptions {
+  readonly timeoutMs?: number;
+  /** Run what `npm start` runs, the build of scripts/build.mjs, instead of the sources. */
+  readonly build?: boolean;
+  /** Options for node itself (`--cpu-prof`), which NODE_OPTIONS may not carry. */
+  readonly nodeArgs?: readonly string[];
+}
+
 /**
- * Starts `src/main.ts` as its own process and waits for /healthz. `env` is added to a clean
+ * Starts the bot as its own process and waits for /healthz. `env` is added to a clean
  * environment; PORT is chosen here unless given.
  */
 export async function startMainProcess(
   env: Record<string, string>,
-  timeoutMs = 20_000,
+  { timeoutMs = 20_000, build = false, nodeArgs = [] }: StartMainOptions = {},
 ): Promise<MainProcess> {
   const port = env.PORT ?? String(await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, MAIN_ARGS, {
+  if (build) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
+  const entry = build ? [path.join(ROOT, 'dist', 'main.js')] : MAIN_ARGS;
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: { ...cleanEnv(), HOST: '127.0.0.1', ...env, PORT: port },
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
