@@ -9,8 +9,6 @@ import { type Decoded, decode, type GroupRow, type UnreadableRow } from './group
 import { groupIdOf, type IncomingGroup, merge, severityRank, sourceKeyOf } from './incoming.js';
 import { type GroupState, readThreadEvent, type ThreadEvent } from './schemas.js';
 
-export type { GroupRow, UnreadableRow } from './group-rows.js';
-
 const COLUMNS =
   'group_key, group_id, channel, status, state, version, posted_version, ts, posting_since, attempts, ' +
   'source_key, parked_at, parked_reason, parked_detail';

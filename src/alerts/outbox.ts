@@ -32,7 +32,8 @@ import {
   PERMANENT_SLACK_ERRORS,
   TokenBucket,
 } from './delivery-policy.js';
-import type { AlertGroups, GroupRow, PendingReply } from './groups.js';
+import type { GroupRow } from './group-rows.js';
+import type { AlertGroups, PendingReply } from './groups.js';
 import {
   dueNoticeTasks,
   type HeldNotices,

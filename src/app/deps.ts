@@ -44,5 +44,3 @@ export interface AppDeps {
   readonly issues: IssueService;
   readonly home: HomePublisher;
 }
-
-export type { Features };

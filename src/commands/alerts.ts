@@ -4,7 +4,8 @@
 import { firingListMessage } from '../alerts/blocks.js';
 import { canSee, visibilityNote } from '../alerts/visibility.js';
 import type { AppDeps } from '../app/deps.js';
-import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
+import { SUBCOMMAND_SPECS } from '../kit/subcommands.js';
+import type { Subcommand } from './registry.js';
 
 export function alertsSubcommand(deps: Pick<AppDeps, 'alerts' | 'now'>): Subcommand {
   return {

@@ -3,7 +3,8 @@
 import type { AppDeps } from '../app/deps.js';
 import { digestPostedMessage, unknownDigestMessage } from '../digests/blocks.js';
 import { notConfiguredMessage } from '../kit/notice.js';
-import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
+import { SUBCOMMAND_SPECS } from '../kit/subcommands.js';
+import type { Subcommand } from './registry.js';
 
 export function digestSubcommand(deps: Pick<AppDeps, 'digests'>): Subcommand {
   return {

@@ -2,7 +2,7 @@
 
 import { context, divider, escapeMrkdwn, header, type MessageContent, section } from '../kit/blocks.js';
 import { COMMAND } from '../kit/ids.js';
-import type { SubcommandSpec } from './registry.js';
+import type { SubcommandSpec } from '../kit/subcommands.js';
 
 export interface HelpOptions {
   /** Shown under the list, e.g. which features still need configuration. */

@@ -2,8 +2,9 @@
 
 import type { AppDeps } from '../app/deps.js';
 import { configurationNotes } from '../home/notes.js';
+import { SUBCOMMAND_SPECS, type SubcommandSpec } from '../kit/subcommands.js';
 import { helpMessage } from './help-blocks.js';
-import { SUBCOMMAND_SPECS, type Subcommand, type SubcommandSpec } from './registry.js';
+import type { Subcommand } from './registry.js';
 
 export function helpSubcommand(
   deps: Pick<AppDeps, 'config' | 'features' | 'permissions'>,

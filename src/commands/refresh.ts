@@ -2,9 +2,10 @@
 // response_url when measured (or after a bounded wait, with slow checks marked as measuring).
 
 import type { AppDeps } from '../app/deps.js';
+import { SUBCOMMAND_SPECS } from '../kit/subcommands.js';
 import { measuringMessage } from '../status/blocks.js';
 import { refreshThenRender, renderStatus, seesSourceDetail } from '../status/service.js';
-import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
+import type { Subcommand } from './registry.js';
 
 export function refreshSubcommand(
   deps: Pick<AppDeps, 'runner' | 'results' | 'config' | 'now' | 'permissions'>,

@@ -6,8 +6,6 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { SubcommandName } from '../kit/ids.js';
 import type { SubcommandSpec } from '../kit/subcommands.js';
 
-export { SUBCOMMAND_SPECS, type SubcommandSpec } from '../kit/subcommands.js';
-
 export interface CommandContext {
   /** Text after the subcommand word, trimmed. */
   readonly args: string;

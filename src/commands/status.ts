@@ -2,8 +2,9 @@
 // the sources are. The detail view shows a command probe's full command line to approvers only.
 
 import type { AppDeps } from '../app/deps.js';
+import { SUBCOMMAND_SPECS } from '../kit/subcommands.js';
 import { renderStatus, seesSourceDetail } from '../status/service.js';
-import { SUBCOMMAND_SPECS, type Subcommand } from './registry.js';
+import type { Subcommand } from './registry.js';
 
 export function statusSubcommand(
   deps: Pick<AppDeps, 'runner' | 'results' | 'config' | 'now' | 'permissions'>,

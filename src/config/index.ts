@@ -2,4 +2,3 @@
 
 export * from './env.js';
 export * from './file.js';
-export { formatIssues, formatPath } from './messages.js';

@@ -39,8 +39,6 @@ export const CREATE_ATTEMPTS = 3;
 /** The sweep runs twice per lease, but at least this often (and at most every 500 ms). */
 const SWEEP_EVERY_MAX_MS = 30_000;
 
-export type { ApproveOutcome } from './proposals.js';
-
 export interface IssueServiceDeps {
   readonly config: Config;
   readonly store: Store;

@@ -80,5 +80,3 @@ export function createProbes(probes: readonly ProbeConfig[], context: ProbeDeps)
     };
   });
 }
-
-export type { ProbeDeps } from './kind.js';

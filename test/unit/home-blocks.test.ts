@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SUBCOMMAND_SPECS } from '../../src/commands/registry.js';
 import { parseConfig } from '../../src/config/index.js';
 import { findBlockKitProblems } from '../../src/dev/block-limits.js';
 import { renderView } from '../../src/dev/render.js';
 import { HOME_LIMITS, type HomeInput, homeView } from '../../src/home/blocks.js';
 import { SUBCOMMANDS } from '../../src/kit/ids.js';
+import { SUBCOMMAND_SPECS } from '../../src/kit/subcommands.js';
 import type { ProbeSnapshot } from '../../src/probes/snapshot.js';
 
 const NOW = new Date('2026-01-18T10:30:00Z');
