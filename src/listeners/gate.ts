@@ -1,10 +1,11 @@
-// The first two global middlewares, in every transport. One acknowledges at once, and does
-// nothing else with, whatever no listener handles — a button on an older message, view_closed,
-// block_suggestion, a legacy interactive_message or dialog_submission, another app's callback
-// id, an event nobody listens to — where Bolt would wait 3 s and answer 404, which Slack shows
-// the user as an error. The other acknowledges, without handling it again, a request already
-// handled: a retry of an event (X-Slack-Retry-Num, or a Socket Mode envelope's retry_attempt)
-// or a replay of a signed command or interaction within its five-minute window.
+// The gate every Slack request passes, in every transport, right after shutdown tracking. It
+// acknowledges at once, and does nothing else with, whatever no listener handles — a button on
+// an older message, view_closed, block_suggestion, a legacy interactive_message or
+// dialog_submission, another app's callback id, an event nobody listens to — where Bolt would
+// wait 3 s and answer 404, which Slack shows the user as an error. It acknowledges, without
+// handling it again, a request already handled: a retry of an event (X-Slack-Retry-Num, or a
+// Socket Mode envelope's retry_attempt) or a replay of a signed command or interaction within
+// its five-minute window.
 
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Statement } from 'better-sqlite3';
@@ -76,26 +77,6 @@ export function classify(body: Body): RequestKind {
       // view_closed, interactive_message, dialog_submission, dialog_cancellation, url_verification…
       return { kind: str(body.type) ?? 'unknown', handled: false, id: undefined };
   }
-}
-
-/** Acknowledges at once what no listener handles, logs it at debug level, and stops there. */
-export function acknowledgeUnhandled(
-  deps: Pick<AppDeps, 'logger' | 'metrics'>,
-): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
-    const request = classify(args.body as unknown as Body);
-    if (request.handled) {
-      await args.next();
-      return;
-    }
-    deps.metrics.slackUnhandled.inc({ kind: request.kind });
-    deps.logger.debug(
-      { kind: request.kind },
-      'Slack request no listener handles: acknowledged, nothing done',
-    );
-    const ack = (args as { ack?: (answer?: unknown) => Promise<void> }).ack;
-    await ack?.(request.emptyAnswer);
-  };
 }
 
 /** Request ids remembered: longer than Slack retries (about an hour) and the 5-minute window. */
@@ -176,12 +157,26 @@ export class SeenRequests {
   }
 }
 
-/** Acknowledges a request already handled (a retry or a replay) without handling it again. */
-export function skipDuplicates(
+/**
+ * Reads each request once and lets through only what a listener handles and has not handled
+ * before. Anything else is acknowledged at once with its type's empty answer and counted:
+ * unhandled at debug level, a retry or replay at info level.
+ */
+export function gate(
   deps: Pick<AppDeps, 'logger' | 'metrics'> & { readonly seen: SeenRequests },
 ): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const request = classify(args.body as unknown as Body);
+    const ack = (args as { ack?: (answer?: unknown) => Promise<void> }).ack;
+    if (!request.handled) {
+      deps.metrics.slackUnhandled.inc({ kind: request.kind });
+      deps.logger.debug(
+        { kind: request.kind },
+        'Slack request no listener handles: acknowledged, nothing done',
+      );
+      await ack?.(request.emptyAnswer);
+      return;
+    }
     let first = true;
     if (request.id) {
       try {
@@ -201,7 +196,6 @@ export function skipDuplicates(
       { kind: request.kind, retry: retry ?? null },
       'Slack request already handled (a retry or a replay): acknowledged, not handled again',
     );
-    const ack = (args as { ack?: (answer?: unknown) => Promise<void> }).ack;
     await ack?.(request.emptyAnswer);
   };
 }

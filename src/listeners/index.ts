@@ -7,7 +7,7 @@ import type { AppDeps } from '../app/deps.js';
 import { registerCommands } from '../commands/index.js';
 import { ACTION } from '../kit/ids.js';
 import { registerAlertListeners } from './alerts.js';
-import { acknowledgeUnhandled, SeenRequests, skipDuplicates } from './gate.js';
+import { gate, SeenRequests } from './gate.js';
 import { registerHomeListeners } from './home.js';
 import { registerIssueListeners } from './issues.js';
 import { countActions, trackInFlight } from './middleware.js';
@@ -20,11 +20,10 @@ export function registerListeners(app: App, deps: AppDeps): Registered {
   // Shutting down comes first: a request left unacknowledged then is retried by Slack, so it
   // must not be remembered as handled.
   app.use(trackInFlight(deps));
-  app.use(acknowledgeUnhandled(deps));
   const seen = new SeenRequests(deps.store, deps.now, (error) =>
     deps.logger.warn(`cannot record handled Slack requests: ${String(error)}`),
   );
-  app.use(skipDuplicates({ ...deps, seen }));
+  app.use(gate({ ...deps, seen }));
   app.use(countActions(deps));
   // Link buttons still send an interaction; Slack shows an error unless it is acknowledged.
   app.action(ACTION.openLink, async ({ ack }) => {
