@@ -48,6 +48,8 @@ export interface ServiceOptions {
         readonly homePublishSpacingMs?: number | undefined;
         readonly homeChangeCheckMs?: number | undefined;
         readonly issueRetryDelayMs?: number | undefined;
+        /** How long a view submission waits for a user-group lookup (production: 2 s). */
+        readonly permissionDeadlineMs?: number | undefined;
       }
     | undefined;
 }
@@ -128,7 +130,7 @@ export function buildServices(options: ServiceOptions): Services {
       });
     }
   });
-  const permissions = new Permissions(config, client);
+  const permissions = new Permissions(config, client, options.waits?.permissionDeadlineMs);
   const alerts = { groups, outbox, visibility: new AlertVisibility(config, permissions, client, logger) };
   const features = {
     notion: env.notionToken !== undefined,

@@ -25,6 +25,13 @@ export interface SlackCall {
   readonly at: number;
 }
 
+/** An answer the test fake gives before any other (an injected failure). */
+export interface InterceptedAnswer {
+  readonly status: number;
+  readonly answer: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
+}
+
 interface StoredMessage {
   channel: string;
   ts: string;
@@ -140,7 +147,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       bearer(req.headers.authorization) ?? (typeof body.token === 'string' ? body.token : undefined);
     delete body.token;
 
-    const intercepted = this.intercept(method);
+    const intercepted = await this.intercept(method);
     if (intercepted) {
       this.record({ method, body, token, answer: intercepted.answer, status: intercepted.status });
       return send(res, intercepted.status, intercepted.answer, intercepted.headers);
@@ -152,9 +159,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   }
 
   /** An answer given before any other, whatever the call (the test fake injects failures). */
-  protected intercept(
-    _method: string,
-  ): { status: number; answer: Record<string, unknown>; headers?: Record<string, string> } | undefined {
+  protected async intercept(_method: string): Promise<InterceptedAnswer | undefined> {
     return undefined;
   }
 

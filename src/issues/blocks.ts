@@ -209,6 +209,15 @@ export function describeOutcome(outcome: ApproveOutcome): string {
 }
 
 /** Told to whoever pressed "Propose issue". */
+/** Why Edit or Dismiss did nothing: the proposal was created, dismissed or is being created. */
+export function noLongerOpen(action: 'edit' | 'dismiss'): string {
+  return `This proposal can no longer be ${action === 'edit' ? 'edited' : 'dismissed'}.`;
+}
+
+export function editedNote(saved: boolean): string {
+  return saved ? ':pencil2: The proposal was updated.' : noLongerOpen('edit');
+}
+
 export function proposedNote(proposal: Proposal): string {
   const where = proposal.channel ? ` in <#${proposal.channel}>` : '';
   return `:memo: Proposed “${proposal.title}”${where}; an approver can create it in Notion.`;

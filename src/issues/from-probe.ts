@@ -1,17 +1,25 @@
 // A proposal for a check below its target ("Propose issue" under a digest line): one a day per
 // check, titled and described from the check's latest figure.
 
-import type { ProbeSnapshot } from '../probes/snapshot.js';
+import type { ProbeResults } from '../probes/results-store.js';
+import type { ProbeRunner } from '../probes/runner.js';
+import { type ProbeSnapshot, takeSnapshot } from '../probes/snapshot.js';
 import type { ProbeResult } from '../probes/types.js';
 import { formatFigure, formatTarget } from '../status/blocks.js';
 import type { NewProposal } from './proposals.js';
 
-export function probeProposal(
-  probe: ProbeSnapshot,
-  latest: ProbeResult,
+/** The proposal for check `probeId` asked for by `userId`; undefined while it has no figure. */
+export function proposalForProbe(
+  deps: { runner: ProbeRunner; results: ProbeResults; timezone: string; now: Date },
+  probeId: string,
   userId: string,
-  now: Date,
-): NewProposal {
+): NewProposal | undefined {
+  const { now, timezone } = deps;
+  const probe = takeSnapshot(deps.runner, deps.results, { now, timezone, only: [probeId] }).probes[0];
+  return probe?.latest ? probeProposal(probe, probe.latest, userId, now) : undefined;
+}
+
+function probeProposal(probe: ProbeSnapshot, latest: ProbeResult, userId: string, now: Date): NewProposal {
   const figure = formatFigure(latest.measurement);
   const target = formatTarget(probe);
   const day = now.toISOString().slice(0, 10);

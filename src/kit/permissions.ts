@@ -24,12 +24,19 @@ export interface SlackAccess {
 
 const GROUP_CACHE_MS = 5 * 60_000;
 
+/**
+ * A view submission must be answered within 3 s, and its refusal goes back in that answer; a
+ * user-group lookup that takes longer than this counts as "not known yet".
+ */
+const ANSWER_DEADLINE_MS = 2000;
+
 export class Permissions {
   private readonly groupMembers = new Map<string, { users: Set<string>; at: number }>();
 
   constructor(
     private readonly config: { readonly slack: SlackAccess },
     private readonly client: webApi.WebClient,
+    private readonly deadlineMs = ANSWER_DEADLINE_MS,
   ) {}
 
   /** The IDs that grant `permission`: its own list, else the approvers. */
@@ -44,6 +51,15 @@ export class Permissions {
       if ((await this.members(id)).has(userId)) return true;
     }
     return false;
+  }
+
+  /** `allows`, or `undefined` when the answer is not known within the deadline. */
+  async allowsWithinDeadline(permission: Permission, userId: string): Promise<boolean | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.deadlineMs);
+    });
+    return Promise.race([this.allows(permission, userId), late]).finally(() => clearTimeout(timer));
   }
 
   private async members(groupId: string): Promise<Set<string>> {

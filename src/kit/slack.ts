@@ -2,6 +2,7 @@
 // the bot posted before a crash cut off the record of it. Shared by every feature that posts.
 
 import { webApi } from '@slack/bolt';
+import type { MessageContent } from './blocks.js';
 
 /** Slack's error string (`channel_not_found`, `missing_scope`…) of a platform error. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -21,6 +22,34 @@ export function describeSlackError(error: unknown): string {
   if (error instanceof webApi.WebAPIHTTPError) return `Slack answered HTTP ${error.statusCode}`;
   if (error instanceof webApi.WebAPIRequestError) return `Slack is not reachable: ${error.original.message}`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Slack's answers to an ephemeral message in a channel the bot cannot use. */
+const EPHEMERAL_REFUSALS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'user_not_in_channel',
+]);
+
+/**
+ * Tells `user` privately in `channel` (an ephemeral message), else by direct message: Slack
+ * refuses an ephemeral message in a channel the bot is not in (chat:write.public does not
+ * cover it), and a modal has no response_url to answer through.
+ */
+export async function tellPrivately(
+  client: webApi.WebClient,
+  { channel, user, message }: { channel: string | undefined; user: string; message: MessageContent },
+): Promise<void> {
+  if (channel) {
+    try {
+      await client.chat.postEphemeral({ channel, user, ...message });
+      return;
+    } catch (error) {
+      if (!EPHEMERAL_REFUSALS.has(slackErrorCode(error) ?? '')) throw error;
+    }
+  }
+  await client.chat.postMessage({ channel: user, ...message });
 }
 
 export interface FindPostedOptions {

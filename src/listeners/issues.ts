@@ -1,6 +1,6 @@
 // Everything the Notion issues feature answers in Slack: the form (from /audit issue, the
 // message shortcut and Edit), its submission, and Approve / Retry / Dismiss on proposals.
-// Approve, Edit and Dismiss all need `approve_issues`, checked on the click and again when an
+// Approve, Edit and Dismiss are checked (issues/decisions.ts) on the click and again when an
 // Edit or Dismiss view is submitted (a submission can be forged, or outlive a permission).
 
 import type {
@@ -14,87 +14,25 @@ import type {
 } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
 import {
-  type Decision,
   decisionRefused,
   describeOutcome,
   dismissForm,
+  editedNote,
   formRefusal,
+  noLongerOpen,
   proposedNote,
 } from '../issues/blocks.js';
+import { mayDecide, undecided } from '../issues/decisions.js';
 import { openIssueForm, readIssueForm, readMetadata } from '../issues/form.js';
-import { probeProposal } from '../issues/from-probe.js';
+import { proposalForProbe } from '../issues/from-probe.js';
 import { section } from '../kit/blocks.js';
 import { ACTION, ISSUE_FIELD, perProbeActionPattern, SHORTCUT, VIEW } from '../kit/ids.js';
-import type { Logger } from '../kit/logger.js';
 import { privateNote } from '../kit/notice.js';
-import { slackErrorCode } from '../kit/slack.js';
-import { LogThrottle } from '../kit/throttle.js';
-import { takeSnapshot } from '../probes/snapshot.js';
+import { tellPrivately } from '../kit/slack.js';
 import type { Registrations } from './registered.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
-
-/** Slack's answers to an ephemeral message in a channel the bot cannot use. */
-const EPHEMERAL_REFUSALS = new Set([
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'user_not_in_channel',
-]);
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
-
-/**
- * A view submission must be answered within 3 s, and its refusal goes back in that answer; a
- * user-group lookup that takes longer than this counts as "not known yet", which changes nothing.
- */
-const PERMISSION_DEADLINE_MS = 2000;
-
-/**
- * Whether `userId` may approve, edit or dismiss proposals. Dismissing a report proposal ends it
- * for good and editing changes what an approver will create, so all three need `approve_issues`;
- * every refusal is logged. `undefined`: the answer did not come within the deadline.
- */
-async function mayDecide(
-  deps: Deps,
-  userId: string,
-  action: Decision,
-  deadlineMs?: number,
-): Promise<boolean | undefined> {
-  const check = deps.permissions.allows('approve_issues', userId);
-  let timer: NodeJS.Timeout | undefined;
-  const allowed =
-    deadlineMs === undefined
-      ? await check
-      : await Promise.race([
-          check,
-          new Promise<undefined>((resolve) => {
-            timer = setTimeout(() => resolve(undefined), deadlineMs);
-          }),
-        ]).finally(() => clearTimeout(timer));
-  if (allowed !== true)
-    refusalLog(deps.logger).warn(
-      `issue-refusal:${action}:${userId}`,
-      {
-        user: userId,
-        permission: 'approve_issues',
-        action,
-        ...(allowed === undefined ? { timedOut: true } : {}),
-      },
-      `${action} of an issue proposal refused: ${allowed === undefined ? 'permission not known in time' : 'missing permission'}`,
-    );
-  return allowed;
-}
-
-/** Any member can press (or forge) at will: refusals are logged in full only a few per minute. */
-const refusalLogs = new WeakMap<Logger, LogThrottle>();
-function refusalLog(logger: Logger): LogThrottle {
-  let throttle = refusalLogs.get(logger);
-  if (!throttle) {
-    throttle = new LogThrottle(logger);
-    refusalLogs.set(logger, throttle);
-  }
-  return throttle;
-}
 
 export function createIssueShortcut() {
   return async ({
@@ -130,7 +68,7 @@ export function issueFormSubmitted(deps: Deps) {
     // An edit is checked again on submission: the view may be forged, or older than a change of
     // permissions, and its private_metadata names the proposal.
     if (metadata.proposalId !== undefined) {
-      const allowed = await mayDecide(deps, userId, 'edit', PERMISSION_DEADLINE_MS);
+      const allowed = await mayDecide(deps, userId, 'edit', { withinDeadline: true });
       if (allowed !== true) {
         await ack(formRefusal(allowed, 'edit', ISSUE_FIELD.title));
         return;
@@ -142,34 +80,21 @@ export function issueFormSubmitted(deps: Deps) {
       return;
     }
     await ack();
-    let text: string;
-    if (metadata.proposalId !== undefined) {
-      const edited = await deps.issues.edit(metadata.proposalId, form.fields);
-      text = edited ? ':pencil2: The proposal was updated.' : 'This proposal can no longer be edited.';
-    } else {
-      const outcome = await deps.issues.createFromForm(
-        { ...form.fields, ...(metadata.slackLink ? { slackLink: metadata.slackLink } : {}) },
-        userId,
-      );
-      text = describeOutcome(outcome);
-    }
+    const text =
+      metadata.proposalId !== undefined
+        ? editedNote(await deps.issues.edit(metadata.proposalId, form.fields))
+        : describeOutcome(
+            await deps.issues.createFromForm(
+              { ...form.fields, ...(metadata.slackLink ? { slackLink: metadata.slackLink } : {}) },
+              userId,
+            ),
+          );
     // A modal has no response_url: tell the user privately where they started, else by DM.
-    // Slack refuses an ephemeral message in a channel the bot is not in (chat:write.public
-    // does not cover it): then by DM as well.
-    if (metadata.channel) {
-      try {
-        await client.chat.postEphemeral({
-          channel: metadata.channel,
-          user: userId,
-          text,
-          blocks: [section(text)],
-        });
-        return;
-      } catch (error) {
-        if (!EPHEMERAL_REFUSALS.has(slackErrorCode(error) ?? '')) throw error;
-      }
-    }
-    await client.chat.postMessage({ channel: userId, text, blocks: [section(text)] });
+    await tellPrivately(client, {
+      channel: metadata.channel,
+      user: userId,
+      message: { text, blocks: [section(text)] },
+    });
   };
 }
 
@@ -189,7 +114,7 @@ export function dismissFormSubmitted(deps: Deps) {
       await ack();
       return;
     }
-    const allowed = await mayDecide(deps, body.user.id, 'dismiss', PERMISSION_DEADLINE_MS);
+    const allowed = await mayDecide(deps, body.user.id, 'dismiss', { withinDeadline: true });
     if (allowed !== true) {
       await ack(formRefusal(allowed, 'dismiss', ISSUE_FIELD.reason));
       return;
@@ -235,9 +160,9 @@ export function editIssueAction(deps: Deps) {
       await tell(deps, args, decisionRefused('edit'));
       return;
     }
-    const proposal = deps.issues.proposals.get(Number(action.value));
-    if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
-      await tell(deps, args, 'This proposal can no longer be edited.');
+    const proposal = undecided(deps.issues.proposals, Number(action.value));
+    if (!proposal) {
+      await tell(deps, args, noLongerOpen('edit'));
       return;
     }
     await openIssueForm(
@@ -263,9 +188,9 @@ export function dismissIssueAction(deps: Deps) {
       await tell(deps, args, decisionRefused('dismiss'));
       return;
     }
-    const proposal = deps.issues.proposals.get(Number(action.value));
-    if (!proposal || (proposal.state !== 'proposed' && proposal.state !== 'failed')) {
-      await tell(deps, args, 'This proposal can no longer be dismissed.');
+    const proposal = undecided(deps.issues.proposals, Number(action.value));
+    if (!proposal) {
+      await tell(deps, args, noLongerOpen('dismiss'));
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: dismissForm(proposal.id) });
@@ -282,24 +207,16 @@ export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 're
     respond,
   }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>): Promise<void> => {
     await ack();
-    const probeId = action.value ?? '';
-    const now = deps.now();
-    const probe = takeSnapshot(deps.runner, deps.results, {
-      now,
-      timezone: deps.config.timezone,
-      only: [probeId],
-    }).probes[0];
-    if (!probe?.latest) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'That check has no figure to propose an issue for yet.',
-      });
+    const draft = proposalForProbe(
+      { runner: deps.runner, results: deps.results, timezone: deps.config.timezone, now: deps.now() },
+      action.value ?? '',
+      body.user.id,
+    );
+    if (!draft) {
+      await respond(privateNote('That check has no figure to propose an issue for yet.'));
       return;
     }
-    const proposal = await deps.issues.propose(probeProposal(probe, probe.latest, body.user.id, now));
-    const text = proposedNote(proposal);
-    await respond({ response_type: 'ephemeral', replace_original: false, text, blocks: [section(text)] });
+    await respond(privateNote(proposedNote(await deps.issues.propose(draft))));
   };
 }
 

@@ -121,6 +121,7 @@ export async function startHttpBot(options: {
   readonly env?: Record<string, string>;
   readonly slack?: FakeSlackOptions;
   readonly startProbes?: boolean;
+  readonly waits?: StartOptions['waits'];
 }): Promise<HttpBot> {
   const slack = await FakeSlack.start({ tokens: [HTTP_BOT.token], ...options.slack });
   let test: TestBot;
@@ -135,6 +136,7 @@ export async function startHttpBot(options: {
       },
       configYaml: options.configYaml,
       startProbes: options.startProbes ?? false,
+      ...(options.waits ? { waits: options.waits } : {}),
     });
   } catch (error) {
     await slack.stop();

@@ -10,7 +10,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { LocalSlack, type LocalSlackOptions, type SlackCall } from '../../src/dev/local-slack.js';
+import {
+  type InterceptedAnswer,
+  LocalSlack,
+  type LocalSlackOptions,
+  type SlackCall,
+} from '../../src/dev/local-slack.js';
 import {
   type ChannelKind,
   isConversationScoped,
@@ -96,7 +101,20 @@ export class FakeSlack extends LocalSlack {
     return this.calls.filter((c) => c.method === method);
   }
 
-  protected override intercept(method: string) {
+  private readonly held = new Map<string, Promise<void>>();
+
+  /** Answers to `method` wait until the returned function is called (a slow Slack). */
+  hold(method: string): () => void {
+    let release = () => {};
+    this.held.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.held.delete(method);
+      release();
+    };
+  }
+
+  protected override async intercept(method: string): Promise<InterceptedAnswer | undefined> {
+    await this.held.get(method);
     for (const key of [method, '*']) {
       const failure = this.failures.get(key);
       if (!failure) continue;
