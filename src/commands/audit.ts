@@ -1,9 +1,10 @@
-// The `/audit` slash command: acknowledge at once, then hand the text to its subcommand.
+// The `/audit` slash command: acknowledge at once — with the answer itself when a subcommand has
+// it ready in memory — else hand the text to its subcommand, which answers through response_url.
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
-import { isAuditBotError } from '../kit/errors.js';
+import { describeError, isAuditBotError } from '../kit/errors.js';
 import type { SubcommandName } from '../kit/ids.js';
 import { failureMessage, unknownSubcommandMessage } from '../kit/notice.js';
 import { permitted } from '../kit/permissions.js';
@@ -17,11 +18,20 @@ export function auditCommand(
 ) {
   const names = [...subcommands.keys()];
   return async ({ command, ack, respond, client }: AuditCommandArgs): Promise<void> => {
+    const parsed = parseCommandText(command.text, names);
+    const subcommand = parsed.kind === 'found' ? subcommands.get(parsed.name) : undefined;
+    if (parsed.kind === 'found' && subcommand && !subcommand.permission) {
+      const atOnce = answeredAtOnce(subcommand, parsed.args, deps.logger);
+      if (atOnce) {
+        await ack(atOnce);
+        deps.metrics.commands.inc({ subcommand: parsed.name });
+        return;
+      }
+    }
     await ack();
     // The answer follows through response_url. Requests already waiting are acknowledged first:
     // under load, rendering and posting this answer would otherwise hold up their acks.
     await yieldToEventLoop();
-    const parsed = parseCommandText(command.text, names);
     if (parsed.kind === 'unknown') {
       deps.metrics.commands.inc({ subcommand: 'unknown' });
       await respond({
@@ -31,7 +41,6 @@ export function auditCommand(
       return;
     }
     deps.metrics.commands.inc({ subcommand: parsed.name });
-    const subcommand = subcommands.get(parsed.name);
     if (!subcommand) return;
     const what = `\`/audit ${parsed.name}\``;
     const { permission } = subcommand;
@@ -56,4 +65,14 @@ export function auditCommand(
       throw error;
     }
   };
+}
+
+/** The subcommand's ready answer; a failure to build it falls back to the usual way, logged. */
+function answeredAtOnce(subcommand: Subcommand, args: string, logger: AppDeps['logger']) {
+  try {
+    return subcommand.answerAtOnce?.(args);
+  } catch (error) {
+    logger.warn(`/audit ${subcommand.name}: no answer at once (${describeError(error)}); answering later`);
+    return undefined;
+  }
 }

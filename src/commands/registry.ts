@@ -18,6 +18,11 @@ export interface CommandContext {
 
 export interface Subcommand extends SubcommandSpec {
   run(context: CommandContext): Promise<void>;
+  /**
+   * An answer ready in memory for these arguments, sent in the acknowledgement itself (no
+   * response_url post); undefined: acknowledge, then `run`. Only for subcommands anyone may use.
+   */
+  answerAtOnce?(args: string): RespondArguments | undefined;
 }
 
 export type ParsedCommand =

@@ -102,6 +102,8 @@ const COLUMNS = 'probe_id, status, measurement, measured_at, duration_ms, error'
 const READ_CACHE_MS = 5000;
 
 export class ProbeResults {
+  /** Counts results recorded by this process: what is rendered from them is current while it stays. */
+  private recorded = 0;
   private readonly reads = new Map<string, { readonly at: number; readonly value: unknown }>();
   private readonly statements = new Map<string, Statement>();
 
@@ -150,7 +152,13 @@ export class ProbeResults {
     return out;
   }
 
+  /** Changes whenever this process records a result (another writer's show within READ_CACHE_MS). */
+  get version(): number {
+    return this.recorded;
+  }
+
   record(result: ProbeResult): void {
+    this.recorded += 1;
     this.reads.clear();
     this.statement(`INSERT INTO probe_results (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`).run(
       result.probeId,

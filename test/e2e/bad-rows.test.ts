@@ -21,8 +21,8 @@ describe('bad stored rows', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-  const text = (call: SlackCall) =>
-    renderMessage({ text: String(call.body.text ?? ''), blocks: (call.body.blocks as unknown[]) ?? [] }).text;
+  const text = (body: Record<string, unknown>) =>
+    renderMessage({ text: String(body.text ?? ''), blocks: (body.blocks as unknown[]) ?? [] }).text;
 
   async function command(commandText: string): Promise<string> {
     const responseUrl = slack.newResponseUrl();
@@ -36,7 +36,7 @@ describe('bad stored rows', () => {
       trigger_id: slack.newTriggerId(),
     });
     expect(res.status).toBe(200);
-    return text(await slack.waitFor('response_url', (c) => responseUrl.endsWith(`/${c.responseId}`)));
+    return text(await slack.firstAnswer(res, responseUrl));
   }
 
   beforeAll(async () => {
@@ -120,7 +120,7 @@ digests:
 
   it('the digest is posted with the readable figures', async () => {
     const post = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0DIGEST', 15_000);
-    expect(text(post)).toContain('djay Pro ID sync');
+    expect(text(post.body)).toContain('djay Pro ID sync');
     await until(() => test.bot.deps.runner.isRunning('djay-id-sync') === false);
     expect(unhandled).toEqual([]);
   });

@@ -151,7 +151,7 @@ probes: [{ id: drivesheets-tests, title: DriveSheetsSync tests, kind: push }]
 
   it('answers /audit status privately with Share in channel, which posts it visibly, attributed', async () => {
     const responseUrl = slack.newResponseUrl();
-    await postCommand(events(), SECRET, {
+    const acknowledgement = await postCommand(events(), SECRET, {
       team_id: 'T0LOCAL',
       channel_id: 'C0GENERAL',
       user_id: 'U0MEMBER',
@@ -160,7 +160,7 @@ probes: [{ id: drivesheets-tests, title: DriveSheetsSync tests, kind: push }]
       response_url: responseUrl,
       trigger_id: slack.newTriggerId(),
     });
-    const answer = await slack.waitFor('response_url', (c) => responseUrl.endsWith(`/${c.responseId}`));
+    const answer = { body: await slack.firstAnswer(acknowledgement, responseUrl) };
     expect(answer.body.response_type).toBe('ephemeral');
     const blocks = answer.body.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
     const share = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'status_share');

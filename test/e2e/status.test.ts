@@ -6,15 +6,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoDjayLibrary } from '../../src/dev/demo/djay.js';
 import { renderMessage } from '../../src/dev/render.js';
+import { StatusOverview } from '../../src/status/overview.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { postCommand, postInteraction } from '../support/sign.js';
+import { until } from '../support/until.js';
 
 const BOT_TOKEN = 'xoxb-status-test';
 const SIGNING_SECRET = 'status-signing-secret';
 const WEBHOOK_TOKEN = 'webhook-token-0123456789abcdef';
 
-function text(call: SlackCall): string {
+function text(call: Pick<SlackCall, 'body'>): string {
   return renderMessage({ text: String(call.body.text ?? ''), blocks: (call.body.blocks as unknown[]) ?? [] })
     .text;
 }
@@ -37,6 +39,8 @@ describe('/audit status with real probes', () => {
       trigger_id: slack.newTriggerId(),
     });
     expect(res.status).toBe(200);
+    const acked = await res.text();
+    if (acked) acks.set(responseUrl, JSON.parse(acked));
     return responseUrl;
   }
 
@@ -44,9 +48,16 @@ describe('/audit status with real probes', () => {
     return slack.calls.filter((c) => c.method === 'response_url' && responseUrl.endsWith(`/${c.responseId}`));
   }
 
+  /** Messages in acknowledgements (the first answer a user sees), by the command's response_url. */
+  const acks = new Map<string, Record<string, unknown>>();
+
+  /** The user's `index`-th answer: the acknowledgement's message if it had one, then response_url posts. */
   async function answer(responseUrl: string, index = 0): Promise<string> {
-    await slack.waitFor('response_url', () => answersTo(responseUrl).length > index);
-    const call = answersTo(responseUrl)[index];
+    const acked = acks.get(responseUrl);
+    if (acked && index === 0) return text({ body: acked });
+    const posted = acked ? index - 1 : index;
+    await slack.waitFor('response_url', () => answersTo(responseUrl).length > posted);
+    const call = answersTo(responseUrl)[posted];
     if (!call) throw new Error('no answer');
     return text(call);
   }
@@ -108,6 +119,30 @@ probes:
     expect(shown).toContain('DriveSheetsSync tests* — never measured yet');
     expect(shown).toContain('Slow check* — never measured yet · _measuring…_');
     expect(shown).toContain('[1] Refresh');
+  });
+
+  it('answers the overview in the acknowledgement itself, rendered once per change of what it shows', async () => {
+    const first = await command('status');
+    const second = await command('status');
+    expect(acks.get(first)).toEqual(acks.get(second));
+    expect(await answer(first)).toContain('Pipeline checks — 3 of 3 need attention');
+    // Nothing follows through response_url once every handler has finished.
+    await until(() => test.bot.deps.lifecycle.pending === 0);
+    expect([...answersTo(first), ...answersTo(second)]).toEqual([]);
+
+    let clock = Date.parse('2026-11-25T08:00:00Z');
+    const overview = new StatusOverview({ ...test.bot.deps, now: () => new Date(clock) });
+    const rendered = overview.message();
+    expect(overview.message()).toBe(rendered);
+    clock += 4_999;
+    expect(overview.message()).toBe(rendered);
+    // Its ages move with the clock: after 5 s it is rendered again.
+    clock += 1;
+    const later = overview.message();
+    expect(later).not.toBe(rendered);
+    // A new result is shown at once.
+    await test.bot.deps.runner.run('djay-id-sync');
+    expect(overview.message()).not.toBe(later);
   });
 
   it('shows one probe in detail and names unknown ids', async () => {

@@ -97,6 +97,17 @@ export class FakeSlack extends LocalSlack {
     this.failures.clear();
   }
 
+  /**
+   * The first answer a user sees to a command: the message in its HTTP acknowledgement when
+   * there is one (as Slack shows it), else the first post to its `response_url`.
+   */
+  async firstAnswer(acknowledgement: Response, responseUrl: string): Promise<Record<string, unknown>> {
+    const raw = await acknowledgement.text();
+    const acked = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    if (acked.text !== undefined || acked.blocks !== undefined) return acked;
+    return (await this.waitFor('response_url', (c) => responseUrl.endsWith(`/${c.responseId}`))).body;
+  }
+
   callsTo(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method);
   }
