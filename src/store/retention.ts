@@ -49,6 +49,36 @@ export const retentionSchema = z.strictObject({
 });
 export type RetentionConfig = z.output<typeof retentionSchema>;
 
+/**
+ * Tables pruned by age (`time`) and by size (the sum of `size`); `keep` protects the rows no
+ * limit may delete.
+ */
+const SIZED_TABLES = [
+  {
+    table: 'probe_results',
+    time: 'measured_at',
+    size: 'COALESCE(length(CAST(measurement AS BLOB)), 0) + COALESCE(length(CAST(error AS BLOB)), 0)',
+    // Probe history: the newest row of each probe, and its newest row with a figure, stay.
+    keep: `id NOT IN (
+      SELECT MAX(id) FROM probe_results GROUP BY probe_id
+      UNION SELECT MAX(id) FROM probe_results WHERE measurement IS NOT NULL GROUP BY probe_id)`,
+  },
+  {
+    table: 'push_results',
+    time: 'received_at',
+    size: 'length(CAST(body AS BLOB))',
+    // Push bodies: the push probe reads the newest of each probe.
+    keep: 'id NOT IN (SELECT MAX(id) FROM push_results GROUP BY probe_id)',
+  },
+  {
+    table: 'alert_inbox',
+    time: 'received_at',
+    size: 'length(CAST(body AS BLOB))',
+    // Alert bodies were applied to their groups in the same transaction that stored them.
+    keep: '1 = 1',
+  },
+] as const;
+
 /** Rows deleted per transaction. */
 const BATCH = 2000;
 /** The first pruning after start waits a little, so start-up work goes first. */
@@ -134,60 +164,12 @@ export class Retention {
       counts[table] = (counts[table] ?? 0) + n;
     };
 
-    // Probe history: the newest row of each probe, and its newest row with a figure, stay.
-    const keepResults = `id NOT IN (
-      SELECT MAX(id) FROM probe_results GROUP BY probe_id
-      UNION SELECT MAX(id) FROM probe_results WHERE measurement IS NOT NULL GROUP BY probe_id)`;
-    const resultsBefore = cutoff(policy.probe_results.max_age);
-    if (resultsBefore)
-      add(
-        'probe_results',
-        await this.deleteBatches('probe_results', `measured_at < ? AND ${keepResults}`, [resultsBefore]),
-      );
-    if (policy.probe_results.max_bytes !== null)
-      add(
-        'probe_results',
-        await this.capSize(
-          'probe_results',
-          'COALESCE(length(CAST(measurement AS BLOB)), 0) + COALESCE(length(CAST(error AS BLOB)), 0)',
-          keepResults,
-          policy.probe_results.max_bytes,
-        ),
-      );
-
-    // Push bodies: the push probe reads the newest of each probe.
-    const keepPushes = 'id NOT IN (SELECT MAX(id) FROM push_results GROUP BY probe_id)';
-    const pushesBefore = cutoff(policy.push_results.max_age);
-    if (pushesBefore)
-      add(
-        'push_results',
-        await this.deleteBatches('push_results', `received_at < ? AND ${keepPushes}`, [pushesBefore]),
-      );
-    if (policy.push_results.max_bytes !== null)
-      add(
-        'push_results',
-        await this.capSize(
-          'push_results',
-          'length(CAST(body AS BLOB))',
-          keepPushes,
-          policy.push_results.max_bytes,
-        ),
-      );
-
-    // Alert bodies were applied to their groups in the same transaction that stored them.
-    const inboxBefore = cutoff(policy.alert_inbox.max_age);
-    if (inboxBefore)
-      add('alert_inbox', await this.deleteBatches('alert_inbox', 'received_at < ?', [inboxBefore]));
-    if (policy.alert_inbox.max_bytes !== null)
-      add(
-        'alert_inbox',
-        await this.capSize(
-          'alert_inbox',
-          'length(CAST(body AS BLOB))',
-          '1 = 1',
-          policy.alert_inbox.max_bytes,
-        ),
-      );
+    for (const { table, time, size, keep } of SIZED_TABLES) {
+      const { max_age, max_bytes } = policy[table];
+      const before = cutoff(max_age);
+      if (before) add(table, await this.deleteBatches(table, `${time} < ? AND ${keep}`, [before]));
+      if (max_bytes !== null) add(table, await this.capSize(table, size, keep, max_bytes));
+    }
 
     // Digest runs: unfinished claims, and the newest slot and newest posted run of each digest.
     const digestsBefore = cutoff(policy.digest_runs.max_age);
@@ -211,11 +193,7 @@ export class Retention {
 
     // Alert groups: only resolved ones Slack is fully up to date with, replies included.
     const groupsBefore = cutoff(policy.alert_groups.max_age);
-    if (groupsBefore) {
-      const [groups, replies] = await this.pruneAlertGroups(groupsBefore);
-      add('alert_groups', groups);
-      add('alert_replies', replies);
-    }
+    if (groupsBefore) [counts.alert_groups, counts.alert_replies] = await this.pruneAlertGroups(groupsBefore);
 
     // Notion page counts of probes no longer configured, once their last full scan is old.
     const pagesBefore = cutoff(policy.notion_pages.max_age);
