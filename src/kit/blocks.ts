@@ -16,13 +16,8 @@ export const LIMIT = {
   fallbackText: 3000,
 } as const;
 
-/**
- * Shortens `text` to `max` characters (code points, as Slack counts), cutting between
- * graphemes so no emoji is cut in half, and marking the cut with an ellipsis.
- */
-export function clamp(text: string, max: number): string {
-  return clampText(text, max);
-}
+/** Shortens `text` to `max` characters as Slack counts them (see clampText). */
+export const clamp = clampText;
 
 /**
  * Escapes the three characters Slack's mrkdwn treats as control characters, so `<!here>`,
