@@ -152,19 +152,26 @@ export function approveIssueAction(deps: Deps) {
   };
 }
 
+/**
+ * The proposal an Edit or Dismiss button names, once the click is acknowledged, the person may
+ * decide and the proposal is still open; otherwise they are told why not.
+ */
+async function openProposal(deps: Deps, args: ButtonArgs, decision: 'edit' | 'dismiss') {
+  await args.ack();
+  if (!(await mayDecide(deps, args.body.user.id, decision))) {
+    await tell(deps, args, decisionRefused(decision));
+    return undefined;
+  }
+  const proposal = undecided(deps.issues.proposals, Number(args.action.value));
+  if (!proposal) await tell(deps, args, noLongerOpen(decision));
+  return proposal;
+}
+
 export function editIssueAction(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
-    const { ack, action, body, client } = args;
-    await ack();
-    if (!(await mayDecide(deps, body.user.id, 'edit'))) {
-      await tell(deps, args, decisionRefused('edit'));
-      return;
-    }
-    const proposal = undecided(deps.issues.proposals, Number(action.value));
-    if (!proposal) {
-      await tell(deps, args, noLongerOpen('edit'));
-      return;
-    }
+    const proposal = await openProposal(deps, args, 'edit');
+    if (!proposal) return;
+    const { body, client } = args;
     await openIssueForm(
       client,
       body.trigger_id,
@@ -182,30 +189,16 @@ export function editIssueAction(deps: Deps) {
 
 export function dismissIssueAction(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
-    const { ack, action, body, client } = args;
-    await ack();
-    if (!(await mayDecide(deps, body.user.id, 'dismiss'))) {
-      await tell(deps, args, decisionRefused('dismiss'));
-      return;
-    }
-    const proposal = undecided(deps.issues.proposals, Number(action.value));
-    if (!proposal) {
-      await tell(deps, args, noLongerOpen('dismiss'));
-      return;
-    }
-    await client.views.open({ trigger_id: body.trigger_id, view: dismissForm(proposal.id) });
+    const proposal = await openProposal(deps, args, 'dismiss');
+    if (!proposal) return;
+    await args.client.views.open({ trigger_id: args.body.trigger_id, view: dismissForm(proposal.id) });
   };
 }
 
 // "Propose issue" under a digest line below target: proposes an issue for that check (once
 // a day per check) in the issues channel, where an approver can create it.
 export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 'results' | 'config' | 'now'>) {
-  return async ({
-    ack,
-    action,
-    body,
-    respond,
-  }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>): Promise<void> => {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
     const draft = proposalForProbe(
       { runner: deps.runner, results: deps.results, timezone: deps.config.timezone, now: deps.now() },
