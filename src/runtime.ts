@@ -114,11 +114,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     await initialise(app, env);
 
     registerPushRoute(http, deps, env.webhookToken);
-    registerAlertRoutes(
-      http,
-      { config, groups: alerts.groups, outbox: alerts.outbox, metrics, logger, now },
-      env.webhookToken,
-    );
+    registerAlertRoutes(http, deps, env.webhookToken);
     addFallbackHandlers(http, deps);
     const server: Server = await listen(http, env.port, env.host);
     cleanups.push(() => closeServer(server, 1000));
