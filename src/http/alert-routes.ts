@@ -14,7 +14,7 @@ import {
   simpleAlertSchema,
 } from '../alerts/schemas.js';
 import type { AppDeps } from '../app/deps.js';
-import { asyncRoute, WebhookGuard } from './webhook.js';
+import { WebhookGuard } from './webhook.js';
 
 export function registerAlertRoutes(
   http: Express,
@@ -55,23 +55,15 @@ export function registerAlertRoutes(
   };
 
   for (const route of ['/alerts/alertmanager', '/alerts/grafana']) {
-    http.post(
-      route,
-      ...guard.accept(route),
-      asyncRoute((req, res) => relayed(route, req, res)),
-    );
+    http.post(route, ...guard.accept(route), (req, res) => relayed(route, req, res));
   }
 
-  http.post(
-    '/alerts',
-    ...guard.accept('/alerts'),
-    asyncRoute((req, res) => {
-      if (looksLikeAlertmanager(req.body)) {
-        relayed('/alerts', req, res);
-        return;
-      }
-      const alert = guard.parse('/alerts', simpleAlertSchema, req, res);
-      if (alert) accept('/alerts', 'json', req.body, fromSimple(alert, deps.now()), res);
-    }),
-  );
+  http.post('/alerts', ...guard.accept('/alerts'), (req, res) => {
+    if (looksLikeAlertmanager(req.body)) {
+      relayed('/alerts', req, res);
+      return;
+    }
+    const alert = guard.parse('/alerts', simpleAlertSchema, req, res);
+    if (alert) accept('/alerts', 'json', req.body, fromSimple(alert, deps.now()), res);
+  });
 }

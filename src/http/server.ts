@@ -14,12 +14,9 @@ export function createHttpApp(deps: Pick<AppDeps, 'metrics' | 'lifecycle'>): Exp
     if (deps.lifecycle.stopping) res.status(503).json({ status: 'stopping' });
     else res.json({ status: 'ok' });
   });
-  app.get('/metrics', async (_req, res, next) => {
-    try {
-      res.set('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-    } catch (error) {
-      next(error);
-    }
+  // Express 5 hands a rejected handler to the error handler (addFallbackHandlers).
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   return app;
 }

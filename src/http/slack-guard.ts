@@ -101,35 +101,24 @@ export function slackRequestGuard(deps: SlackGuardDeps): RequestHandler {
   };
 }
 
-/** The body, or 'too_large' as soon as more than `limit` bytes have arrived (chunked or not). */
+/**
+ * The body, or 'too_large' as soon as more than `limit` bytes have arrived (chunked or not);
+ * whatever the stream does after that first answer is ignored.
+ */
 function readLimited(req: Request, limit: number): Promise<Buffer | 'too_large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
     const onData = (chunk: Buffer) => {
-      if (done) return;
       size += chunk.length;
-      if (size > limit) {
-        done = true;
+      if (size <= limit) chunks.push(chunk);
+      else {
         req.off('data', onData);
         resolve('too_large');
-        return;
       }
-      chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => {
-      if (!done) {
-        done = true;
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    req.once('error', (error) => {
-      if (!done) {
-        done = true;
-        reject(error);
-      }
-    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
   });
 }

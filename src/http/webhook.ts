@@ -5,7 +5,7 @@
 // sender is told why (Alertmanager never retries a 4xx, so the log is the only trace left).
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from '../kit/logger.js';
 import type { BotMetrics } from '../kit/metrics.js';
@@ -162,11 +162,4 @@ export class WebhookGuard {
     );
     return undefined;
   }
-}
-
-/** Express 5 forwards rejected promises, but this keeps handlers typed as plain async functions. */
-export function asyncRoute(handler: (req: Request, res: Response) => Promise<void> | void): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    Promise.resolve(handler(req, res)).catch(next);
-  };
 }
