@@ -38,6 +38,5 @@ export function isAuditBotError(error: unknown): error is AuditBotError {
 
 /** A one-line description of any thrown value, for logs and user messages. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return error instanceof Error ? error.message : String(error);
 }

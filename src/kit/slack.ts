@@ -3,6 +3,7 @@
 
 import { webApi } from '@slack/bolt';
 import type { MessageContent } from './blocks.js';
+import { describeError } from './errors.js';
 
 /** Slack's error string (`channel_not_found`, `missing_scope`…) of a platform error. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -21,7 +22,7 @@ export function describeSlackError(error: unknown): string {
     return `Slack is rate limiting (retry after ${error.retryAfter} s)`;
   if (error instanceof webApi.WebAPIHTTPError) return `Slack answered HTTP ${error.statusCode}`;
   if (error instanceof webApi.WebAPIRequestError) return `Slack is not reachable: ${error.original.message}`;
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 /** Slack's answers to an ephemeral message in a channel the bot cannot use. */
