@@ -33,6 +33,7 @@ import type { Registrations } from './registered.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+type SubmitArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 export function createIssueShortcut() {
   return async ({
@@ -57,12 +58,7 @@ export function createIssueShortcut() {
 }
 
 export function issueFormSubmitted(deps: Deps) {
-  return async ({
-    ack,
-    view,
-    body,
-    client,
-  }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> => {
+  return async ({ ack, view, body, client }: SubmitArgs): Promise<void> => {
     const userId = body.user.id;
     const metadata = readMetadata(view.private_metadata);
     // An edit is checked again on submission: the view may be forged, or older than a change of
@@ -99,11 +95,7 @@ export function issueFormSubmitted(deps: Deps) {
 }
 
 export function dismissFormSubmitted(deps: Deps) {
-  return async ({
-    ack,
-    view,
-    body,
-  }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> => {
+  return async ({ ack, view, body }: SubmitArgs): Promise<void> => {
     const reason = (view.state.values[ISSUE_FIELD.reason]?.[ISSUE_FIELD.reason]?.value ?? '').trim();
     if (!reason) {
       await ack({ response_action: 'errors', errors: { [ISSUE_FIELD.reason]: 'Say why, for the record.' } });
