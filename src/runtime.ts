@@ -87,7 +87,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const http = createHttpApp({ metrics, lifecycle });
     const transport = await openTransport(env, http, { logger, metrics });
     const app = createApp({ ...transport, logger });
-    cleanups.push(() => transport.close());
+    cleanups.push(() => transport.close?.());
     const services = buildServices({
       ...transport,
       env,
@@ -118,7 +118,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     addFallbackHandlers(http, deps);
     const server: Server = await listen(http, env.port, env.host);
     cleanups.push(() => closeServer(server, 1000));
-    await transport.connect(app);
+    await transport.connect?.(app);
 
     if (env.webhookToken !== undefined && env.webhookToken.length < WEBHOOK_TOKEN_MIN_LENGTH) {
       logger.warn(
@@ -163,7 +163,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const stop = () => {
       stopping ??= (async () => {
         lifecycle.beginStopping();
-        await transport.disconnect(app);
+        await transport.disconnect?.(app);
         await closeServer(server, DRAIN_TIMEOUT_MS);
         const drained = await lifecycle.drain(DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ pending: lifecycle.pending }, 'stopped with work still in flight');
