@@ -83,26 +83,19 @@ export async function findPostedByMetadata(
   const oldest = (options.since.getTime() / 1000 - 60).toFixed(6);
   let joined = false;
   type Page = Pick<webApi.ConversationsHistoryResponse, 'messages' | 'has_more' | 'response_metadata'>;
-  const call = (cursor: string | undefined): Promise<Page> => {
-    const request = {
-      channel: options.channel,
-      include_all_metadata: true,
-      limit: 200,
-      oldest,
-      ...(cursor ? { cursor } : {}),
-    };
-    return options.threadTs
-      ? client.conversations.replies({ ...request, ts: options.threadTs })
-      : client.conversations.history(request);
-  };
   const read = async (cursor: string | undefined): Promise<Page> => {
+    const request = { channel: options.channel, include_all_metadata: true, limit: 200, oldest, cursor };
+    const call = (): Promise<Page> =>
+      options.threadTs
+        ? client.conversations.replies({ ...request, ts: options.threadTs })
+        : client.conversations.history(request);
     try {
-      return await call(cursor);
+      return await call();
     } catch (error) {
       if (slackErrorCode(error) !== 'not_in_channel' || joined) throw error;
       joined = true;
       await client.conversations.join({ channel: options.channel });
-      return call(cursor);
+      return call();
     }
   };
   let cursor: string | undefined;
