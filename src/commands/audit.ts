@@ -49,10 +49,7 @@ export function auditCommand(
     } catch (error) {
       // Tell the user their command failed; the error itself goes on to app.error for logging.
       const code = isAuditBotError(error) ? error.code : 'unexpected_error';
-      await respond({
-        response_type: 'ephemeral',
-        ...failureMessage(`\`/audit ${parsed.name}\``, code),
-      }).catch(() => {});
+      await respond({ response_type: 'ephemeral', ...failureMessage(what, code) }).catch(() => {});
       throw error;
     }
   };

@@ -36,22 +36,17 @@ export async function listen(app: Express, port: number, host: string): Promise<
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') {
-        reject(
-          new AuditBotError(
-            'port_in_use',
-            `port ${port} on ${host} is already in use (set PORT to another port, or 0 for any free one)`,
-          ),
-        );
-      } else if (error.code === 'EACCES') {
-        reject(
-          new AuditBotError(
-            'port_in_use',
-            `not allowed to listen on ${host}:${port} (choose a PORT above 1023)`,
-          ),
-        );
-      } else
-        reject(new AuditBotError('startup_failed', `cannot listen on ${host}:${port}: ${error.message}`));
+      const taken =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is already in use (set PORT to another port, or 0 for any free one)`
+          : error.code === 'EACCES'
+            ? `not allowed to listen on ${host}:${port} (choose a PORT above 1023)`
+            : undefined;
+      reject(
+        taken
+          ? new AuditBotError('port_in_use', taken)
+          : new AuditBotError('startup_failed', `cannot listen on ${host}:${port}: ${error.message}`),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {
