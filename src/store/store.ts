@@ -24,14 +24,12 @@ const FILE_MODE = 0o600;
 const COMPANIONS = ['-wal', '-shm'] as const;
 
 export class Store {
-  readonly path: string;
-  readonly db: Database.Database;
   private relaxedDb: Database.Database | undefined;
 
-  private constructor(file: string, db: Database.Database) {
-    this.path = file;
-    this.db = db;
-  }
+  private constructor(
+    readonly path: string,
+    readonly db: Database.Database,
+  ) {}
 
   /** Opens (creating if needed) and migrates the database; errors name the file. */
   static open(file: string, options: StoreOptions = {}): Store {
