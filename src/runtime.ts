@@ -102,12 +102,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     });
     const { runner, digests, alerts, issues, home, retention } = services;
     cleanups.push(
-      () => runner.stop(),
-      () => digests.stop(),
-      () => alerts.outbox.stop(),
-      () => issues.stop(),
-      () => home.stop(),
-      () => retention.stop(),
+      ...[runner, digests, alerts.outbox, issues, home, retention].map((job) => () => job.stop()),
     );
     const deps: AppDeps = services;
     const registered = wireApp(app, deps);
