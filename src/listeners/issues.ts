@@ -7,7 +7,6 @@ import type {
   AllMiddlewareArgs,
   App,
   BlockButtonAction,
-  SlackActionMiddlewareArgs,
   SlackShortcutMiddlewareArgs,
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
@@ -29,10 +28,9 @@ import { section } from '../kit/blocks.js';
 import { ACTION, ISSUE_FIELD, perProbeActionPattern, SHORTCUT, VIEW } from '../kit/ids.js';
 import { privateNote } from '../kit/notice.js';
 import { tellPrivately } from '../kit/slack.js';
-import type { Registrations } from './registered.js';
+import type { ButtonArgs, Registrations } from './registered.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
-type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type SubmitArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 export function createIssueShortcut() {
@@ -164,15 +162,11 @@ export function editIssueAction(deps: Deps) {
     const proposal = await openProposal(deps, args, 'edit');
     if (!proposal) return;
     const { body, client } = args;
+    const { title, description, priority, type } = proposal;
     await openIssueForm(
       client,
       body.trigger_id,
-      {
-        title: proposal.title,
-        description: proposal.description,
-        priority: proposal.priority,
-        type: proposal.type,
-      },
+      { title, description, priority, type },
       { proposalId: proposal.id, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
       'Save',
     );
