@@ -16,7 +16,7 @@ import { describeError } from './kit/errors.js';
 import { Lifecycle } from './kit/lifecycle.js';
 import type { Logger } from './kit/logger.js';
 import { BotMetrics } from './kit/metrics.js';
-import type { Registered } from './listeners/index.js';
+import type { Registered } from './listeners/registered.js';
 import { buildServices, type ServiceOptions } from './services.js';
 import { Store } from './store/store.js';
 import { initialise, openTransport, type ShellIo } from './transport.js';

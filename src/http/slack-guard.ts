@@ -33,8 +33,6 @@ export interface SlackGuardDeps {
   readonly signingSecret: string;
   readonly logger: Logger;
   readonly metrics: BotMetrics;
-  /** Seconds since the epoch (tests move the clock). */
-  readonly nowSeconds?: () => number;
 }
 
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
@@ -42,7 +40,6 @@ const TIMESTAMP = /^\d{1,12}$/;
 
 export function slackRequestGuard(deps: SlackGuardDeps): RequestHandler {
   const throttle = new LogThrottle(deps.logger);
-  const now = deps.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
 
   return (req, res, next) => {
     const refuse = (status: number, reason: SlackRefusal, detail: string) => {
@@ -63,7 +60,7 @@ export function slackRequestGuard(deps: SlackGuardDeps): RequestHandler {
       refuse(401, 'missing_headers', 'no valid X-Slack-Signature and X-Slack-Request-Timestamp headers');
       return;
     }
-    const skew = now() - Number(timestamp);
+    const skew = Math.floor(Date.now() / 1000) - Number(timestamp);
     if (Math.abs(skew) > SLACK_TIMESTAMP_WINDOW_S) {
       refuse(
         401,

@@ -30,12 +30,10 @@ export interface NotionClientOptions {
   readonly logger?: Logger;
   /** Requests per second the client paces itself to; Infinity turns pacing off. */
   readonly requestsPerSecond?: number;
-  readonly fetch?: typeof fetch;
 }
 
 export function createNotionClient(options: NotionClientOptions): Client {
   const pace = pacer(options.requestsPerSecond ?? NOTION_REQUESTS_PER_SECOND);
-  const baseFetch = options.fetch ?? fetch;
   const log = options.logger?.child({ component: 'notion' });
   return new Client({
     auth: options.token,
@@ -48,7 +46,7 @@ export function createNotionClient(options: NotionClientOptions): Client {
       log?.[level === LogLevel.ERROR ? 'error' : level === LogLevel.WARN ? 'warn' : 'debug'](message),
     fetch: async (url, init) => {
       await pace();
-      return baseFetch(url, init);
+      return fetch(url, init);
     },
   });
 }

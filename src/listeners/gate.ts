@@ -48,8 +48,7 @@ export function classify(body: Body): RequestKind {
   if (typeof body.command === 'string') return { kind: 'command', handled: body.command === COMMAND, id };
   switch (body.type) {
     case 'event_callback': {
-      const event = rec(body.event);
-      const type = str(event?.type) ?? 'unknown';
+      const type = str(rec(body.event)?.type) ?? 'unknown';
       const eventId = str(body.event_id);
       return { kind: `event:${type}`, handled: EVENT_TYPES.has(type), id: eventId && `event:${eventId}` };
     }
