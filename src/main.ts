@@ -3,7 +3,7 @@
 // (2 for configuration problems), never as a stack trace.
 
 import { loadConfigFile, loadEnv, resolveConfigPath, secretValues } from './config/index.js';
-import { ConfigError, describeError, isAuditBotError } from './kit/errors.js';
+import { AuditBotError, ConfigError, describeError } from './kit/errors.js';
 import { createLogger, maskTokens } from './kit/logger.js';
 import { SecretMasker } from './kit/secrets.js';
 import { startBot } from './runtime.js';
@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   try {
     bot = await startBot({ env, config, logger });
   } catch (error) {
-    fail([isAuditBotError(error) ? error.message : `could not start: ${describeError(error)}`], EXIT_FAILURE);
+    fail(
+      [error instanceof AuditBotError ? error.message : `could not start: ${describeError(error)}`],
+      EXIT_FAILURE,
+    );
   }
 
   let signals = 0;

@@ -2,7 +2,6 @@
 // features → listeners — starts the jobs, and knows how to stop it all in reverse. main.ts adds
 // the process concerns (signals, exit codes); tests call startBot with their own env and config.
 
-import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import type { AppDeps } from './app/deps.js';
 import { createApp, wireApp } from './app.js';
@@ -111,7 +110,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     registerPushRoute(http, deps, env.webhookToken);
     registerAlertRoutes(http, deps, env.webhookToken);
     addFallbackHandlers(http, deps);
-    const server: Server = await listen(http, env.port, env.host);
+    const server = await listen(http, env.port, env.host);
     cleanups.push(() => closeServer(server, 1000));
     await transport.connect?.(app);
 

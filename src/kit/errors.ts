@@ -3,7 +3,6 @@
 
 export type ErrorCode =
   | 'config_invalid'
-  | 'config_unreadable'
   | 'store_unavailable'
   | 'store_migration_failed'
   | 'slack_auth_failed'
@@ -30,10 +29,6 @@ export class ConfigError extends AuditBotError {
     this.name = 'ConfigError';
     this.problems = problems;
   }
-}
-
-export function isAuditBotError(error: unknown): error is AuditBotError {
-  return error instanceof AuditBotError;
 }
 
 /** A one-line description of any thrown value, for logs and user messages. */
