@@ -159,8 +159,7 @@ export interface Config extends ConfigFile {
 export function resolveConfigPath(explicit: string | undefined, cwd = process.cwd()): string {
   if (explicit) return path.resolve(cwd, explicit);
   const local = path.resolve(cwd, 'audit-bot.yml');
-  if (existsSync(local)) return local;
-  return bundledExample();
+  return existsSync(local) ? local : bundledExample();
 }
 
 /** examples/audit-bot.yml of this checkout: found from src/config/ and from the build in dist/. */
