@@ -103,13 +103,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     cleanups.push(
       ...[runner, digests, alerts.outbox, issues, home, retention].map((job) => () => job.stop()),
     );
-    const deps: AppDeps = services;
-    const registered = wireApp(app, deps);
+    const registered = wireApp(app, services);
     await initialise(app, env);
 
-    registerPushRoute(http, deps, env.webhookToken);
-    registerAlertRoutes(http, deps, env.webhookToken);
-    addFallbackHandlers(http, deps);
+    registerPushRoute(http, services, env.webhookToken);
+    registerAlertRoutes(http, services, env.webhookToken);
+    addFallbackHandlers(http, services);
     const server = await listen(http, env.port, env.host);
     cleanups.push(() => closeServer(server, 1000));
     await transport.connect?.(app);
@@ -167,7 +166,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       })();
       return stopping;
     };
-    return { transport: transport.kind, httpUrl, app, deps, registered, finished, stop };
+    return { transport: transport.kind, httpUrl, app, deps: services, registered, finished, stop };
   } catch (error) {
     await cleanUp();
     throw error;

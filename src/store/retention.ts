@@ -22,30 +22,28 @@ import type { Store } from './store.js';
 
 /** `null` keeps rows forever (by that measure). */
 const maxAge = (fallback: number) => duration.nullable().default(fallback);
-const maxBytes = (fallback: number) => byteSize.nullable().default(fallback);
+/** Limits by age only, and by age and total size. */
+const aged = (age: number) => z.strictObject({ max_age: maxAge(age) }).prefault({});
+const agedAndSized = (age: number, bytes: number) =>
+  z.strictObject({ max_age: maxAge(age), max_bytes: byteSize.nullable().default(bytes) }).prefault({});
 const DAY_MS = 86_400_000;
+const MB = 1000 ** 2;
 
 export const retentionSchema = z.strictObject({
   /** How often the pruning job runs. */
   interval: duration.default(3_600_000),
   /** Probe history; the latest result (and latest figure) of each probe is always kept. */
-  probe_results: z
-    .strictObject({ max_age: maxAge(90 * DAY_MS), max_bytes: maxBytes(100 * 1000 ** 2) })
-    .prefault({}),
+  probe_results: agedAndSized(90 * DAY_MS, 100 * MB),
   /** Bodies POSTed to /probes/:id/results; the latest of each probe is always kept. */
-  push_results: z
-    .strictObject({ max_age: maxAge(30 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
-    .prefault({}),
+  push_results: agedAndSized(30 * DAY_MS, 50 * MB),
   /** Alert webhook bodies as received (already applied to their groups when stored). */
-  alert_inbox: z
-    .strictObject({ max_age: maxAge(14 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
-    .prefault({}),
+  alert_inbox: agedAndSized(14 * DAY_MS, 50 * MB),
   /** Finished digest slots; unfinished claims and the newest slot of each digest stay. */
-  digest_runs: z.strictObject({ max_age: maxAge(365 * DAY_MS) }).prefault({}),
+  digest_runs: aged(365 * DAY_MS),
   /** Resolved alert groups fully delivered to Slack, with their thread replies. */
-  alert_groups: z.strictObject({ max_age: maxAge(30 * DAY_MS) }).prefault({}),
+  alert_groups: aged(30 * DAY_MS),
   /** Notion page counts of probes removed from the config, after their last full scan. */
-  notion_pages: z.strictObject({ max_age: maxAge(7 * DAY_MS) }).prefault({}),
+  notion_pages: aged(7 * DAY_MS),
 });
 export type RetentionConfig = z.output<typeof retentionSchema>;
 
