@@ -15,10 +15,7 @@ const EXIT_FAILURE = 1;
 let secrets: SecretMasker | undefined;
 
 function fail(lines: readonly string[], code: number): never {
-  for (const line of lines) {
-    const masked = maskTokens(secrets ? secrets.mask(line) : line);
-    process.stderr.write(`audit-bot: ${masked}\n`);
-  }
+  for (const line of lines) process.stderr.write(`audit-bot: ${maskTokens(secrets?.mask(line) ?? line)}\n`);
   process.exit(code);
 }
 
