@@ -192,8 +192,7 @@ export function parseConfig(text: string, file: string): Config {
     });
     throw new ConfigError(file, problems);
   }
-  const raw = doc.toJS() ?? {};
-  const result = configFileSchema.safeParse(raw, { error: readableIssue });
+  const result = configFileSchema.safeParse(doc.toJS() ?? {}, { error: readableIssue });
   if (!result.success) throw new ConfigError(file, formatIssues(result.error.issues));
   return resolvePaths({ ...result.data, source: path.resolve(file) });
 }
