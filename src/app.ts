@@ -5,7 +5,8 @@ import { App, type Receiver } from '@slack/bolt';
 import type { AppDeps } from './app/deps.js';
 import { boltLogger, type Logger } from './kit/logger.js';
 import { errorHandler } from './listeners/error-handler.js';
-import { type Registered, registerListeners } from './listeners/index.js';
+import { registerListeners } from './listeners/index.js';
+import type { Registered } from './listeners/registered.js';
 
 /**
  * Retries for Web API calls made while handling a request or running a job: network errors,

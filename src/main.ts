@@ -3,7 +3,7 @@
 // (2 for configuration problems), never as a stack trace.
 
 import { loadConfigFile, loadEnv, resolveConfigPath, secretValues } from './config/index.js';
-import { ConfigError, describeError, isAuditBotError } from './kit/errors.js';
+import { AuditBotError, ConfigError, describeError } from './kit/errors.js';
 import { createLogger, maskTokens } from './kit/logger.js';
 import { SecretMasker } from './kit/secrets.js';
 import { startBot } from './runtime.js';
@@ -15,10 +15,7 @@ const EXIT_FAILURE = 1;
 let secrets: SecretMasker | undefined;
 
 function fail(lines: readonly string[], code: number): never {
-  for (const line of lines) {
-    const masked = maskTokens(secrets ? secrets.mask(line) : line);
-    process.stderr.write(`audit-bot: ${masked}\n`);
-  }
+  for (const line of lines) process.stderr.write(`audit-bot: ${maskTokens(secrets?.mask(line) ?? line)}\n`);
   process.exit(code);
 }
 
@@ -41,7 +38,10 @@ async function main(): Promise<void> {
   try {
     bot = await startBot({ env, config, logger });
   } catch (error) {
-    fail([isAuditBotError(error) ? error.message : `could not start: ${describeError(error)}`], EXIT_FAILURE);
+    fail(
+      [error instanceof AuditBotError ? error.message : `could not start: ${describeError(error)}`],
+      EXIT_FAILURE,
+    );
   }
 
   let signals = 0;

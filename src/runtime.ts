@@ -2,7 +2,6 @@
 // features → listeners — starts the jobs, and knows how to stop it all in reverse. main.ts adds
 // the process concerns (signals, exit codes); tests call startBot with their own env and config.
 
-import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import type { AppDeps } from './app/deps.js';
 import { createApp, wireApp } from './app.js';
@@ -16,7 +15,7 @@ import { describeError } from './kit/errors.js';
 import { Lifecycle } from './kit/lifecycle.js';
 import type { Logger } from './kit/logger.js';
 import { BotMetrics } from './kit/metrics.js';
-import type { Registered } from './listeners/index.js';
+import type { Registered } from './listeners/registered.js';
 import { buildServices, type ServiceOptions } from './services.js';
 import { Store } from './store/store.js';
 import { initialise, openTransport, type ShellIo } from './transport.js';
@@ -87,7 +86,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const http = createHttpApp({ metrics, lifecycle });
     const transport = await openTransport(env, http, { logger, metrics });
     const app = createApp({ ...transport, logger });
-    cleanups.push(() => transport.close());
+    cleanups.push(() => transport.close?.());
     const services = buildServices({
       ...transport,
       env,
@@ -102,27 +101,17 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     });
     const { runner, digests, alerts, issues, home, retention } = services;
     cleanups.push(
-      () => runner.stop(),
-      () => digests.stop(),
-      () => alerts.outbox.stop(),
-      () => issues.stop(),
-      () => home.stop(),
-      () => retention.stop(),
+      ...[runner, digests, alerts.outbox, issues, home, retention].map((job) => () => job.stop()),
     );
-    const deps: AppDeps = services;
-    const registered = wireApp(app, deps);
+    const registered = wireApp(app, services);
     await initialise(app, env);
 
-    registerPushRoute(http, deps, env.webhookToken);
-    registerAlertRoutes(
-      http,
-      { config, groups: alerts.groups, outbox: alerts.outbox, metrics, logger, now },
-      env.webhookToken,
-    );
-    addFallbackHandlers(http, deps);
-    const server: Server = await listen(http, env.port, env.host);
+    registerPushRoute(http, services, env.webhookToken);
+    registerAlertRoutes(http, services, env.webhookToken);
+    addFallbackHandlers(http, services);
+    const server = await listen(http, env.port, env.host);
     cleanups.push(() => closeServer(server, 1000));
-    await transport.connect(app);
+    await transport.connect?.(app);
 
     if (env.webhookToken !== undefined && env.webhookToken.length < WEBHOOK_TOKEN_MIN_LENGTH) {
       logger.warn(
@@ -167,7 +156,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const stop = () => {
       stopping ??= (async () => {
         lifecycle.beginStopping();
-        await transport.disconnect(app);
+        await transport.disconnect?.(app);
         await closeServer(server, DRAIN_TIMEOUT_MS);
         const drained = await lifecycle.drain(DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ pending: lifecycle.pending }, 'stopped with work still in flight');
@@ -177,7 +166,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       })();
       return stopping;
     };
-    return { transport: transport.kind, httpUrl, app, deps, registered, finished, stop };
+    return { transport: transport.kind, httpUrl, app, deps: services, registered, finished, stop };
   } catch (error) {
     await cleanUp();
     throw error;

@@ -43,15 +43,13 @@ export interface ServiceOptions {
   readonly slackApiUrl: string;
   readonly botToken: string;
   /** Shorter waits for tests; each defaults to its production value. */
-  readonly waits?:
-    | {
-        readonly homePublishSpacingMs?: number | undefined;
-        readonly homeChangeCheckMs?: number | undefined;
-        readonly issueRetryDelayMs?: number | undefined;
-        /** How long a view submission waits for a user-group lookup (production: 2 s). */
-        readonly permissionDeadlineMs?: number | undefined;
-      }
-    | undefined;
+  readonly waits?: {
+    readonly homePublishSpacingMs?: number;
+    readonly homeChangeCheckMs?: number;
+    readonly issueRetryDelayMs?: number;
+    /** How long a view submission waits for a user-group lookup (production: 2 s). */
+    readonly permissionDeadlineMs?: number;
+  };
 }
 
 export interface Services extends AppDeps {

@@ -29,11 +29,11 @@ export interface SlackTransport {
   /** Shell mode: the stand-in Slack and the receiver the console feeds. */
   readonly shell?: { readonly slack: LocalSlack; readonly receiver: ShellReceiver };
   /** Connects in Socket Mode (after auth.test and the HTTP server); nothing to do otherwise. */
-  connect(app: App): Promise<void>;
+  connect?(app: App): Promise<void>;
   /** Stops taking requests (Socket Mode disconnects); the first step of a stop. */
-  disconnect(app: App): Promise<void>;
+  disconnect?(app: App): Promise<void>;
   /** Stops the stand-in Slack (shell mode); the last. */
-  close(): Promise<void>;
+  close?(): Promise<void>;
 }
 
 const SHELL_BOT_TOKEN = 'xoxb-local-shell';
@@ -66,9 +66,6 @@ export async function openTransport(
         receiver,
         botToken: transport.botToken,
         slackApiUrl: env.slackApiUrl,
-        connect: async () => {},
-        disconnect: async () => {},
-        close: async () => {},
       };
     }
     case 'socket': {
@@ -93,7 +90,6 @@ export async function openTransport(
             );
           }
         },
-        close: async () => {},
         async disconnect(app) {
           await app
             .stop()
@@ -112,8 +108,6 @@ export async function openTransport(
         botToken: SHELL_BOT_TOKEN,
         slackApiUrl: slack.apiUrl,
         shell: { slack, receiver },
-        connect: async () => {},
-        disconnect: async () => {},
         close: () => slack.stop(),
       };
     }

@@ -4,7 +4,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
-import { describeError, isAuditBotError } from '../kit/errors.js';
+import { AuditBotError, describeError } from '../kit/errors.js';
 import type { SubcommandName } from '../kit/ids.js';
 import { failureMessage, unknownSubcommandMessage } from '../kit/notice.js';
 import { permitted } from '../kit/permissions.js';
@@ -57,11 +57,8 @@ export function auditCommand(
       });
     } catch (error) {
       // Tell the user their command failed; the error itself goes on to app.error for logging.
-      const code = isAuditBotError(error) ? error.code : 'unexpected_error';
-      await respond({
-        response_type: 'ephemeral',
-        ...failureMessage(`\`/audit ${parsed.name}\``, code),
-      }).catch(() => {});
+      const code = error instanceof AuditBotError ? error.code : 'unexpected_error';
+      await respond({ response_type: 'ephemeral', ...failureMessage(what, code) }).catch(() => {});
       throw error;
     }
   };

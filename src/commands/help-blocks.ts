@@ -4,23 +4,17 @@ import { context, divider, escapeMrkdwn, header, type MessageContent, section } 
 import { COMMAND } from '../kit/ids.js';
 import type { SubcommandSpec } from '../kit/subcommands.js';
 
-export interface HelpOptions {
-  /** Shown under the list, e.g. which features still need configuration. */
-  readonly notes?: readonly string[];
-}
-
+/** `notes` are shown under the list, e.g. which features still need configuration. */
 export function helpMessage(
   subcommands: readonly SubcommandSpec[],
-  options: HelpOptions = {},
+  notes: readonly string[],
 ): MessageContent {
   const lines = subcommands.map((s) => {
     const usage = [COMMAND, s.name, s.args].filter(Boolean).join(' ');
     return `\`${usage}\` — ${escapeMrkdwn(s.summary)}\n      e.g. \`${s.example}\``;
   });
   const blocks = [header('audit-bot — checks of the music-library pipeline'), section(lines.join('\n'))];
-  if (options.notes && options.notes.length > 0) {
-    blocks.push(divider(), context(...options.notes.map(escapeMrkdwn)));
-  }
+  if (notes.length > 0) blocks.push(divider(), context(...notes.map(escapeMrkdwn)));
   const text = `audit-bot commands: ${subcommands.map((s) => `${COMMAND} ${s.name}`).join(', ')}`;
   return { text, blocks };
 }

@@ -17,10 +17,7 @@ export function helpSubcommand(
       for (const spec of listed()) {
         if (!spec.permission || (await deps.permissions.allows(spec.permission, userId))) allowed.push(spec);
       }
-      await respond({
-        response_type: 'ephemeral',
-        ...helpMessage(allowed, { notes: configurationNotes(deps) }),
-      });
+      await respond({ response_type: 'ephemeral', ...helpMessage(allowed, configurationNotes(deps)) });
     },
   };
 }

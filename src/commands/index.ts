@@ -14,19 +14,16 @@ import { statusSubcommand } from './status.js';
 
 export function buildSubcommands(deps: AppDeps): Map<SubcommandName, Subcommand> {
   const table = new Map<SubcommandName, Subcommand>();
-  const listed = () => SUBCOMMANDS.map((name) => table.get(name)).filter((s) => s !== undefined);
-  const all: Subcommand[] = [
-    helpSubcommand(deps, listed),
+  for (const subcommand of [
+    // Help lists them in SUBCOMMANDS order.
+    helpSubcommand(deps, () => SUBCOMMANDS.flatMap((name) => table.get(name) ?? [])),
     statusSubcommand(deps),
     refreshSubcommand(deps),
     digestSubcommand(deps),
     issueSubcommand(),
     alertsSubcommand(deps),
-  ];
-  for (const name of SUBCOMMANDS) {
-    const subcommand = all.find((s) => s.name === name);
-    if (subcommand) table.set(name, subcommand);
-  }
+  ])
+    table.set(subcommand.name, subcommand);
   return table;
 }
 

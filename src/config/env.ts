@@ -74,41 +74,32 @@ const envSchema = z
     ),
   })
   .superRefine((env, ctx) => {
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_BOT_TOKEN'],
-        message: 'is set, but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is',
-      });
-    }
-    if (env.GRAFANA_URL && !env.GRAFANA_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['GRAFANA_TOKEN'],
-        message: 'is required when GRAFANA_URL is set (a Grafana service account token with silence rights)',
-      });
-    }
-    if (env.GRAFANA_TOKEN && !env.GRAFANA_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['GRAFANA_URL'],
-        message: 'is required when GRAFANA_TOKEN is set',
-      });
-    }
-    if (env.ALERTMANAGER_AUTHORIZATION && !env.ALERTMANAGER_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ALERTMANAGER_URL'],
-        message: 'is required when ALERTMANAGER_AUTHORIZATION is set',
-      });
-    }
-    if (!env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_BOT_TOKEN'],
-        message: 'is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set',
-      });
-    }
+    // [broken, the variable to set or fix, what is wrong]
+    const rules: Array<[unknown, string, string]> = [
+      [
+        env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN,
+        'SLACK_BOT_TOKEN',
+        'is set, but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is',
+      ],
+      [
+        env.GRAFANA_URL && !env.GRAFANA_TOKEN,
+        'GRAFANA_TOKEN',
+        'is required when GRAFANA_URL is set (a Grafana service account token with silence rights)',
+      ],
+      [env.GRAFANA_TOKEN && !env.GRAFANA_URL, 'GRAFANA_URL', 'is required when GRAFANA_TOKEN is set'],
+      [
+        env.ALERTMANAGER_AUTHORIZATION && !env.ALERTMANAGER_URL,
+        'ALERTMANAGER_URL',
+        'is required when ALERTMANAGER_AUTHORIZATION is set',
+      ],
+      [
+        !env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN),
+        'SLACK_BOT_TOKEN',
+        'is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set',
+      ],
+    ];
+    for (const [broken, variable, message] of rules)
+      if (broken) ctx.addIssue({ code: 'custom', path: [variable], message });
   });
 
 function emptyToUndefined(value: unknown): unknown {
@@ -127,12 +118,7 @@ export const CHILD_ENV_KEYS = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR']
 
 /** The inheritable subset of `source` (see CHILD_ENV_KEYS). */
 export function childBaseEnv(source: NodeJS.ProcessEnv): Readonly<Record<string, string>> {
-  const env: Record<string, string> = {};
-  for (const key of CHILD_ENV_KEYS) {
-    const value = source[key];
-    if (typeof value === 'string' && value !== '') env[key] = value;
-  }
-  return env;
+  return Object.fromEntries(CHILD_ENV_KEYS.flatMap((key) => (source[key] ? [[key, source[key]]] : [])));
 }
 
 export type Transport =
@@ -200,10 +186,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 export function secretValues(env: Env): string[] {
   const transport = env.transport;
   return [
-    transport.kind === 'http' ? transport.botToken : undefined,
-    transport.kind === 'http' ? transport.signingSecret : undefined,
-    transport.kind === 'socket' ? transport.botToken : undefined,
-    transport.kind === 'socket' ? transport.appToken : undefined,
+    ...(transport.kind === 'http' ? [transport.botToken, transport.signingSecret] : []),
+    ...(transport.kind === 'socket' ? [transport.botToken, transport.appToken] : []),
     env.notionToken,
     env.webhookToken,
     env.alertmanagerAuthorization,

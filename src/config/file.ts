@@ -71,7 +71,7 @@ const configFileSchema = z
         approvers: z.array(userId).default([]),
         permissions: z.partialRecord(z.enum(PERMISSIONS), z.array(userOrGroupId)).default({}),
       })
-      .default({ channels: {}, approvers: [], permissions: {} }),
+      .prefault({}),
     probes: z.array(probeSchema).default([]),
     reports: z.strictObject({ dir: z.string().min(1) }).optional(),
     digests: z.array(digest).default([]),
@@ -95,13 +95,7 @@ const configFileSchema = z
          */
         visible_to: z.enum(['channel_members', 'everyone']).default('channel_members'),
       })
-      .default({
-        routes: [],
-        rate_per_channel: 1,
-        burst: 3,
-        max_open_groups_per_source: 50,
-        visible_to: 'channel_members',
-      }),
+      .prefault({}),
     notion: z
       .strictObject({
         issues: z
@@ -131,53 +125,26 @@ const configFileSchema = z
     retention: retentionSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     const seen = new Map<string, number>();
     config.probes.forEach((p, index) => {
       const first = seen.get(p.id);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['probes', index, 'id'],
-          message: `"${p.id}" is already used by probes[${first}]`,
-        });
-      } else seen.set(p.id, index);
+      if (first !== undefined)
+        issue(['probes', index, 'id'], `"${p.id}" is already used by probes[${first}]`);
+      else seen.set(p.id, index);
     });
     const digestIds = new Set<string>();
     config.digests.forEach((d, index) => {
-      if (digestIds.has(d.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['digests', index, 'id'],
-          message: `"${d.id}" is used by another digest`,
-        });
-      }
+      if (digestIds.has(d.id)) issue(['digests', index, 'id'], `"${d.id}" is used by another digest`);
       digestIds.add(d.id);
       d.probes.forEach((probeId, j) => {
-        if (!seen.has(probeId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['digests', index, 'probes', j],
-            message: `no probe has id "${probeId}"`,
-          });
-        }
+        if (!seen.has(probeId)) issue(['digests', index, 'probes', j], `no probe has id "${probeId}"`);
       });
-      if (!d.channel && !config.slack.channels.digest) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['digests', index, 'channel'],
-          message: 'is required when slack.channels.digest is not set',
-        });
-      }
+      if (!d.channel && !config.slack.channels.digest)
+        issue(['digests', index, 'channel'], 'is required when slack.channels.digest is not set');
     });
-    if (config.probes.some((p) => p.kind === 'report') && !config.reports) {
-      const hasOwnDir = config.probes.every((p) => p.kind !== 'report' || p.dir);
-      if (!hasOwnDir)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reports', 'dir'],
-          message: 'is required by the report probe',
-        });
-    }
+    if (!config.reports && config.probes.some((p) => p.kind === 'report' && !p.dir))
+      issue(['reports', 'dir'], 'is required by the report probe');
   });
 
 export type ConfigFile = z.output<typeof configFileSchema>;
@@ -192,8 +159,7 @@ export interface Config extends ConfigFile {
 export function resolveConfigPath(explicit: string | undefined, cwd = process.cwd()): string {
   if (explicit) return path.resolve(cwd, explicit);
   const local = path.resolve(cwd, 'audit-bot.yml');
-  if (existsSync(local)) return local;
-  return bundledExample();
+  return existsSync(local) ? local : bundledExample();
 }
 
 /** examples/audit-bot.yml of this checkout: found from src/config/ and from the build in dist/. */
@@ -226,8 +192,7 @@ export function parseConfig(text: string, file: string): Config {
     });
     throw new ConfigError(file, problems);
   }
-  const raw = doc.toJS() ?? {};
-  const result = configFileSchema.safeParse(raw, { error: readableIssue });
+  const result = configFileSchema.safeParse(doc.toJS() ?? {}, { error: readableIssue });
   if (!result.success) throw new ConfigError(file, formatIssues(result.error.issues));
   return resolvePaths({ ...result.data, source: path.resolve(file) });
 }

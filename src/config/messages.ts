@@ -32,14 +32,8 @@ export const readableIssue: z.core.$ZodErrorMap = (issue) => {
 };
 
 function sizeMessage(origin: string, bound: string, limit: number | bigint): string {
-  switch (origin) {
-    case 'array':
-      return `must have ${bound} ${String(limit)} item(s)`;
-    case 'string':
-      return `must be ${bound} ${String(limit)} character(s) long`;
-    default:
-      return `must be ${bound} ${String(limit)}`;
-  }
+  if (origin === 'array') return `must have ${bound} ${String(limit)} item(s)`;
+  return `must be ${bound} ${String(limit)}${origin === 'string' ? ' character(s) long' : ''}`;
 }
 
 /** `probes[2].target` from zod's `['probes', 2, 'target']`. */

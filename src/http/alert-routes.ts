@@ -3,10 +3,8 @@
 // shape is recognised on every route (Grafana's webhook contact point posts it too, and people
 // point either at /alerts), so a group is always keyed by its groupKey, never by a title.
 
-import type { Express } from 'express';
-import type { AlertGroups } from '../alerts/groups.js';
+import type { Express, Request, Response } from 'express';
 import { fromAlertmanager, fromSimple, type IncomingGroup } from '../alerts/incoming.js';
-import type { AlertOutbox } from '../alerts/outbox.js';
 import { channelFor } from '../alerts/routing.js';
 import {
   alertmanagerWebhookSchema,
@@ -15,28 +13,21 @@ import {
   looksLikeAlertmanager,
   simpleAlertSchema,
 } from '../alerts/schemas.js';
-import type { Config } from '../config/index.js';
-import type { Logger } from '../kit/logger.js';
-import type { BotMetrics } from '../kit/metrics.js';
-import { asyncRoute, WebhookGuard } from './webhook.js';
+import type { AppDeps } from '../app/deps.js';
+import { WebhookGuard } from './webhook.js';
 
-export interface AlertRouteDeps {
-  readonly config: Config;
-  readonly groups: AlertGroups;
-  readonly outbox: AlertOutbox;
-  readonly metrics: BotMetrics;
-  readonly logger: Logger;
-  readonly now: () => Date;
-}
-
-export function registerAlertRoutes(http: Express, deps: AlertRouteDeps, token: string | undefined): void {
+export function registerAlertRoutes(
+  http: Express,
+  deps: Pick<AppDeps, 'config' | 'alerts' | 'metrics' | 'logger' | 'now'>,
+  token: string | undefined,
+): void {
   const guard = new WebhookGuard({ token, logger: deps.logger, metrics: deps.metrics });
   const accept = (
     route: string,
     source: GroupState['source'],
     body: unknown,
     incoming: IncomingGroup,
-    res: import('express').Response,
+    res: Response,
   ) => {
     const channel = channelFor(incoming.commonLabels, deps.config);
     if (!channel) {
@@ -45,13 +36,13 @@ export function registerAlertRoutes(http: Express, deps: AlertRouteDeps, token: 
       });
       return;
     }
-    deps.groups.accept(source, body, incoming, channel, deps.now());
+    deps.alerts.groups.accept(source, body, incoming, channel, deps.now());
     deps.metrics.alertsAccepted.inc({ source });
     res.status(202).json({ accepted: true, group: incoming.groupKey });
-    deps.outbox.wake();
+    deps.alerts.outbox.wake();
   };
 
-  const relayed = (route: string, req: import('express').Request, res: import('express').Response) => {
+  const relayed = (route: string, req: Request, res: Response) => {
     const payload = guard.parse(route, alertmanagerWebhookSchema, req, res);
     if (!payload) return;
     accept(
@@ -64,23 +55,15 @@ export function registerAlertRoutes(http: Express, deps: AlertRouteDeps, token: 
   };
 
   for (const route of ['/alerts/alertmanager', '/alerts/grafana']) {
-    http.post(
-      route,
-      ...guard.accept(route),
-      asyncRoute((req, res) => relayed(route, req, res)),
-    );
+    http.post(route, ...guard.accept(route), (req, res) => relayed(route, req, res));
   }
 
-  http.post(
-    '/alerts',
-    ...guard.accept('/alerts'),
-    asyncRoute((req, res) => {
-      if (looksLikeAlertmanager(req.body)) {
-        relayed('/alerts', req, res);
-        return;
-      }
-      const alert = guard.parse('/alerts', simpleAlertSchema, req, res);
-      if (alert) accept('/alerts', 'json', req.body, fromSimple(alert, deps.now()), res);
-    }),
-  );
+  http.post('/alerts', ...guard.accept('/alerts'), (req, res) => {
+    if (looksLikeAlertmanager(req.body)) {
+      relayed('/alerts', req, res);
+      return;
+    }
+    const alert = guard.parse('/alerts', simpleAlertSchema, req, res);
+    if (alert) accept('/alerts', 'json', req.body, fromSimple(alert, deps.now()), res);
+  });
 }

@@ -14,12 +14,9 @@ export function createHttpApp(deps: Pick<AppDeps, 'metrics' | 'lifecycle'>): Exp
     if (deps.lifecycle.stopping) res.status(503).json({ status: 'stopping' });
     else res.json({ status: 'ok' });
   });
-  app.get('/metrics', async (_req, res, next) => {
-    try {
-      res.set('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-    } catch (error) {
-      next(error);
-    }
+  // Express 5 hands a rejected handler to the error handler (addFallbackHandlers).
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   return app;
 }
@@ -39,22 +36,17 @@ export async function listen(app: Express, port: number, host: string): Promise<
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') {
-        reject(
-          new AuditBotError(
-            'port_in_use',
-            `port ${port} on ${host} is already in use (set PORT to another port, or 0 for any free one)`,
-          ),
-        );
-      } else if (error.code === 'EACCES') {
-        reject(
-          new AuditBotError(
-            'port_in_use',
-            `not allowed to listen on ${host}:${port} (choose a PORT above 1023)`,
-          ),
-        );
-      } else
-        reject(new AuditBotError('startup_failed', `cannot listen on ${host}:${port}: ${error.message}`));
+      const taken =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is already in use (set PORT to another port, or 0 for any free one)`
+          : error.code === 'EACCES'
+            ? `not allowed to listen on ${host}:${port} (choose a PORT above 1023)`
+            : undefined;
+      reject(
+        taken
+          ? new AuditBotError('port_in_use', taken)
+          : new AuditBotError('startup_failed', `cannot listen on ${host}:${port}: ${error.message}`),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {

@@ -33,8 +33,6 @@ export interface SlackGuardDeps {
   readonly signingSecret: string;
   readonly logger: Logger;
   readonly metrics: BotMetrics;
-  /** Seconds since the epoch (tests move the clock). */
-  readonly nowSeconds?: () => number;
 }
 
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
@@ -42,7 +40,6 @@ const TIMESTAMP = /^\d{1,12}$/;
 
 export function slackRequestGuard(deps: SlackGuardDeps): RequestHandler {
   const throttle = new LogThrottle(deps.logger);
-  const now = deps.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
 
   return (req, res, next) => {
     const refuse = (status: number, reason: SlackRefusal, detail: string) => {
@@ -63,7 +60,7 @@ export function slackRequestGuard(deps: SlackGuardDeps): RequestHandler {
       refuse(401, 'missing_headers', 'no valid X-Slack-Signature and X-Slack-Request-Timestamp headers');
       return;
     }
-    const skew = now() - Number(timestamp);
+    const skew = Math.floor(Date.now() / 1000) - Number(timestamp);
     if (Math.abs(skew) > SLACK_TIMESTAMP_WINDOW_S) {
       refuse(
         401,
@@ -101,35 +98,24 @@ export function slackRequestGuard(deps: SlackGuardDeps): RequestHandler {
   };
 }
 
-/** The body, or 'too_large' as soon as more than `limit` bytes have arrived (chunked or not). */
+/**
+ * The body, or 'too_large' as soon as more than `limit` bytes have arrived (chunked or not);
+ * whatever the stream does after that first answer is ignored.
+ */
 function readLimited(req: Request, limit: number): Promise<Buffer | 'too_large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
     const onData = (chunk: Buffer) => {
-      if (done) return;
       size += chunk.length;
-      if (size > limit) {
-        done = true;
+      if (size <= limit) chunks.push(chunk);
+      else {
         req.off('data', onData);
         resolve('too_large');
-        return;
       }
-      chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => {
-      if (!done) {
-        done = true;
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    req.once('error', (error) => {
-      if (!done) {
-        done = true;
-        reject(error);
-      }
-    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
   });
 }

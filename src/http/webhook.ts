@@ -5,10 +5,9 @@
 // sender is told why (Alertmanager never retries a 4xx, so the log is the only trace left).
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import type { Logger } from '../kit/logger.js';
-import type { BotMetrics } from '../kit/metrics.js';
+import type { AppDeps } from '../app/deps.js';
 import { LogThrottle } from '../kit/throttle.js';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
@@ -44,18 +43,14 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   return false;
 }
 
-export interface WebhookGuardDeps {
-  readonly token: string | undefined;
-  readonly logger: Logger;
-  readonly metrics: BotMetrics;
-}
-
 const readRaw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
 
 export class WebhookGuard {
   private readonly throttle: LogThrottle;
 
-  constructor(private readonly deps: WebhookGuardDeps) {
+  constructor(
+    private readonly deps: Pick<AppDeps, 'logger' | 'metrics'> & { readonly token: string | undefined },
+  ) {
     this.throttle = new LogThrottle(deps.logger);
   }
 
@@ -162,11 +157,4 @@ export class WebhookGuard {
     );
     return undefined;
   }
-}
-
-/** Express 5 forwards rejected promises, but this keeps handlers typed as plain async functions. */
-export function asyncRoute(handler: (req: Request, res: Response) => Promise<void> | void): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    Promise.resolve(handler(req, res)).catch(next);
-  };
 }

@@ -16,13 +16,8 @@ export const LIMIT = {
   fallbackText: 3000,
 } as const;
 
-/**
- * Shortens `text` to `max` characters (code points, as Slack counts), cutting between
- * graphemes so no emoji is cut in half, and marking the cut with an ellipsis.
- */
-export function clamp(text: string, max: number): string {
-  return clampText(text, max);
-}
+/** Shortens `text` to `max` characters as Slack counts them (see clampText). */
+export const clamp = clampText;
 
 /**
  * Escapes the three characters Slack's mrkdwn treats as control characters, so `<!here>`,
@@ -69,12 +64,11 @@ export function header(text: string): Block {
 }
 
 export function section(mrkdwn: string, accessory?: Button): Block {
-  const block: types.SectionBlock = {
+  return {
     type: 'section',
     text: { type: 'mrkdwn', text: clamp(mrkdwn, LIMIT.sectionText) },
+    ...(accessory ? { accessory } : {}),
   };
-  if (accessory) block.accessory = accessory;
-  return block;
 }
 
 export function fields(pairs: readonly string[]): Block {
@@ -104,21 +98,18 @@ export interface ButtonSpec {
 }
 
 export function button(spec: ButtonSpec): Button {
-  const b: Button = {
+  return {
     type: 'button',
     text: { type: 'plain_text', text: clamp(spec.text, LIMIT.buttonText), emoji: true },
     action_id: spec.actionId,
+    ...(spec.value !== undefined ? { value: spec.value } : {}),
+    ...(spec.url !== undefined ? { url: spec.url } : {}),
+    ...(spec.style !== undefined ? { style: spec.style } : {}),
   };
-  if (spec.value !== undefined) b.value = spec.value;
-  if (spec.url !== undefined) b.url = spec.url;
-  if (spec.style !== undefined) b.style = spec.style;
-  return b;
 }
 
 export function actions(blockId: string | undefined, buttons: readonly Button[]): Block {
-  const block: types.ActionsBlock = { type: 'actions', elements: buttons.slice(0, 25) };
-  if (blockId) block.block_id = blockId;
-  return block;
+  return { type: 'actions', elements: buttons.slice(0, 25), ...(blockId ? { block_id: blockId } : {}) };
 }
 
 /** A message body: blocks plus the plain-text fallback Slack shows in notifications. */

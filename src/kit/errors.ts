@@ -3,7 +3,6 @@
 
 export type ErrorCode =
   | 'config_invalid'
-  | 'config_unreadable'
   | 'store_unavailable'
   | 'store_migration_failed'
   | 'slack_auth_failed'
@@ -32,12 +31,7 @@ export class ConfigError extends AuditBotError {
   }
 }
 
-export function isAuditBotError(error: unknown): error is AuditBotError {
-  return error instanceof AuditBotError;
-}
-
 /** A one-line description of any thrown value, for logs and user messages. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return error instanceof Error ? error.message : String(error);
 }

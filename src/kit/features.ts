@@ -1,5 +1,3 @@
-// Which optional outside systems this process is connected to.
-
 /** Which optional outside systems are connected, for honest "not configured" answers. */
 export interface Features {
   readonly notion: boolean;

@@ -88,8 +88,7 @@ const SPARKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /** A sparkline of values scaled between their own minimum and maximum. */
 export function sparkline(input: readonly number[]): string {
-  let values = input;
-  values = values.filter(Number.isFinite);
+  const values = input.filter(Number.isFinite);
   if (values.length === 0) return '';
   const min = Math.min(...values);
   const max = Math.max(...values);

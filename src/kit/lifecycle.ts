@@ -3,7 +3,7 @@
 
 export class Lifecycle {
   private inFlight = 0;
-  private idleWaiters: Array<() => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
   private stoppingFlag = false;
 
   get stopping(): boolean {
@@ -21,11 +21,7 @@ export class Lifecycle {
       return await work();
     } finally {
       this.inFlight -= 1;
-      if (this.inFlight === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const wake of waiters) wake();
-      }
+      if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
 

@@ -36,8 +36,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = options.secrets;
-  const maskText = (text: string) => maskTokens(secrets ? secrets.mask(text) : text);
+  const maskText = (text: string) => maskTokens(options.secrets?.mask(text) ?? text);
   const base: PinoOptions = {
     level: options.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },

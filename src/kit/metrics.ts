@@ -99,9 +99,6 @@ export class BotMetrics {
   private parkedSource: (() => ReadonlyArray<{ reason: string; count: number }>) | undefined;
   private heldSource: (() => ReadonlyArray<{ channel: string; count: number }>) | undefined;
 
-  readonly alertsParked: Gauge<'reason'>;
-  readonly alertsHeld: Gauge<'channel'>;
-
   readonly backgroundErrors = this.counter(
     'background_errors_total',
     'Unexpected errors caught at the top of a background loop (which carries on), by loop',
@@ -133,9 +130,10 @@ export class BotMetrics {
   );
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    // Gauges built here (not as field initialisers) so their collect() can see the sources.
+    // Gauges built here (not as field initialisers) so their collect() can see the sources;
+    // nothing but a scrape reads them, so they are kept by the registry alone.
     const metrics = this;
-    this.alertsParked = new Gauge({
+    new Gauge({
       name: 'audit_bot_alerts_parked',
       help: 'Alert groups parked now (not retried until they change or the bot restarts), by reason',
       labelNames: ['reason'] as const,
@@ -145,7 +143,7 @@ export class BotMetrics {
         for (const { reason, count } of readSafely(metrics.parkedSource)) this.set({ reason }, count);
       },
     });
-    this.alertsHeld = new Gauge({
+    new Gauge({
       name: 'audit_bot_alerts_held',
       help: 'Alert groups held back by alerts.max_open_groups_per_source, by channel',
       labelNames: ['channel'] as const,

@@ -8,15 +8,14 @@ export function unknownSubcommandMessage(word: string, suggestion: string | unde
   const text = suggestion
     ? `${asked} is not a command. Did you mean \`${COMMAND} ${suggestion}\`?`
     : `${asked} is not a command. Try \`${COMMAND} help\` for the list.`;
-  return { text: stripMarks(text), blocks: [section(`:grey_question: ${text}`)] };
+  return { text: text.replaceAll('`', ''), blocks: [section(`:grey_question: ${text}`)] };
 }
 
 /** `sentence` says what is missing ("Checks are not configured yet."); `hint` says what to do. */
 export function notConfiguredMessage(sentence: string, hint: string): MessageContent {
-  const text = sentence;
   return {
-    text,
-    blocks: [section(`:hourglass_flowing_sand: ${escapeMrkdwn(text)}`), context(escapeMrkdwn(hint))],
+    text: sentence,
+    blocks: [section(`:hourglass_flowing_sand: ${escapeMrkdwn(sentence)}`), context(escapeMrkdwn(hint))],
   };
 }
 
@@ -24,10 +23,6 @@ export function notConfiguredMessage(sentence: string, hint: string): MessageCon
 export function failureMessage(what: string, code: string): MessageContent {
   const text = `Sorry, ${what} failed (${code}). It has been logged; try again in a moment.`;
   return { text, blocks: [section(`:x: ${escapeMrkdwn(text)}`)] };
-}
-
-function stripMarks(text: string): string {
-  return text.replaceAll('`', '');
 }
 
 /** A private answer to a button press that leaves the message it was pressed on as it is. */

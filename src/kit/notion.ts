@@ -4,7 +4,9 @@
 
 import { APIErrorCode, Client, isNotionClientError, LogLevel } from '@notionhq/client';
 import { z } from 'zod';
+import { describeError } from './errors.js';
 import type { Logger } from './logger.js';
+import { own } from './text.js';
 
 export const NOTION_VERSION = '2025-09-03';
 
@@ -28,12 +30,10 @@ export interface NotionClientOptions {
   readonly logger?: Logger;
   /** Requests per second the client paces itself to; Infinity turns pacing off. */
   readonly requestsPerSecond?: number;
-  readonly fetch?: typeof fetch;
 }
 
 export function createNotionClient(options: NotionClientOptions): Client {
   const pace = pacer(options.requestsPerSecond ?? NOTION_REQUESTS_PER_SECOND);
-  const baseFetch = options.fetch ?? fetch;
   const log = options.logger?.child({ component: 'notion' });
   return new Client({
     auth: options.token,
@@ -46,7 +46,7 @@ export function createNotionClient(options: NotionClientOptions): Client {
       log?.[level === LogLevel.ERROR ? 'error' : level === LogLevel.WARN ? 'warn' : 'debug'](message),
     fetch: async (url, init) => {
       await pace();
-      return baseFetch(url, init);
+      return fetch(url, init);
     },
   });
 }
@@ -64,24 +64,19 @@ export function pacer(perSecond: number): () => Promise<void> {
   };
 }
 
+/** What Notion's error codes mean for users. */
+const NOTION_REASONS: Readonly<Record<string, string>> = {
+  unauthorized: 'Notion rejected the token (NOTION_TOKEN)',
+  restricted_resource: 'the Notion integration has no access to it (share it with the integration)',
+  object_not_found: 'not found in Notion, or not shared with the integration',
+  rate_limited: 'Notion kept answering "rate limited"',
+};
+
 /** A short, secret-free description of a Notion failure for users. */
 export function describeNotionError(error: unknown): string {
-  if (isNotionClientError(error)) {
-    const code = 'code' in error ? String(error.code) : 'error';
-    switch (code) {
-      case 'unauthorized':
-        return 'Notion rejected the token (NOTION_TOKEN)';
-      case 'restricted_resource':
-        return 'the Notion integration has no access to it (share it with the integration)';
-      case 'object_not_found':
-        return 'not found in Notion, or not shared with the integration';
-      case 'rate_limited':
-        return 'Notion kept answering "rate limited"';
-      default:
-        return `Notion answered ${code}`;
-    }
-  }
-  return error instanceof Error ? error.message : String(error);
+  if (!isNotionClientError(error)) return describeError(error);
+  const code = 'code' in error ? String(error.code) : 'error';
+  return own(NOTION_REASONS, code) ?? `Notion answered ${code}`;
 }
 
 /** Whether Notion answered "object_not_found" (missing, or not shared with the integration). */

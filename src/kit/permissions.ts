@@ -39,13 +39,9 @@ export class Permissions {
     private readonly deadlineMs = ANSWER_DEADLINE_MS,
   ) {}
 
-  /** The IDs that grant `permission`: its own list, else the approvers. */
-  grantees(permission: Permission): readonly string[] {
-    return this.config.slack.permissions[permission] ?? this.config.slack.approvers;
-  }
-
   async allows(permission: Permission, userId: string): Promise<boolean> {
-    const grantees = this.grantees(permission);
+    // Its own list, else the approvers.
+    const grantees = this.config.slack.permissions[permission] ?? this.config.slack.approvers;
     if (grantees.includes(userId)) return true;
     for (const id of grantees.filter((g) => g.startsWith('S'))) {
       if ((await this.members(id)).has(userId)) return true;

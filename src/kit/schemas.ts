@@ -7,23 +7,7 @@ import { z } from 'zod';
 
 const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** `90s`, `5m`, `48h`, `1d`, `500ms` → milliseconds. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text.trim());
-  if (!match) return undefined;
-  const [, amount, unit] = match as unknown as [string, string, keyof typeof DURATION_UNITS_MS];
-  return Math.round(Number(amount) * DURATION_UNITS_MS[unit]);
-}
-
-export const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: `must be a duration like 30s, 15m, 48h or 1d (got "${text}")` });
-    return z.NEVER;
-  }
-  return ms;
-});
-
+/** KB/MB/GB decimal, KiB/MiB/GiB binary. */
 const BYTE_UNITS = {
   B: 1,
   KB: 1000,
@@ -34,22 +18,34 @@ const BYTE_UNITS = {
   GiB: 1024 ** 3,
 } as const;
 
-/** `50MB`, `512KiB`, `1GB` → bytes (KB/MB/GB decimal, KiB/MiB/GiB binary). */
-export function parseByteSize(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.exec(text.trim());
+/** `<amount><unit>` (`1.5h`, `50 MB`) → the amount times the unit's factor, rounded. */
+function parseAmount(text: string, units: Readonly<Record<string, number>>): number | undefined {
+  const match = new RegExp(`^(\\d+(?:\\.\\d+)?)\\s*(${Object.keys(units).join('|')})$`).exec(text.trim());
   if (!match) return undefined;
-  const [, amount, unit] = match as unknown as [string, string, keyof typeof BYTE_UNITS];
-  return Math.round(Number(amount) * BYTE_UNITS[unit]);
+  const [, amount, unit] = match as unknown as [string, string, string];
+  return Math.round(Number(amount) * (units[unit] as number));
 }
 
-export const byteSize = z.string().transform((text, ctx) => {
-  const bytes = parseByteSize(text);
-  if (bytes === undefined || bytes <= 0) {
-    ctx.addIssue({ code: 'custom', message: `must be a size like 512KB, 50MB or 1GiB (got "${text}")` });
-    return z.NEVER;
-  }
-  return bytes;
-});
+/** `90s`, `5m`, `48h`, `1d`, `500ms` → milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  return parseAmount(text, DURATION_UNITS_MS);
+}
+
+/** A positive amount with a unit; the message quotes what was written. */
+const positiveAmount = (units: Readonly<Record<string, number>>, wanted: string) =>
+  z.string().transform((text, ctx) => {
+    const amount = parseAmount(text, units);
+    if (amount === undefined || amount <= 0) {
+      ctx.addIssue({ code: 'custom', message: `must be ${wanted} (got "${text}")` });
+      return z.NEVER;
+    }
+    return amount;
+  });
+
+export const duration = positiveAmount(DURATION_UNITS_MS, 'a duration like 30s, 15m, 48h or 1d');
+
+/** `50MB`, `512KiB`, `1GB` → bytes. */
+export const byteSize = positiveAmount(BYTE_UNITS, 'a size like 512KB, 50MB or 1GiB');
 
 export const cronExpression = z.string().superRefine((expression, ctx) => {
   const fields = expression.trim().split(/\s+/).length;

@@ -3,6 +3,7 @@
 
 import { webApi } from '@slack/bolt';
 import type { MessageContent } from './blocks.js';
+import { describeError } from './errors.js';
 
 /** Slack's error string (`channel_not_found`, `missing_scope`…) of a platform error. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -21,7 +22,7 @@ export function describeSlackError(error: unknown): string {
     return `Slack is rate limiting (retry after ${error.retryAfter} s)`;
   if (error instanceof webApi.WebAPIHTTPError) return `Slack answered HTTP ${error.statusCode}`;
   if (error instanceof webApi.WebAPIRequestError) return `Slack is not reachable: ${error.original.message}`;
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }
 
 /** Slack's answers to an ephemeral message in a channel the bot cannot use. */
@@ -82,26 +83,19 @@ export async function findPostedByMetadata(
   const oldest = (options.since.getTime() / 1000 - 60).toFixed(6);
   let joined = false;
   type Page = Pick<webApi.ConversationsHistoryResponse, 'messages' | 'has_more' | 'response_metadata'>;
-  const call = (cursor: string | undefined): Promise<Page> => {
-    const request = {
-      channel: options.channel,
-      include_all_metadata: true,
-      limit: 200,
-      oldest,
-      ...(cursor ? { cursor } : {}),
-    };
-    return options.threadTs
-      ? client.conversations.replies({ ...request, ts: options.threadTs })
-      : client.conversations.history(request);
-  };
   const read = async (cursor: string | undefined): Promise<Page> => {
+    const request = { channel: options.channel, include_all_metadata: true, limit: 200, oldest, cursor };
+    const call = (): Promise<Page> =>
+      options.threadTs
+        ? client.conversations.replies({ ...request, ts: options.threadTs })
+        : client.conversations.history(request);
     try {
-      return await call(cursor);
+      return await call();
     } catch (error) {
       if (slackErrorCode(error) !== 'not_in_channel' || joined) throw error;
       joined = true;
       await client.conversations.join({ channel: options.channel });
-      return call(cursor);
+      return call();
     }
   };
   let cursor: string | undefined;

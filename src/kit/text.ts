@@ -6,20 +6,19 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what is removed
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
-const LONE_SURROGATE_ALL = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * A lone surrogate cannot be encoded as UTF-8 (Slack refuses the whole message, forever), and
  * control characters only confuse renderers; `\r\n` becomes `\n`.
  */
 export function normalizeText(text: string): string {
-  return text.replace(LONE_SURROGATE_ALL, '\uFFFD').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+  return wellFormed(text).replace(/\r\n?/g, '\n').replace(CONTROL, '');
 }
 
 /** Lone surrogates replaced by U+FFFD, nothing else changed. */
 export function wellFormed(text: string): string {
-  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_ALL, '\uFFFD') : text;
+  return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** A record with normalised keys and values, as a prototype-less object. */

@@ -2,7 +2,7 @@
 // Grafana's alerts to Grafana's own silences API; a group whose API is not configured has no
 // Silence button at all (see silenceUnavailable), so this answers only stale messages.
 
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { App, BlockButtonAction } from '@slack/bolt';
 import { createSilence } from '../alerts/alertmanager-client.js';
 import { ALERT_NOTES, silenceMatchers } from '../alerts/blocks.js';
 import type { AppDeps } from '../app/deps.js';
@@ -10,9 +10,7 @@ import { describeError } from '../kit/errors.js';
 import { ACTION } from '../kit/ids.js';
 import { privateNote } from '../kit/notice.js';
 import { permitted } from '../kit/permissions.js';
-import type { Registrations } from './registered.js';
-
-type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+import type { ButtonArgs, Registrations } from './registered.js';
 
 const SILENCE_MS = 3_600_000;
 

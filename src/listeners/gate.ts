@@ -44,33 +44,24 @@ function actionHandled(id: string | undefined): boolean {
 /** Tells apart what the listeners registered in this folder handle; pure. */
 export function classify(body: Body): RequestKind {
   const trigger = str(body.trigger_id);
-  if (typeof body.command === 'string')
-    return { kind: 'command', handled: body.command === COMMAND, id: trigger && `trigger:${trigger}` };
+  const id = trigger && `trigger:${trigger}`;
+  if (typeof body.command === 'string') return { kind: 'command', handled: body.command === COMMAND, id };
   switch (body.type) {
     case 'event_callback': {
-      const event = rec(body.event);
-      const type = str(event?.type) ?? 'unknown';
+      const type = str(rec(body.event)?.type) ?? 'unknown';
       const eventId = str(body.event_id);
       return { kind: `event:${type}`, handled: EVENT_TYPES.has(type), id: eventId && `event:${eventId}` };
     }
     case 'block_actions': {
       const actions = Array.isArray(body.actions) ? body.actions : [];
       const handled = actions.some((a) => actionHandled(str(rec(a)?.action_id)));
-      return { kind: 'block_actions', handled, id: trigger && `trigger:${trigger}` };
+      return { kind: 'block_actions', handled, id };
     }
     case 'view_submission':
-      return {
-        kind: 'view_submission',
-        handled: VIEW_IDS.has(str(rec(body.view)?.callback_id) ?? ''),
-        id: trigger && `trigger:${trigger}`,
-      };
+      return { kind: 'view_submission', handled: VIEW_IDS.has(str(rec(body.view)?.callback_id) ?? ''), id };
     case 'shortcut':
     case 'message_action':
-      return {
-        kind: body.type,
-        handled: SHORTCUT_IDS.has(str(body.callback_id) ?? ''),
-        id: trigger && `trigger:${trigger}`,
-      };
+      return { kind: body.type, handled: SHORTCUT_IDS.has(str(body.callback_id) ?? ''), id };
     case 'block_suggestion':
       return { kind: 'block_suggestion', handled: false, id: undefined, emptyAnswer: { options: [] } };
     default:
@@ -97,24 +88,20 @@ export class SeenRequests {
   private readonly recent = new Map<string, number>();
   private pending: Array<[id: string, at: string]> = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly statements: {
-    readonly insert: Statement;
-    readonly select: Statement;
-    readonly prune: Statement;
-  };
+  private readonly insert: Statement;
+  private readonly select: Statement;
+  private readonly prune: Statement;
 
   constructor(
     private readonly store: Store,
     private readonly now: () => Date,
     private readonly onError: (error: unknown) => void = () => {},
   ) {
-    this.statements = {
-      insert: store.relaxed.prepare(
-        'INSERT INTO slack_requests_seen (id, seen_at) VALUES (?, ?) ON CONFLICT(id) DO NOTHING',
-      ),
-      select: store.relaxed.prepare('SELECT 1 FROM slack_requests_seen WHERE id = ?'),
-      prune: store.relaxed.prepare('DELETE FROM slack_requests_seen WHERE seen_at < ?'),
-    };
+    this.insert = store.relaxed.prepare(
+      'INSERT INTO slack_requests_seen (id, seen_at) VALUES (?, ?) ON CONFLICT(id) DO NOTHING',
+    );
+    this.select = store.relaxed.prepare('SELECT 1 FROM slack_requests_seen WHERE id = ?');
+    this.prune = store.relaxed.prepare('DELETE FROM slack_requests_seen WHERE seen_at < ?');
   }
 
   /** True for the first caller with this id; false for a retry or replay of it. */
@@ -122,7 +109,7 @@ export class SeenRequests {
     const now = this.now().getTime();
     const seen = this.recent.get(id);
     if (seen !== undefined && now - seen < SEEN_FOR_MS) return false;
-    if (seen === undefined && this.inStore(id)) return false;
+    if (seen === undefined && this.select.get(id) !== undefined) return false;
     this.recent.set(id, now);
     this.pending.push([id, new Date(now).toISOString()]);
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS).unref();
@@ -138,11 +125,11 @@ export class SeenRequests {
     try {
       this.store.relaxed
         .transaction(() => {
-          for (const [id, at] of batch) this.statements.insert.run(id, at);
+          for (const [id, at] of batch) this.insert.run(id, at);
           if (now - this.lastPrune > PRUNE_EVERY_MS) {
             this.lastPrune = now;
             const cutoff = now - SEEN_FOR_MS;
-            this.statements.prune.run(new Date(cutoff).toISOString());
+            this.prune.run(new Date(cutoff).toISOString());
             for (const [id, at] of this.recent) if (at < cutoff) this.recent.delete(id);
           }
         })
@@ -150,10 +137,6 @@ export class SeenRequests {
     } catch (error) {
       this.onError(error);
     }
-  }
-
-  private inStore(id: string): boolean {
-    return this.statements.select.get(id) !== undefined;
   }
 }
 

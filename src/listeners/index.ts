@@ -14,8 +14,6 @@ import { countActions, trackInFlight } from './middleware.js';
 import type { Registered, Registrations } from './registered.js';
 import { registerStatusListeners } from './status.js';
 
-export type { Registered } from './registered.js';
-
 export function registerListeners(app: App, deps: AppDeps): Registered {
   // Shutting down comes first: a request left unacknowledged then is retried by Slack, so it
   // must not be remembered as handled.

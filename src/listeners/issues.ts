@@ -7,7 +7,6 @@ import type {
   AllMiddlewareArgs,
   App,
   BlockButtonAction,
-  SlackActionMiddlewareArgs,
   SlackShortcutMiddlewareArgs,
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
@@ -29,10 +28,10 @@ import { section } from '../kit/blocks.js';
 import { ACTION, ISSUE_FIELD, perProbeActionPattern, SHORTCUT, VIEW } from '../kit/ids.js';
 import { privateNote } from '../kit/notice.js';
 import { tellPrivately } from '../kit/slack.js';
-import type { Registrations } from './registered.js';
+import type { ButtonArgs, Registrations } from './registered.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
-type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
+type SubmitArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 export function createIssueShortcut() {
   return async ({
@@ -57,12 +56,7 @@ export function createIssueShortcut() {
 }
 
 export function issueFormSubmitted(deps: Deps) {
-  return async ({
-    ack,
-    view,
-    body,
-    client,
-  }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> => {
+  return async ({ ack, view, body, client }: SubmitArgs): Promise<void> => {
     const userId = body.user.id;
     const metadata = readMetadata(view.private_metadata);
     // An edit is checked again on submission: the view may be forged, or older than a change of
@@ -99,11 +93,7 @@ export function issueFormSubmitted(deps: Deps) {
 }
 
 export function dismissFormSubmitted(deps: Deps) {
-  return async ({
-    ack,
-    view,
-    body,
-  }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> => {
+  return async ({ ack, view, body }: SubmitArgs): Promise<void> => {
     const reason = (view.state.values[ISSUE_FIELD.reason]?.[ISSUE_FIELD.reason]?.value ?? '').trim();
     if (!reason) {
       await ack({ response_action: 'errors', errors: { [ISSUE_FIELD.reason]: 'Say why, for the record.' } });
@@ -152,28 +142,31 @@ export function approveIssueAction(deps: Deps) {
   };
 }
 
+/**
+ * The proposal an Edit or Dismiss button names, once the click is acknowledged, the person may
+ * decide and the proposal is still open; otherwise they are told why not.
+ */
+async function openProposal(deps: Deps, args: ButtonArgs, decision: 'edit' | 'dismiss') {
+  await args.ack();
+  if (!(await mayDecide(deps, args.body.user.id, decision))) {
+    await tell(deps, args, decisionRefused(decision));
+    return undefined;
+  }
+  const proposal = undecided(deps.issues.proposals, Number(args.action.value));
+  if (!proposal) await tell(deps, args, noLongerOpen(decision));
+  return proposal;
+}
+
 export function editIssueAction(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
-    const { ack, action, body, client } = args;
-    await ack();
-    if (!(await mayDecide(deps, body.user.id, 'edit'))) {
-      await tell(deps, args, decisionRefused('edit'));
-      return;
-    }
-    const proposal = undecided(deps.issues.proposals, Number(action.value));
-    if (!proposal) {
-      await tell(deps, args, noLongerOpen('edit'));
-      return;
-    }
+    const proposal = await openProposal(deps, args, 'edit');
+    if (!proposal) return;
+    const { body, client } = args;
+    const { title, description, priority, type } = proposal;
     await openIssueForm(
       client,
       body.trigger_id,
-      {
-        title: proposal.title,
-        description: proposal.description,
-        priority: proposal.priority,
-        type: proposal.type,
-      },
+      { title, description, priority, type },
       { proposalId: proposal.id, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
       'Save',
     );
@@ -182,30 +175,16 @@ export function editIssueAction(deps: Deps) {
 
 export function dismissIssueAction(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
-    const { ack, action, body, client } = args;
-    await ack();
-    if (!(await mayDecide(deps, body.user.id, 'dismiss'))) {
-      await tell(deps, args, decisionRefused('dismiss'));
-      return;
-    }
-    const proposal = undecided(deps.issues.proposals, Number(action.value));
-    if (!proposal) {
-      await tell(deps, args, noLongerOpen('dismiss'));
-      return;
-    }
-    await client.views.open({ trigger_id: body.trigger_id, view: dismissForm(proposal.id) });
+    const proposal = await openProposal(deps, args, 'dismiss');
+    if (!proposal) return;
+    await args.client.views.open({ trigger_id: args.body.trigger_id, view: dismissForm(proposal.id) });
   };
 }
 
 // "Propose issue" under a digest line below target: proposes an issue for that check (once
 // a day per check) in the issues channel, where an approver can create it.
 export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 'results' | 'config' | 'now'>) {
-  return async ({
-    ack,
-    action,
-    body,
-    respond,
-  }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>): Promise<void> => {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
     const draft = proposalForProbe(
       { runner: deps.runner, results: deps.results, timezone: deps.config.timezone, now: deps.now() },

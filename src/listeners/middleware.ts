@@ -40,7 +40,6 @@ export function actionName(body: AnyMiddlewareArgs['body']): string | undefined 
     case 'message_action':
       return b.callback_id;
     case 'view_submission':
-    case 'view_closed':
       return b.view?.callback_id;
     default:
       return undefined;

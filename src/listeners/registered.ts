@@ -1,12 +1,13 @@
 // What each feature registered with Bolt, so the manifest test can compare it with manifest.yml.
 
-export interface Registered {
-  readonly commands: readonly string[];
-  readonly shortcuts: readonly string[];
-  readonly actions: readonly string[];
-  readonly events: readonly string[];
-  readonly views: readonly string[];
-}
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+
+export type Registered = Readonly<
+  Record<'commands' | 'shortcuts' | 'actions' | 'events' | 'views', readonly string[]>
+>;
 
 /** One feature's share of Registered. */
-export type Registrations = Partial<Record<keyof Registered, readonly string[]>>;
+export type Registrations = Partial<Registered>;
+
+/** What a button's listener receives. */
+export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;

@@ -1,15 +1,14 @@
 // Buttons under a status answer: "Refresh" measures again and replaces the answer; "Share in
 // channel" posts the same answer visibly, saying who shared it.
 
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { App, BlockButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
 import { ACTION } from '../kit/ids.js';
 import { privateNote } from '../kit/notice.js';
 import { permitted } from '../kit/permissions.js';
 import { refreshThenRender, renderStatus, seesSourceDetail } from '../status/service.js';
-import type { Registrations } from './registered.js';
+import type { ButtonArgs, Registrations } from './registered.js';
 
-type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 type Deps = Pick<AppDeps, 'runner' | 'results' | 'config' | 'now' | 'permissions' | 'logger'>;
 
 const probeOf = (value: string | undefined) => (value && value !== 'all' ? value : undefined);

@@ -22,32 +22,60 @@ import type { Store } from './store.js';
 
 /** `null` keeps rows forever (by that measure). */
 const maxAge = (fallback: number) => duration.nullable().default(fallback);
-const maxBytes = (fallback: number) => byteSize.nullable().default(fallback);
+/** Limits by age only, and by age and total size. */
+const aged = (age: number) => z.strictObject({ max_age: maxAge(age) }).prefault({});
+const agedAndSized = (age: number, bytes: number) =>
+  z.strictObject({ max_age: maxAge(age), max_bytes: byteSize.nullable().default(bytes) }).prefault({});
 const DAY_MS = 86_400_000;
+const MB = 1000 ** 2;
 
 export const retentionSchema = z.strictObject({
   /** How often the pruning job runs. */
   interval: duration.default(3_600_000),
   /** Probe history; the latest result (and latest figure) of each probe is always kept. */
-  probe_results: z
-    .strictObject({ max_age: maxAge(90 * DAY_MS), max_bytes: maxBytes(100 * 1000 ** 2) })
-    .prefault({}),
+  probe_results: agedAndSized(90 * DAY_MS, 100 * MB),
   /** Bodies POSTed to /probes/:id/results; the latest of each probe is always kept. */
-  push_results: z
-    .strictObject({ max_age: maxAge(30 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
-    .prefault({}),
+  push_results: agedAndSized(30 * DAY_MS, 50 * MB),
   /** Alert webhook bodies as received (already applied to their groups when stored). */
-  alert_inbox: z
-    .strictObject({ max_age: maxAge(14 * DAY_MS), max_bytes: maxBytes(50 * 1000 ** 2) })
-    .prefault({}),
+  alert_inbox: agedAndSized(14 * DAY_MS, 50 * MB),
   /** Finished digest slots; unfinished claims and the newest slot of each digest stay. */
-  digest_runs: z.strictObject({ max_age: maxAge(365 * DAY_MS) }).prefault({}),
+  digest_runs: aged(365 * DAY_MS),
   /** Resolved alert groups fully delivered to Slack, with their thread replies. */
-  alert_groups: z.strictObject({ max_age: maxAge(30 * DAY_MS) }).prefault({}),
+  alert_groups: aged(30 * DAY_MS),
   /** Notion page counts of probes removed from the config, after their last full scan. */
-  notion_pages: z.strictObject({ max_age: maxAge(7 * DAY_MS) }).prefault({}),
+  notion_pages: aged(7 * DAY_MS),
 });
 export type RetentionConfig = z.output<typeof retentionSchema>;
+
+/**
+ * Tables pruned by age (`time`) and by size (the sum of `size`); `keep` protects the rows no
+ * limit may delete.
+ */
+const SIZED_TABLES = [
+  {
+    table: 'probe_results',
+    time: 'measured_at',
+    size: 'COALESCE(length(CAST(measurement AS BLOB)), 0) + COALESCE(length(CAST(error AS BLOB)), 0)',
+    // Probe history: the newest row of each probe, and its newest row with a figure, stay.
+    keep: `id NOT IN (
+      SELECT MAX(id) FROM probe_results GROUP BY probe_id
+      UNION SELECT MAX(id) FROM probe_results WHERE measurement IS NOT NULL GROUP BY probe_id)`,
+  },
+  {
+    table: 'push_results',
+    time: 'received_at',
+    size: 'length(CAST(body AS BLOB))',
+    // Push bodies: the push probe reads the newest of each probe.
+    keep: 'id NOT IN (SELECT MAX(id) FROM push_results GROUP BY probe_id)',
+  },
+  {
+    table: 'alert_inbox',
+    time: 'received_at',
+    size: 'length(CAST(body AS BLOB))',
+    // Alert bodies were applied to their groups in the same transaction that stored them.
+    keep: '1 = 1',
+  },
+] as const;
 
 /** Rows deleted per transaction. */
 const BATCH = 2000;
@@ -134,60 +162,12 @@ export class Retention {
       counts[table] = (counts[table] ?? 0) + n;
     };
 
-    // Probe history: the newest row of each probe, and its newest row with a figure, stay.
-    const keepResults = `id NOT IN (
-      SELECT MAX(id) FROM probe_results GROUP BY probe_id
-      UNION SELECT MAX(id) FROM probe_results WHERE measurement IS NOT NULL GROUP BY probe_id)`;
-    const resultsBefore = cutoff(policy.probe_results.max_age);
-    if (resultsBefore)
-      add(
-        'probe_results',
-        await this.deleteBatches('probe_results', `measured_at < ? AND ${keepResults}`, [resultsBefore]),
-      );
-    if (policy.probe_results.max_bytes !== null)
-      add(
-        'probe_results',
-        await this.capSize(
-          'probe_results',
-          'COALESCE(length(CAST(measurement AS BLOB)), 0) + COALESCE(length(CAST(error AS BLOB)), 0)',
-          keepResults,
-          policy.probe_results.max_bytes,
-        ),
-      );
-
-    // Push bodies: the push probe reads the newest of each probe.
-    const keepPushes = 'id NOT IN (SELECT MAX(id) FROM push_results GROUP BY probe_id)';
-    const pushesBefore = cutoff(policy.push_results.max_age);
-    if (pushesBefore)
-      add(
-        'push_results',
-        await this.deleteBatches('push_results', `received_at < ? AND ${keepPushes}`, [pushesBefore]),
-      );
-    if (policy.push_results.max_bytes !== null)
-      add(
-        'push_results',
-        await this.capSize(
-          'push_results',
-          'length(CAST(body AS BLOB))',
-          keepPushes,
-          policy.push_results.max_bytes,
-        ),
-      );
-
-    // Alert bodies were applied to their groups in the same transaction that stored them.
-    const inboxBefore = cutoff(policy.alert_inbox.max_age);
-    if (inboxBefore)
-      add('alert_inbox', await this.deleteBatches('alert_inbox', 'received_at < ?', [inboxBefore]));
-    if (policy.alert_inbox.max_bytes !== null)
-      add(
-        'alert_inbox',
-        await this.capSize(
-          'alert_inbox',
-          'length(CAST(body AS BLOB))',
-          '1 = 1',
-          policy.alert_inbox.max_bytes,
-        ),
-      );
+    for (const { table, time, size, keep } of SIZED_TABLES) {
+      const { max_age, max_bytes } = policy[table];
+      const before = cutoff(max_age);
+      if (before) add(table, await this.deleteBatches(table, `${time} < ? AND ${keep}`, [before]));
+      if (max_bytes !== null) add(table, await this.capSize(table, size, keep, max_bytes));
+    }
 
     // Digest runs: unfinished claims, and the newest slot and newest posted run of each digest.
     const digestsBefore = cutoff(policy.digest_runs.max_age);
@@ -211,11 +191,7 @@ export class Retention {
 
     // Alert groups: only resolved ones Slack is fully up to date with, replies included.
     const groupsBefore = cutoff(policy.alert_groups.max_age);
-    if (groupsBefore) {
-      const [groups, replies] = await this.pruneAlertGroups(groupsBefore);
-      add('alert_groups', groups);
-      add('alert_replies', replies);
-    }
+    if (groupsBefore) [counts.alert_groups, counts.alert_replies] = await this.pruneAlertGroups(groupsBefore);
 
     // Notion page counts of probes no longer configured, once their last full scan is old.
     const pagesBefore = cutoff(policy.notion_pages.max_age);

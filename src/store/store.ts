@@ -7,6 +7,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AuditBotError, describeError } from '../kit/errors.js';
+import { own } from '../kit/text.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export interface StoreOptions {
@@ -23,14 +24,12 @@ const FILE_MODE = 0o600;
 const COMPANIONS = ['-wal', '-shm'] as const;
 
 export class Store {
-  readonly path: string;
-  readonly db: Database.Database;
   private relaxedDb: Database.Database | undefined;
 
-  private constructor(file: string, db: Database.Database) {
-    this.path = file;
-    this.db = db;
-  }
+  private constructor(
+    readonly path: string,
+    readonly db: Database.Database,
+  ) {}
 
   /** Opens (creating if needed) and migrates the database; errors name the file. */
   static open(file: string, options: StoreOptions = {}): Store {
@@ -43,9 +42,9 @@ export class Store {
         // Created 0600 before SQLite opens it, so its -wal and -shm are born 0600 too.
         if (!existsSync(resolved)) closeSync(openSync(resolved, 'a', FILE_MODE));
       } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
         const reason =
-          (error as NodeJS.ErrnoException).code === 'EEXIST' ||
-          (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+          code === 'EEXIST' || code === 'ENOTDIR'
             ? 'a file stands where its folder should be'
             : describeError(error);
         throw new AuditBotError(
@@ -67,9 +66,7 @@ export class Store {
       throw new AuditBotError(
         'store_unavailable',
         `cannot open the database ${resolved}: ${explainSqliteError(error)}`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
     // Only once SQLite accepted it: a path that points at some other file is left untouched.
@@ -86,9 +83,7 @@ export class Store {
       throw new AuditBotError(
         'store_migration_failed',
         `cannot migrate the database ${resolved}: ${explainSqliteError(error)}`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
     return store;
@@ -186,20 +181,15 @@ function tighten(file: string, mode: number, logger: StoreOptions['logger']): vo
   );
 }
 
+/** What SQLite's error codes mean for someone starting the bot. */
+const SQLITE_REASONS: Readonly<Record<string, string>> = {
+  SQLITE_NOTADB: 'the file is not an SQLite database (corrupt, or another kind of file)',
+  SQLITE_CORRUPT: 'the database file is corrupt',
+  SQLITE_CANTOPEN: 'the file cannot be opened (is it a folder, or is its folder read-only?)',
+  SQLITE_READONLY: 'the file is read-only',
+  SQLITE_BUSY: 'another process holds a lock on it',
+};
+
 function explainSqliteError(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  switch (code) {
-    case 'SQLITE_NOTADB':
-      return 'the file is not an SQLite database (corrupt, or another kind of file)';
-    case 'SQLITE_CORRUPT':
-      return 'the database file is corrupt';
-    case 'SQLITE_CANTOPEN':
-      return 'the file cannot be opened (is it a folder, or is its folder read-only?)';
-    case 'SQLITE_READONLY':
-      return 'the file is read-only';
-    case 'SQLITE_BUSY':
-      return 'another process holds a lock on it';
-    default:
-      return describeError(error);
-  }
+  return own(SQLITE_REASONS, String((error as { code?: string }).code)) ?? describeError(error);
 }
