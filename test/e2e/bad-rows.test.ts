@@ -8,7 +8,7 @@ import { ensureDemoDjayLibrary } from '../../src/dev/demo/djay.js';
 import { renderMessage } from '../../src/dev/render.js';
 import { Store } from '../../src/store/store.js';
 import { startTestBot, type TestBot, tempDir } from '../support/bot.js';
-import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
+import { FakeSlack } from '../support/fake-slack.js';
 import { postCommand } from '../support/sign.js';
 import { until } from '../support/until.js';
 
