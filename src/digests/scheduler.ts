@@ -19,6 +19,7 @@ import { defaultRefresh } from '../probes/index.js';
 import type { ProbeResults } from '../probes/results-store.js';
 import type { ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
+import { runWithin } from '../status/service.js';
 import type { Store } from '../store/store.js';
 import { type DigestProbe, digestFigures, digestMessage, digestTitle } from './blocks.js';
 import { DigestRuns, slotKey, storeRunCoordinator, taskName, type UnfinishedRun } from './runs.js';
@@ -97,23 +98,28 @@ export class DigestScheduler {
   /** Schedules every digest, then posts slots missed while the bot was down (within grace). */
   async start(): Promise<void> {
     for (const digest of this.digests) {
-      const task = createTask(
-        digest.cron,
-        (context) => this.track(this.post(digest, context.date, { late: false, claimed: true })),
-        {
-          name: taskName(digest.id),
-          timezone: this.deps.config.timezone,
-          distributed: true,
-          runCoordinator: storeRunCoordinator(this.runs, digest.id, this.deps.now),
-          noOverlap: false,
-        },
-      );
+      const task = createTask(digest.cron, (context) => this.track(this.post(digest, context.date, false)), {
+        name: taskName(digest.id),
+        timezone: this.deps.config.timezone,
+        distributed: true,
+        runCoordinator: storeRunCoordinator(this.runs, digest.id, this.deps.now),
+        noOverlap: false,
+      });
       await task.start();
       this.tasks.push(task);
     }
     // In the background: a late digest may wait for probes, and the start should not.
     void this.recoverCutOff();
-    for (const digest of this.digests) void this.track(this.catchUpSafely(digest));
+    for (const digest of this.digests) {
+      void this.track(
+        this.catchUp(digest).catch((error: unknown) => {
+          this.deps.logger.error(
+            { digest: digest.id },
+            `catching up missed digests failed: ${describeError(error)}`,
+          );
+        }),
+      );
+    }
     this.recoverTimer = setInterval(() => void this.recoverCutOff(), RECOVER_EVERY_MS);
     this.recoverTimer.unref();
   }
@@ -130,7 +136,7 @@ export class DigestScheduler {
     const now = this.deps.now();
     const key = `manual:${digest.id}:${now.toISOString()}:${requestedBy}`;
     this.runs.claim(key, digest.id, now, false, now);
-    return this.track(this.post(digest, now, { late: false, claimed: true, key }));
+    return this.track(this.post(digest, now, false, key));
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -139,17 +145,6 @@ export class DigestScheduler {
     // an unhandled rejection, which would end the process.
     work.finally(() => this.inFlight.delete(work)).catch(() => {});
     return work;
-  }
-
-  private async catchUpSafely(digest: DigestConfig): Promise<void> {
-    try {
-      await this.catchUp(digest);
-    } catch (error) {
-      this.deps.logger.error(
-        { digest: digest.id },
-        `catching up missed digests failed: ${describeError(error)}`,
-      );
-    }
   }
 
   /**
@@ -224,7 +219,7 @@ export class DigestScheduler {
     if (!manual && now.getTime() - slot.getTime() <= digest.grace) {
       this.deps.metrics.digestSlotsInterrupted.inc({ digest: digest.id, outcome: 'posted_late' });
       this.deps.logger.info(where, 'digest cut off by a crash is posted late');
-      await this.post(digest, slot, { late: true, claimed: true, key: run.key });
+      await this.post(digest, slot, true, run.key);
       return;
     }
     this.runs.finish(
@@ -268,16 +263,17 @@ export class DigestScheduler {
     if (!withinGrace) return;
     const key = slotKey(digest.id, newest);
     if (!this.runs.claim(key, digest.id, newest, true, now)) return;
-    await this.post(digest, newest, { late: true, claimed: true, key });
+    await this.post(digest, newest, true, key);
   }
 
+  /** Posts a slot already claimed under `key` (a scheduled slot's own key when not given). */
   private async post(
     digest: DigestConfig,
     slot: Date,
-    options: { late: boolean; claimed: true; key?: string },
+    late: boolean,
+    key = slotKey(digest.id, slot),
   ): Promise<PostOutcome> {
     const channel = this.channelOf(digest);
-    const key = options.key ?? slotKey(digest.id, slot);
     this.postingHere.add(key);
     try {
       if (this.stopped) throw new Error('audit-bot is stopping');
@@ -286,7 +282,7 @@ export class DigestScheduler {
         digestId: digest.id,
         title: digestTitle(digest.id, digest.title),
         slot,
-        late: options.late,
+        late,
         timezone: this.deps.config.timezone,
         now: this.deps.now(),
         probes: probes.entries,
@@ -299,7 +295,7 @@ export class DigestScheduler {
         unfurl_links: false,
         metadata: {
           event_type: DIGEST_EVENT_TYPE,
-          event_payload: { digest: digest.id, slot: slot.toISOString(), late: options.late },
+          event_payload: { digest: digest.id, slot: slot.toISOString(), late: late },
         },
       });
       this.runs.finish(
@@ -307,18 +303,18 @@ export class DigestScheduler {
         {
           state: 'posted',
           channel,
-          ...(answer.ts ? { ts: answer.ts } : {}),
+          ts: answer.ts,
           figures: digestFigures(probes.entries),
-          late: options.late,
+          late: late,
         },
         this.deps.now(),
       );
       this.deps.metrics.digestsPosted.inc({ digest: digest.id });
       this.deps.logger.info(
-        { digest: digest.id, slot: slot.toISOString(), late: options.late, channel },
+        { digest: digest.id, slot: slot.toISOString(), late: late, channel },
         'digest posted',
       );
-      return { posted: true, channel, ...(answer.ts ? { ts: answer.ts } : {}) };
+      return { posted: true, channel, ts: answer.ts };
     } catch (error) {
       const reason = describeSlackError(error);
       this.runs.finish(key, { state: 'failed', channel, error: reason }, this.deps.now());
@@ -349,16 +345,7 @@ export class DigestScheduler {
         refreshIntervalMs(config.refresh ?? defaultRefresh(config), this.deps.config.timezone)
       );
     });
-    if (stale.length > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(stale.map((id) => runner.run(id))),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, digest.refresh_wait);
-        }),
-      ]);
-      clearTimeout(timer);
-    }
+    if (stale.length > 0) await runWithin(runner, stale, digest.refresh_wait);
     const previous = this.runs.lastPosted(digest.id)?.figures ?? {};
     const reportProbe = runner.ids.find((id) => runner.config(id)?.kind === 'report');
     const snapshot = takeSnapshot(runner, results, {
