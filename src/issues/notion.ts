@@ -190,15 +190,11 @@ export class NotionIssues {
     this.schema = {
       dataSourceId: parsed.data.id,
       title,
-      ...optional('priority', select(names.priority, 'Priority')),
-      ...optional('type', select(names.type, 'Type')),
+      priority: select(names.priority, 'Priority'),
+      type: select(names.type, 'Type'),
     };
     return this.schema;
   }
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function pickOption(

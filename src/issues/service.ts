@@ -284,13 +284,8 @@ export class IssueService {
   async createFromForm(draft: IssueDraft, userId: string): Promise<ApproveOutcome> {
     const { proposal } = this.proposals.propose(
       {
+        ...draft,
         sourceKey: `form:${userId}:${this.deps.now().toISOString()}:${Math.random().toString(36).slice(2, 8)}`,
-        title: draft.title,
-        priority: draft.priority,
-        type: draft.type,
-        description: draft.description,
-        ...(draft.slackLink ? { slackLink: draft.slackLink } : {}),
-        ...(draft.reportFile ? { reportFile: draft.reportFile } : {}),
       },
       this.deps.now(),
     );
@@ -326,14 +321,7 @@ export class IssueService {
       if ((attempt > 1 && this.stopped) || !this.proposals.renew(id, this.instance.id, this.deps.now()))
         return { kind: 'busy', proposal: this.proposals.get(id) ?? proposal };
       try {
-        const page = await notion.create({
-          title: proposal.title,
-          priority: proposal.priority,
-          type: proposal.type,
-          description: proposal.description,
-          ...(proposal.slackLink ? { slackLink: proposal.slackLink } : {}),
-          ...(proposal.reportFile ? { reportFile: proposal.reportFile } : {}),
-        });
+        const page = await notion.create(proposal);
         this.proposals.created(id, page, userId, this.deps.now());
         await this.refreshMessage(id);
         const done = this.proposals.get(id) ?? proposal;
