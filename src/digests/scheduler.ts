@@ -152,8 +152,7 @@ export class DigestScheduler {
    * rejects; one run failing to settle does not stop the others.
    */
   recoverCutOff(): Promise<void> {
-    if (this.recovering) return this.recovering;
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped) return this.recovering ?? Promise.resolve();
     const pass = async () => {
       let unfinished: UnfinishedRun[];
       try {
@@ -174,11 +173,10 @@ export class DigestScheduler {
         }
       }
     };
-    const running = this.track(pass()).finally(() => {
+    this.recovering ??= this.track(pass()).finally(() => {
       this.recovering = undefined;
     });
-    this.recovering = running;
-    return running;
+    return this.recovering;
   }
 
   private async settle(run: UnfinishedRun): Promise<void> {
@@ -305,15 +303,12 @@ export class DigestScheduler {
           channel,
           ts: answer.ts,
           figures: digestFigures(probes.entries),
-          late: late,
+          late,
         },
         this.deps.now(),
       );
       this.deps.metrics.digestsPosted.inc({ digest: digest.id });
-      this.deps.logger.info(
-        { digest: digest.id, slot: slot.toISOString(), late: late, channel },
-        'digest posted',
-      );
+      this.deps.logger.info({ digest: digest.id, slot: slot.toISOString(), late, channel }, 'digest posted');
       return { posted: true, channel, ts: answer.ts };
     } catch (error) {
       const reason = describeSlackError(error);

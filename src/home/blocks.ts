@@ -24,7 +24,6 @@ import type { StatusSnapshot } from '../probes/snapshot.js';
 import { probeLine, statusHeadline } from '../status/blocks.js';
 
 export interface HomeAlert {
-  readonly groupId: string;
   readonly title: string;
   readonly severity: string | undefined;
   readonly channel: string;

@@ -100,25 +100,18 @@ export class IssueService {
    * unhandled rejection ends the process); at most one pass runs at a time.
    */
   sweep(): Promise<void> {
-    if (this.sweeping) return this.sweeping;
-    if (this.stopped) return Promise.resolve();
-    const pass = async () => {
-      try {
-        await this.resumeCutOff();
-      } catch (error) {
+    if (this.stopped) return this.sweeping ?? Promise.resolve();
+    this.sweeping ??= (async () => {
+      await this.resumeCutOff().catch((error: unknown) => {
         this.deps.logger.error(`resuming issue creations failed: ${describeError(error)}`);
-      }
-      try {
-        await this.postUnposted();
-      } catch (error) {
+      });
+      await this.postUnposted().catch((error: unknown) => {
         this.deps.logger.error(`posting issue proposals failed: ${describeError(error)}`);
-      }
-    };
-    const running = pass().finally(() => {
+      });
+    })().finally(() => {
       this.sweeping = undefined;
     });
-    this.sweeping = running;
-    return running;
+    return this.sweeping;
   }
 
   /** Proposes each documented issue of a report once, and posts what is not posted yet. */

@@ -216,8 +216,8 @@ export function probeDetailMessage(
   if (latest) {
     pairs.push(
       `*Measured*\n${formatAge(latest.measuredAt, now)} (${formatTime(latest.measuredAt, timezone)})`,
+      `*Took*\n${formatDuration(latest.durationMs)}`,
     );
-    pairs.push(`*Took*\n${formatDuration(latest.durationMs)}`);
   }
   blocks.push(fields(pairs));
   if (probe.history.length >= 2) {
