@@ -21,7 +21,7 @@ import type { ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
 import { runWithin } from '../status/service.js';
 import type { Store } from '../store/store.js';
-import { type DigestProbe, digestFigures, digestMessage, digestTitle } from './blocks.js';
+import { type DigestInput, digestFigures, digestMessage, digestTitle } from './blocks.js';
 import { DigestRuns, slotKey, storeRunCoordinator, taskName, type UnfinishedRun } from './runs.js';
 import { refreshIntervalMs, slotsBetween } from './slots.js';
 
@@ -275,7 +275,7 @@ export class DigestScheduler {
     this.postingHere.add(key);
     try {
       if (this.stopped) throw new Error('audit-bot is stopping');
-      const probes = await this.compose(digest);
+      const { probes, report } = await this.compose(digest);
       const message = digestMessage({
         digestId: digest.id,
         title: digestTitle(digest.id, digest.title),
@@ -283,8 +283,8 @@ export class DigestScheduler {
         late,
         timezone: this.deps.config.timezone,
         now: this.deps.now(),
-        probes: probes.entries,
-        report: probes.report,
+        probes,
+        report,
       });
       const answer = await this.deps.client.chat.postMessage({
         channel,
@@ -302,7 +302,7 @@ export class DigestScheduler {
           state: 'posted',
           channel,
           ts: answer.ts,
-          figures: digestFigures(probes.entries),
+          figures: digestFigures(probes),
           late,
         },
         this.deps.now(),
@@ -325,9 +325,7 @@ export class DigestScheduler {
   }
 
   /** Refreshes listed probes older than their refresh interval (bounded wait), then snapshots. */
-  private async compose(
-    digest: DigestConfig,
-  ): Promise<{ entries: DigestProbe[]; report: ReturnType<typeof takeSnapshot>['report'] }> {
+  private async compose(digest: DigestConfig): Promise<Pick<DigestInput, 'probes' | 'report'>> {
     const { runner, results } = this.deps;
     const now = this.deps.now();
     const stale = digest.probes.filter((id) => {
@@ -348,9 +346,9 @@ export class DigestScheduler {
       timezone: this.deps.config.timezone,
       only: [...digest.probes, ...(reportProbe && !digest.probes.includes(reportProbe) ? [reportProbe] : [])],
     });
-    const entries = snapshot.probes
+    const probes = snapshot.probes
       .filter((p) => digest.probes.includes(p.id))
       .map((probe) => ({ probe, previousFigure: previous[probe.id] }));
-    return { entries, report: snapshot.report };
+    return { probes, report: snapshot.report };
   }
 }

@@ -114,17 +114,13 @@ export class NotionIssues {
     const schema = await this.readSchema();
     const duplicate = await this.findByTitle(schema, draft.title);
     if (duplicate) return { ...duplicate, existing: true };
-    const properties: Record<string, unknown> = {
+    const properties = {
       [schema.title]: {
         title: splitText(draft.title).map((content) => ({ type: 'text', text: { content } })),
       },
+      ...selectProperty(schema.priority, draft.priority, 'Priority'),
+      ...selectProperty(schema.type, draft.type, 'Type'),
     };
-    if (schema.priority)
-      properties[schema.priority.name] = {
-        select: { name: pickOption(schema.priority, draft.priority, 'Priority') },
-      };
-    if (schema.type)
-      properties[schema.type.name] = { select: { name: pickOption(schema.type, draft.type, 'Type') } };
     try {
       const page = pageSchema.parse(
         await this.client.pages.create({
@@ -197,16 +193,14 @@ export class NotionIssues {
   }
 }
 
-function pickOption(
-  select: { name: string; options: readonly string[] },
-  wanted: string,
-  label: string,
-): string {
+/** The select property set to its option named `wanted` (in any case); none without the property. */
+function selectProperty(select: Schema['priority'], wanted: string, label: string): Record<string, unknown> {
+  if (!select) return {};
   const found = select.options.find((o) => o.toLowerCase() === wanted.toLowerCase());
   if (!found) {
     throw new IssueSetupError(
       `${label} "${wanted}" is not an option of "${select.name}" in Notion (options: ${select.options.join(', ') || 'none'})`,
     );
   }
-  return found;
+  return { [select.name]: { select: { name: found } } };
 }

@@ -22,6 +22,7 @@ import { describeSlackError } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
+import type { IssueFields } from './form.js';
 import { ProposalMessenger } from './messenger.js';
 import { type IssueDraft, IssueSetupError, type NotionIssues } from './notion.js';
 import {
@@ -264,10 +265,7 @@ export class IssueService {
     return ok;
   }
 
-  async edit(
-    id: number,
-    fields: { title: string; priority: string; type: string; description: string },
-  ): Promise<boolean> {
+  async edit(id: number, fields: IssueFields): Promise<boolean> {
     const ok = this.proposals.edit(id, fields, this.deps.now());
     if (ok) await this.refreshMessage(id);
     return ok;

@@ -117,11 +117,10 @@ export function probeLine(probe: ProbeSnapshot, now: Date): string {
   const running = probe.running ? ' · _measuring…_' : '';
   if (!probe.latest) return `${STATUS_EMOJI.never} ${title} — never measured yet${running}`;
   const parts: string[] = [];
-  const measured = probe.latest.measurement;
   if (probe.latest.status === 'error') {
     parts.push(`error: ${escapeMrkdwn(clamp(probe.latest.error ?? 'unknown', 200))}`);
   } else {
-    parts.push(escapeMrkdwn(formatFigure(measured)));
+    parts.push(escapeMrkdwn(formatFigure(probe.latest.measurement)));
     const target = formatTarget(probe);
     if (target) parts.push(target);
     const trend = formatTrend(probe);

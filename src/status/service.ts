@@ -37,7 +37,6 @@ export function renderStatus(
   const now = deps.now();
   const timezone = deps.config.timezone;
   if (!probeId) return statusMessage(takeSnapshot(deps.runner, deps.results, { now, timezone }), options);
-  if (!deps.runner.probe(probeId)) return unknownProbeMessage(probeId, deps.runner.ids);
   const snapshot = takeSnapshot(deps.runner, deps.results, {
     now,
     timezone,
