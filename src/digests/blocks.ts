@@ -144,11 +144,16 @@ export function unknownDigestMessage(id: string, ids: readonly string[]): Messag
   return { text: escapeMrkdwn(text), blocks: [section(`:grey_question: ${escapeMrkdwn(text)}`)] };
 }
 
+/** Whether a digest was posted, where, and why not. */
+export interface PostOutcome {
+  readonly posted: boolean;
+  readonly channel: string;
+  readonly ts?: string;
+  readonly error?: string;
+}
+
 /** The answer to `/audit digest`: where it was posted, or why not. */
-export function digestPostedMessage(
-  id: string,
-  outcome: { readonly posted: boolean; readonly channel: string; readonly error?: string | undefined },
-): MessageContent {
+export function digestPostedMessage(id: string, outcome: PostOutcome): MessageContent {
   const text = outcome.posted
     ? `Posted the ${id} digest to <#${outcome.channel}>.`
     : `The ${id} digest could not be posted to <#${outcome.channel}>: ${escapeMrkdwn(outcome.error ?? 'unknown error')}. It has been logged.`;

@@ -21,7 +21,7 @@ import type { ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
 import { runWithin } from '../status/service.js';
 import type { Store } from '../store/store.js';
-import { type DigestInput, digestFigures, digestMessage, digestTitle } from './blocks.js';
+import { type DigestInput, digestFigures, digestMessage, digestTitle, type PostOutcome } from './blocks.js';
 import { DigestRuns, slotKey, storeRunCoordinator, taskName, type UnfinishedRun } from './runs.js';
 import { refreshIntervalMs, slotsBetween } from './slots.js';
 
@@ -49,13 +49,6 @@ export interface DigestSchedulerDeps {
   readonly logger: Logger;
   readonly metrics: BotMetrics;
   readonly now: () => Date;
-}
-
-export interface PostOutcome {
-  readonly posted: boolean;
-  readonly channel: string;
-  readonly ts?: string;
-  readonly error?: string;
 }
 
 export class DigestScheduler {
@@ -188,23 +181,21 @@ export class DigestScheduler {
     if (!this.runs.takeOver(run, now)) return;
     const channel = this.channelOf(digest);
     const where = { digest: digest.id, slot: run.slot, channel };
-    let ts: string | undefined;
-    try {
-      ts = await findPostedByMetadata(this.deps.client, {
-        channel,
-        eventType: DIGEST_EVENT_TYPE,
-        match: (payload) => payload.digest === digest.id && payload.slot === run.slot,
-        since: new Date(run.claimedAt),
-      });
-    } catch (error) {
+    const ts = await findPostedByMetadata(this.deps.client, {
+      channel,
+      eventType: DIGEST_EVENT_TYPE,
+      match: (payload) => payload.digest === digest.id && payload.slot === run.slot,
+      since: new Date(run.claimedAt),
+    }).catch((error: unknown) => {
       // Not knowing whether it was posted, it is not posted: the claim (just renewed) is looked
       // at again once it is older than the lease.
       this.deps.logger.warn(
         where,
         `could not look for a digest cut off by a crash (will try again): ${describeSlackError(error)}`,
       );
-      return;
-    }
+      return null;
+    });
+    if (ts === null) return;
     if (ts) {
       this.runs.finish(run.key, { state: 'posted', channel, ts }, this.deps.now());
       this.deps.metrics.digestSlotsInterrupted.inc({ digest: digest.id, outcome: 'adopted' });

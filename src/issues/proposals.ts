@@ -8,6 +8,7 @@
 
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
+import type { IssueDraft } from './notion.js';
 
 /** Times the bot wrote with toISOString(); anything else was not written by it. */
 const isoTime = z.iso.datetime({ offset: true });
@@ -84,15 +85,8 @@ export interface ReadClaim {
   readonly instance: string | undefined;
 }
 
-export interface NewProposal {
-  readonly sourceKey: string;
-  readonly title: string;
-  readonly priority: string;
-  readonly type: string;
-  readonly description: string;
-  readonly reportFile?: string;
-  readonly slackLink?: string;
-}
+/** What is proposed, and the source (report issue, check and day, form) it is proposed once for. */
+export type NewProposal = IssueDraft & { readonly sourceKey: string };
 
 export class Proposals {
   /**
