@@ -121,19 +121,15 @@ export class NotionIssues {
       ...selectProperty(schema.priority, draft.priority, 'Priority'),
       ...selectProperty(schema.type, draft.type, 'Type'),
     };
-    try {
-      const page = pageSchema.parse(
-        await this.client.pages.create({
-          parent: { data_source_id: schema.dataSourceId },
-          properties: properties as Parameters<Client['pages']['create']>[0]['properties'],
-          children: issueBlocks(draft) as NonNullable<Parameters<Client['pages']['create']>[0]['children']>,
-        }),
-      );
-      return { id: page.id, url: page.url, existing: false };
-    } catch (error) {
-      if (error instanceof z.ZodError) throw new IssueSetupError('Notion answered the new page unexpectedly');
-      throw error;
-    }
+    const page = pageSchema.safeParse(
+      await this.client.pages.create({
+        parent: { data_source_id: schema.dataSourceId },
+        properties: properties as Parameters<Client['pages']['create']>[0]['properties'],
+        children: issueBlocks(draft) as NonNullable<Parameters<Client['pages']['create']>[0]['children']>,
+      }),
+    );
+    if (!page.success) throw new IssueSetupError('Notion answered the new page unexpectedly');
+    return { id: page.data.id, url: page.data.url, existing: false };
   }
 
   private async findByTitle(schema: Schema, title: string): Promise<{ id: string; url: string } | undefined> {

@@ -174,16 +174,13 @@ export class IssueService {
   private async postClaimed(proposal: Proposal, channel: string): Promise<void> {
     // An earlier attempt may have reached Slack before a crash or a lost answer.
     const found = proposal.postingAt !== undefined ? await this.messenger.find(proposal, channel) : undefined;
-    if (found) {
-      this.proposals.setMessage(proposal.id, channel, found);
-      this.deps.logger.info(
-        { proposal: proposal.id, channel, ts: found },
-        'proposal message found in the channel after an interrupted post; adopted',
-      );
-      await this.refreshMessage(proposal.id);
-      return;
-    }
-    this.proposals.setMessage(proposal.id, channel, await this.messenger.post(proposal, channel));
+    this.proposals.setMessage(proposal.id, channel, found || (await this.messenger.post(proposal, channel)));
+    if (!found) return;
+    this.deps.logger.info(
+      { proposal: proposal.id, channel, ts: found },
+      'proposal message found in the channel after an interrupted post; adopted',
+    );
+    await this.refreshMessage(proposal.id);
   }
 
   /** Approve (or Retry): claim (or take over a claim cut off by a crash), create once, update the message. */
