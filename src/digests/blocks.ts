@@ -93,8 +93,7 @@ export function digestMessage(input: DigestInput): MessageContent {
       ),
     );
   }
-  if (input.probes.length > 0)
-    blocks.push(...packLines(input.probes.map((p) => digestLine(p, input.now))).slice(0, 20));
+  blocks.push(...packLines(input.probes.map((p) => digestLine(p, input.now))).slice(0, 20));
   if (input.report && input.report.openTasks.length > 0)
     blocks.push(divider(), ...openTaskBlocks(input.report));
   const below = input.probes.filter((p) => p.probe.status === 'below_target');

@@ -279,8 +279,7 @@ export class DigestScheduler {
       });
       const answer = await this.deps.client.chat.postMessage({
         channel,
-        text: message.text,
-        blocks: message.blocks,
+        ...message,
         unfurl_links: false,
         metadata: {
           event_type: DIGEST_EVENT_TYPE,

@@ -236,7 +236,7 @@ export function probeDetailMessage(
         `${t.status === 'pass' ? ':white_check_mark:' : t.status === 'fail' ? ':x:' : ':heavy_minus_sign:'} ${escapeMrkdwn(t.name)}${t.message ? ` — ${escapeMrkdwn(clamp(t.message, 300))}` : ''}`,
     );
     if (m.summary) lines.unshift(escapeMrkdwn(m.summary));
-    if (lines.length > 0) blocks.push(...packLines(lines).slice(0, 10));
+    blocks.push(...packLines(lines).slice(0, 10));
   }
   if (m?.kind === 'report') {
     const taskLines = m.tasks.map((t) => `• *${escapeMrkdwn(t.title)}*: ${escapeMrkdwn(t.status)}`);
