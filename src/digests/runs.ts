@@ -127,25 +127,18 @@ export class DigestRuns {
   /** The stored figures, or none when they do not read (reported): a digest then shows no change. */
   private figuresOf(row: { key: string; digest_id: string; figures: string | null }): Record<string, number> {
     if (!row.figures) return {};
+    const unreadable = (reason: string) => {
+      this.onUnreadable({ key: row.key, digestId: row.digest_id, reason: `figures: ${reason}` });
+      return {};
+    };
     let json: unknown;
     try {
       json = JSON.parse(row.figures);
     } catch (error) {
-      this.onUnreadable({
-        key: row.key,
-        digestId: row.digest_id,
-        reason: `figures: not JSON (${String(error)})`,
-      });
-      return {};
+      return unreadable(`not JSON (${String(error)})`);
     }
     const parsed = figuresSchema.safeParse(json);
-    if (parsed.success) return parsed.data;
-    this.onUnreadable({
-      key: row.key,
-      digestId: row.digest_id,
-      reason: `figures: ${reasonOf(parsed.error)}`,
-    });
-    return {};
+    return parsed.success ? parsed.data : unreadable(reasonOf(parsed.error));
   }
 
   /**

@@ -138,19 +138,16 @@ export class Proposals {
         at,
       ],
     );
-    const row = this.bySource(proposal.sourceKey);
+    const row = this.store.db
+      .prepare('SELECT * FROM issue_proposals WHERE source_key = ?')
+      .get(proposal.sourceKey);
     if (!row) throw new Error(`proposal ${proposal.sourceKey} vanished`);
-    return { proposal: row, created };
+    return { proposal: rowSchema.parse(row), created };
   }
 
   /** The proposal, or undefined when there is none (or its row does not read as one: reported). */
   get(id: number): Proposal | undefined {
     return this.list('get', 'SELECT * FROM issue_proposals WHERE id = ?', id)[0];
-  }
-
-  bySource(sourceKey: string): Proposal | undefined {
-    const raw = this.store.db.prepare('SELECT * FROM issue_proposals WHERE source_key = ?').get(sourceKey);
-    return raw ? rowSchema.parse(raw) : undefined;
   }
 
   /** Proposals waiting for a decision (proposed, or failed and waiting for Retry), newest first. */

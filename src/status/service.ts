@@ -37,13 +37,8 @@ export function renderStatus(
   const now = deps.now();
   const timezone = deps.config.timezone;
   if (!probeId) return statusMessage(takeSnapshot(deps.runner, deps.results, { now, timezone }), options);
-  const snapshot = takeSnapshot(deps.runner, deps.results, {
-    now,
-    timezone,
-    only: [probeId],
-    historyLength: 30,
-  });
-  const probe = snapshot.probes[0];
+  const only = [probeId];
+  const probe = takeSnapshot(deps.runner, deps.results, { now, timezone, only, historyLength: 30 }).probes[0];
   if (!probe) return unknownProbeMessage(probeId, deps.runner.ids);
   return probeDetailMessage({ probe, lastError: deps.results.lastError(probeId), now, timezone }, options);
 }
