@@ -62,10 +62,6 @@ export async function openIssueForm(
 ): Promise<void> {
   await client.views.open({
     trigger_id: triggerId,
-    view: issueForm({
-      ...prefill,
-      metadata: JSON.stringify(metadata),
-      ...(submitLabel ? { submitLabel } : {}),
-    }),
+    view: issueForm({ ...prefill, metadata: JSON.stringify(metadata), submitLabel }),
   });
 }
