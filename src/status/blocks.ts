@@ -63,12 +63,10 @@ export function formatFigure(measurement: Measurement | undefined): string {
     }
     case 'value':
       return `${formatNumber(measurement.value)}${measurement.unit ? ` ${measurement.unit}` : ''}`;
-    case 'tests': {
-      if (measurement.passedCount !== undefined || measurement.failedCount !== undefined) {
+    case 'tests':
+      if (measurement.passedCount !== undefined || measurement.failedCount !== undefined)
         return `${measurement.passedCount ?? 0} passed, ${measurement.failedCount ?? 0} failed`;
-      }
       return measurement.passed ? 'passed' : 'failed';
-    }
     case 'report': {
       const n = measurement.issues.length;
       return `${measurement.tasks.length} tasks, ${n} documented issue${n === 1 ? '' : 's'}`;
@@ -79,9 +77,8 @@ export function formatFigure(measurement: Measurement | undefined): string {
 /** `target 80.0%`, `max 500`, `between 1 and 5`, or nothing. */
 export function formatTarget(probe: ProbeSnapshot): string | undefined {
   const c = probe.config;
-  if ('target' in c && c.target !== undefined && probe.latest?.measurement?.kind !== 'value') {
+  if ('target' in c && c.target !== undefined && probe.latest?.measurement?.kind !== 'value')
     return `target ${formatPercent(c.target)}`;
-  }
   const min = 'min' in c ? c.min : undefined;
   const max = 'max' in c ? c.max : undefined;
   if (min !== undefined && max !== undefined) return `between ${formatNumber(min)} and ${formatNumber(max)}`;
