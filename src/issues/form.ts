@@ -5,7 +5,7 @@ import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import { ISSUE_FIELD } from '../kit/ids.js';
 import { issueForm } from './blocks.js';
-import { ISSUE_TYPES, PRIORITIES } from './notion.js';
+import { ISSUE_TYPES, type IssueDraft, PRIORITIES } from './notion.js';
 
 const valueSchema = z.object({
   value: z.string().nullish(),
@@ -13,12 +13,7 @@ const valueSchema = z.object({
 });
 const stateSchema = z.record(z.string(), z.record(z.string(), valueSchema));
 
-export interface IssueFields {
-  readonly title: string;
-  readonly priority: string;
-  readonly type: string;
-  readonly description: string;
-}
+export type IssueFields = Pick<IssueDraft, 'title' | 'priority' | 'type' | 'description'>;
 
 export type FormResult = { ok: true; fields: IssueFields } | { ok: false; errors: Record<string, string> };
 
@@ -67,10 +62,6 @@ export async function openIssueForm(
 ): Promise<void> {
   await client.views.open({
     trigger_id: triggerId,
-    view: issueForm({
-      ...prefill,
-      metadata: JSON.stringify(metadata),
-      ...(submitLabel ? { submitLabel } : {}),
-    }),
+    view: issueForm({ ...prefill, metadata: JSON.stringify(metadata), submitLabel }),
   });
 }

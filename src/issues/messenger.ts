@@ -28,11 +28,9 @@ export class ProposalMessenger {
 
   /** Posts the proposal; returns the message's ts. */
   async post(proposal: Proposal, channel: string): Promise<string> {
-    const message = proposalMessage(proposal);
     const answer = await this.client.chat.postMessage({
       channel,
-      text: message.text,
-      blocks: message.blocks,
+      ...proposalMessage(proposal),
       unfurl_links: false,
       metadata: { event_type: PROPOSAL_EVENT_TYPE, event_payload: { proposal_id: proposal.id } },
     });
@@ -45,12 +43,7 @@ export class ProposalMessenger {
     if (!proposal.channel || !proposal.ts) return;
     const message = proposalMessage(proposal);
     try {
-      await this.client.chat.update({
-        channel: proposal.channel,
-        ts: proposal.ts,
-        text: message.text,
-        blocks: message.blocks,
-      });
+      await this.client.chat.update({ channel: proposal.channel, ts: proposal.ts, ...message });
     } catch (error) {
       this.logger.warn(
         { proposal: proposal.id },
