@@ -119,16 +119,12 @@ export class AlertGroups {
   }
 
   byId(groupId: string): GroupRow | undefined {
-    const raw = this.store.db.prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE group_id = ?`).get(groupId);
-    if (!raw) return undefined;
-    const decoded = decode(raw);
-    return decoded.ok ? decoded.row : undefined;
+    const decoded = this.read(groupId, 'group_id');
+    return decoded?.ok ? decoded.row : undefined;
   }
 
-  private read(groupKey: string): Decoded | undefined {
-    const raw = this.store.db
-      .prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE group_key = ?`)
-      .get(groupKey);
+  private read(key: string, column: 'group_key' | 'group_id' = 'group_key'): Decoded | undefined {
+    const raw = this.store.db.prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE ${column} = ?`).get(key);
     return raw ? decode(raw) : undefined;
   }
 
@@ -155,14 +151,11 @@ export class AlertGroups {
          ) WHERE position <= @perChannel ORDER BY severity_rank, updated_at`,
       )
       .all({ now: now.toISOString(), perChannel, cap: maxOpenPerSource });
-    const rows: GroupRow[] = [];
-    const unreadable: UnreadableRow[] = [];
-    for (const raw of raws) {
-      const decoded = decode(raw);
-      if (decoded.ok) rows.push(decoded.row);
-      else unreadable.push(decoded.row);
-    }
-    return { rows, unreadable };
+    const decoded = raws.map(decode);
+    return {
+      rows: decoded.flatMap((d) => (d.ok ? [d.row] : [])),
+      unreadable: decoded.flatMap((d) => (d.ok ? [] : [d.row])),
+    };
   }
 
   /** How many groups the per-source cap holds back, by channel and source. */
@@ -189,14 +182,11 @@ export class AlertGroups {
 
   /** Firing groups, newest change first; groups whose stored state cannot be read are left out. */
   firing(): GroupRow[] {
-    const rows: GroupRow[] = [];
-    for (const raw of this.store.db
+    return this.store.db
       .prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE status = 'firing' ORDER BY updated_at DESC`)
-      .all()) {
-      const decoded = decode(raw);
-      if (decoded.ok) rows.push(decoded.row);
-    }
-    return rows;
+      .all()
+      .map(decode)
+      .flatMap((d) => (d.ok ? [d.row] : []));
   }
 
   markPosting(groupKey: string, now: Date): void {
