@@ -159,17 +159,16 @@ export function alertMessage(
     if (lines.length > 0) blocks.push(section(lines.join('\n')));
   }
 
-  const links: string[] = [];
-  links.push(link(source, 'Source'));
-  links.push(link(state.runbookURL, 'Runbook'));
-  if (alerts.length === 1) {
-    const only = alerts[0] as GroupAlert;
-    links.push(link(only.dashboardURL, 'Dashboard'));
-    links.push(link(only.panelURL, 'Panel'));
-    links.push(link(only.imageURL, 'Image'));
-    links.push(link(only.silenceURL, 'Silence in Grafana'));
-  }
-  links.push(link(state.externalURL, state.source === 'grafana' ? 'Grafana' : 'Alertmanager'));
+  const only = alerts.length === 1 ? alerts[0] : undefined;
+  const links = [
+    link(source, 'Source'),
+    link(state.runbookURL, 'Runbook'),
+    link(only?.dashboardURL, 'Dashboard'),
+    link(only?.panelURL, 'Panel'),
+    link(only?.imageURL, 'Image'),
+    link(only?.silenceURL, 'Silence in Grafana'),
+    link(state.externalURL, state.source === 'grafana' ? 'Grafana' : 'Alertmanager'),
+  ].filter(Boolean);
   const notes: string[] = [];
   if (state.acknowledged)
     notes.push(
@@ -181,10 +180,8 @@ export function alertMessage(
     );
   const unavailable = resolved || state.silence ? undefined : silenceUnavailable(state, backends);
   if (unavailable) notes.push(`:information_source: ${unavailable}`);
-  if (links.some(Boolean) || notes.length > 0)
-    blocks.push(
-      context(...[...notes, joinWithin(links.filter(Boolean), ' · ', LIMIT.contextText)].filter(Boolean)),
-    );
+  if (links.length > 0 || notes.length > 0)
+    blocks.push(context(...[...notes, joinWithin(links, ' · ', LIMIT.contextText)].filter(Boolean)));
 
   if (!resolved) {
     const buttons = [];

@@ -20,6 +20,9 @@ export function groupIdOf(groupKey: string): string {
   return createHash('sha256').update(groupKey).digest('hex').slice(0, 20);
 }
 
+/** Per-alert links kept when present. */
+const ALERT_LINKS = ['generatorURL', 'silenceURL', 'dashboardURL', 'panelURL', 'imageURL'] as const;
+
 /** Alerts named in a title before the rest are counted ("A, B, C and 2 more"). */
 const NAMES_IN_TITLE = 3;
 
@@ -40,11 +43,7 @@ export function fromAlertmanager(payload: AlertmanagerWebhook, now: Date = new D
     startsAt: a.startsAt ?? now.toISOString(),
     // Go's zero time means "not ended".
     ...(a.endsAt && !a.endsAt.startsWith('0001-') ? { endsAt: a.endsAt } : {}),
-    ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
-    ...(a.silenceURL ? { silenceURL: a.silenceURL } : {}),
-    ...(a.dashboardURL ? { dashboardURL: a.dashboardURL } : {}),
-    ...(a.panelURL ? { panelURL: a.panelURL } : {}),
-    ...(a.imageURL ? { imageURL: a.imageURL } : {}),
+    ...Object.fromEntries(ALERT_LINKS.flatMap((k) => (a[k] ? [[k, a[k]]] : []))),
     ...(a.values && Object.keys(a.values).length > 0 ? { values: a.values } : {}),
   }));
   const common = payload.commonLabels;
@@ -127,19 +126,14 @@ export function fromSimple(alert: SimpleAlert, now: Date): IncomingGroup {
   };
 }
 
+const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, warning: 1 };
+
 /**
  * Delivery order within a channel: critical first, then warning, then everything else. Total:
  * it also reads states stored by older versions, whatever they hold.
  */
 export function severityRank(severity: unknown): number {
-  switch (typeof severity === 'string' ? severity.toLowerCase() : undefined) {
-    case 'critical':
-      return 0;
-    case 'warning':
-      return 1;
-    default:
-      return 2;
-  }
+  return typeof severity === 'string' ? (own(SEVERITY_RANK, severity.toLowerCase()) ?? 2) : 2;
 }
 
 /** Longest source key kept (it comes from webhook bodies and is shown in the held-back notice). */
@@ -197,7 +191,7 @@ export function merge(previous: GroupState | undefined, incoming: IncomingGroup,
         ? earliest
         : at
       : previous.firingSince;
-  const state: GroupState = {
+  return {
     ...incoming,
     firingSince,
     ...(incoming.status === 'resolved'
@@ -208,5 +202,4 @@ export function merge(previous: GroupState | undefined, incoming: IncomingGroup,
       ? { silence: previous.silence }
       : {}),
   };
-  return state;
 }
