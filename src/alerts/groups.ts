@@ -161,13 +161,12 @@ export class AlertGroups {
   /** How many groups the per-source cap holds back, by channel and source. */
   heldCounts(maxOpenPerSource: number): Array<{ channel: string; sourceKey: string; count: number }> {
     return this.store.db
-      .prepare<{ cap: number }, { channel: string; source_key: string; n: number }>(
+      .prepare<{ cap: number }, { channel: string; sourceKey: string; count: number }>(
         `WITH ${HELD_CTE}
-         SELECT g.channel, g.source_key, COUNT(*) AS n FROM held h JOIN alert_groups g ON g.group_key = h.group_key
-         GROUP BY g.channel, g.source_key`,
+         SELECT g.channel, g.source_key AS sourceKey, COUNT(*) AS count
+         FROM held h JOIN alert_groups g ON g.group_key = h.group_key GROUP BY g.channel, g.source_key`,
       )
-      .all({ cap: maxOpenPerSource })
-      .map((r) => ({ channel: r.channel, sourceKey: r.source_key, count: r.n }));
+      .all({ cap: maxOpenPerSource });
   }
 
   /** Groups whose message is behind and that are not parked. */
@@ -246,12 +245,11 @@ export class AlertGroups {
   /** Parked groups now, by reason (for the gauge on /metrics). */
   parkedCounts(): Array<{ reason: string; count: number }> {
     return this.store.db
-      .prepare<[], { reason: string; n: number }>(
-        `SELECT coalesce(parked_reason, 'unknown') AS reason, COUNT(*) AS n FROM alert_groups
+      .prepare<[], { reason: string; count: number }>(
+        `SELECT coalesce(parked_reason, 'unknown') AS reason, COUNT(*) AS count FROM alert_groups
          WHERE parked_at IS NOT NULL GROUP BY reason`,
       )
-      .all()
-      .map((r) => ({ reason: r.reason, count: r.n }));
+      .all();
   }
 
   pendingReplies(groupKey: string): PendingReply[] {

@@ -11,12 +11,12 @@ import { NOTICE_UPDATE_MS } from './delivery-policy.js';
 export interface NoticeRow {
   readonly channel: string;
   readonly sourceKey: string;
-  readonly ts: string | undefined;
+  readonly ts: string | null;
   /** Set before the notice is posted; a restart that finds it without ts looks in the channel. */
-  readonly postingSince: string | undefined;
+  readonly postingSince: string | null;
   /** The count the message shows now. */
   readonly shownCount: number;
-  readonly shownAt: string | undefined;
+  readonly shownAt: string | null;
 }
 
 export class HeldNotices {
@@ -24,26 +24,11 @@ export class HeldNotices {
 
   all(): NoticeRow[] {
     return this.store.db
-      .prepare<
-        [],
-        {
-          channel: string;
-          source_key: string;
-          ts: string | null;
-          posting_since: string | null;
-          shown_count: number;
-          shown_at: string | null;
-        }
-      >('SELECT channel, source_key, ts, posting_since, shown_count, shown_at FROM alert_notices')
-      .all()
-      .map((r) => ({
-        channel: r.channel,
-        sourceKey: r.source_key,
-        ts: r.ts ?? undefined,
-        postingSince: r.posting_since ?? undefined,
-        shownCount: r.shown_count,
-        shownAt: r.shown_at ?? undefined,
-      }));
+      .prepare<[], NoticeRow>(
+        `SELECT channel, source_key AS sourceKey, ts, posting_since AS postingSince, shown_count AS shownCount,
+           shown_at AS shownAt FROM alert_notices`,
+      )
+      .all();
   }
 
   markPosting(channel: string, sourceKey: string, now: Date): void {
@@ -143,10 +128,10 @@ export function dueNoticeTasks(input: {
     const sourceKey = notice?.sourceKey ?? current?.sourceKey ?? '';
     const due =
       !notice ||
-      notice.ts === undefined ||
+      notice.ts === null ||
       count === 0 ||
       (count !== notice.shownCount &&
-        (notice.shownAt === undefined || now - Date.parse(notice.shownAt) >= NOTICE_UPDATE_MS));
+        (notice.shownAt === null || now - Date.parse(notice.shownAt) >= NOTICE_UPDATE_MS));
     if (!due || (!notice && count === 0)) continue;
     tasks.set(channel, [
       ...(tasks.get(channel) ?? []),
