@@ -337,21 +337,18 @@ export class AlertOutbox {
           match: (payload) => payload.source === sourceKey,
           since: new Date(stored.postingSince),
         });
-      if (count === 0) {
-        if (ts) await client.chat.update({ channel, ts, ...heldClearedMessage(sourceKey) });
-        notices.remove(channel, sourceKey);
-      } else if (ts) {
-        await client.chat.update({
-          channel,
-          ts,
-          ...heldNoticeMessage(sourceKey, count, this.deps.maxOpenPerSource),
-        });
-        notices.shown(channel, sourceKey, ts, count, now());
-      } else {
+      const message =
+        count === 0
+          ? heldClearedMessage(sourceKey)
+          : heldNoticeMessage(sourceKey, count, this.deps.maxOpenPerSource);
+      if (ts) await client.chat.update({ channel, ts, ...message });
+      if (count === 0) notices.remove(channel, sourceKey);
+      else if (ts) notices.shown(channel, sourceKey, ts, count, now());
+      else {
         notices.markPosting(channel, sourceKey, now());
         const answer = await client.chat.postMessage({
           channel,
-          ...heldNoticeMessage(sourceKey, count, this.deps.maxOpenPerSource),
+          ...message,
           unfurl_links: false,
           unfurl_media: false,
           metadata: { event_type: METADATA_EVENT.notice, event_payload: { source: sourceKey } },
