@@ -9,7 +9,6 @@ const rowSchema = z.object({
   group_key: z.string(),
   group_id: z.string(),
   channel: z.string(),
-  status: z.string(),
   state: z.string(),
   version: z.number(),
   posted_version: z.number(),

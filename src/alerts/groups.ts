@@ -10,7 +10,7 @@ import { groupIdOf, type IncomingGroup, merge, severityRank, sourceKeyOf } from 
 import { type GroupState, readThreadEvent, type ThreadEvent } from './schemas.js';
 
 const COLUMNS =
-  'group_key, group_id, channel, status, state, version, posted_version, ts, posting_since, attempts, ' +
+  'group_key, group_id, channel, state, version, posted_version, ts, posting_since, attempts, ' +
   'source_key, parked_at, parked_reason, parked_detail';
 
 /**

@@ -122,10 +122,8 @@ export function dueNoticeTasks(input: {
     const retryAt = input.retryAt(key);
     if (retryAt !== undefined && retryAt > now) continue;
     const notice = stored.get(key);
-    const current = held.get(key);
-    const count = current?.count ?? 0;
-    const channel = notice?.channel ?? current?.channel ?? '';
-    const sourceKey = notice?.sourceKey ?? current?.sourceKey ?? '';
+    const count = held.get(key)?.count ?? 0;
+    const { channel, sourceKey } = notice ?? held.get(key) ?? { channel: '', sourceKey: '' };
     const due =
       !notice ||
       notice.ts === null ||
