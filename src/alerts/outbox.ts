@@ -35,7 +35,7 @@ import {
   PERMANENT_SLACK_ERRORS,
   TokenBucket,
 } from './delivery-policy.js';
-import type { GroupRow } from './group-rows.js';
+import type { GroupRow, UnreadableRow } from './group-rows.js';
 import type { AlertGroups, PendingReply } from './groups.js';
 import {
   dueNoticeTasks,
@@ -290,11 +290,7 @@ export class AlertOutbox {
     return retryAfter ?? otherwiseMs;
   }
 
-  private park(
-    row: { groupKey: string; groupId: string; channel: string; version: number },
-    reason: string,
-    detail: string,
-  ): void {
+  private park(row: Omit<UnreadableRow, 'problem'>, reason: string, detail: string): void {
     // A group changed since it was read gets its own attempt at the new version.
     if (!this.deps.groups.park(row.groupKey, row.version, reason, detail, this.deps.now())) return;
     this.deps.metrics.alertsParkedTotal.inc({ reason });
