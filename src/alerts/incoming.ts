@@ -163,16 +163,13 @@ export function sourceKeyOf(
 ): string {
   let key: string;
   if (kind === 'json') {
-    const fields = jsonSourceFields.safeParse(body);
-    const labels = fields.success ? fields.data.labels : undefined;
-    const named = labels && Object.hasOwn(labels, 'source') ? labels.source : undefined;
-    const prefix = fields.success ? /^([^/:]+)[/:]/.exec(fields.data.key ?? '')?.[1] : undefined;
+    const { key: alertKey, labels } = jsonSourceFields.safeParse(body).data ?? {};
+    const named = labels ? own(labels, 'source') : undefined;
+    const prefix = /^([^/:]+)[/:]/.exec(alertKey ?? '')?.[1];
     key = named ? `json:${named}` : prefix ? `json:${prefix}` : 'json';
   } else {
-    const fields = relaySourceFields.safeParse(body);
-    const receiver = fields.success ? (fields.data.receiver ?? '') : '';
-    const external = incoming.externalURL ?? (fields.success ? (fields.data.externalURL ?? '') : '');
-    key = `${kind}:${receiver}@${external}`;
+    const { receiver = '', externalURL = '' } = relaySourceFields.safeParse(body).data ?? {};
+    key = `${kind}:${receiver}@${incoming.externalURL ?? externalURL}`;
   }
   return [...key].slice(0, MAX_SOURCE_KEY).join('');
 }
