@@ -62,13 +62,9 @@ export class HeldNotices {
 export function describeSource(sourceKey: string): string {
   if (sourceKey === 'json') return 'JSON alerts (POST /alerts)';
   if (sourceKey.startsWith('json:')) return `JSON alerts of source "${sourceKey.slice('json:'.length)}"`;
-  const colon = sourceKey.indexOf(':');
-  if (colon < 0) return `alerts from ${sourceKey || 'an unknown source'}`;
-  const kind = sourceKey.slice(0, colon);
-  const rest = sourceKey.slice(colon + 1);
-  const at = rest.indexOf('@');
-  const receiver = at < 0 ? rest : rest.slice(0, at);
-  const url = at < 0 ? '' : rest.slice(at + 1);
+  // `<kind>:<receiver>@<externalURL>`, split at the first `:` and the first `@` after it.
+  const [, kind = '', receiver, url] = /^([^:]*):([^@]*)(?:@([\s\S]*))?$/.exec(sourceKey) ?? [];
+  if (receiver === undefined) return `alerts from ${sourceKey || 'an unknown source'}`;
   const name = kind === 'alertmanager' ? 'Alertmanager' : kind.charAt(0).toUpperCase() + kind.slice(1);
   return `${name}${receiver ? ` receiver "${receiver}"` : ''}${url ? ` at ${url}` : ''}`;
 }
