@@ -32,9 +32,7 @@ export const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
 
 /** The emoji of a severity from outside (`constructor` is not a severity). */
 export function severityEmoji(severity: unknown): string {
-  return typeof severity === 'string'
-    ? (own(SEVERITY_EMOJI, severity.toLowerCase()) ?? ':rotating_light:')
-    : ':rotating_light:';
+  return (typeof severity === 'string' && own(SEVERITY_EMOJI, severity.toLowerCase())) || ':rotating_light:';
 }
 
 /** Links longer than this are left out: they would not fit Slack's text limits whole. */
@@ -298,8 +296,8 @@ export function firingListMessage(
       s.severity ? escapeMrkdwn(clamp(String(s.severity), 50)) : '',
       `${count} alert${count === 1 ? '' : 's'}`,
       `since ${formatAge(s.firingSince, now).replace(' ago', '')}`,
+      s.acknowledged ? `acknowledged by <@${s.acknowledged.by}>` : '',
     ]
-      .concat(s.acknowledged ? [`acknowledged by <@${s.acknowledged.by}>`] : [])
       .filter(Boolean)
       .join(' · ');
     return `${severityEmoji(s.severity)} ${shown} — ${extra} in <#${row.channel}>`;
