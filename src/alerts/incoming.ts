@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { own } from '../kit/text.js';
 import {
+  ALERT_LINKS,
   type AlertmanagerWebhook,
   type GroupAlert,
   type GroupState,
@@ -19,9 +20,6 @@ export type IncomingGroup = Omit<GroupState, 'firingSince' | 'resolvedAt' | 'ack
 export function groupIdOf(groupKey: string): string {
   return createHash('sha256').update(groupKey).digest('hex').slice(0, 20);
 }
-
-/** Per-alert links kept when present. */
-const ALERT_LINKS = ['generatorURL', 'silenceURL', 'dashboardURL', 'panelURL', 'imageURL'] as const;
 
 /** Alerts named in a title before the rest are counted ("A, B, C and 2 more"). */
 const NAMES_IN_TITLE = 3;
