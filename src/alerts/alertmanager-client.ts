@@ -29,28 +29,22 @@ export const GRAFANA_SILENCES_PATH = '/api/alertmanager/grafana/api/v2/silences'
 export function silenceApis(
   env: Pick<Env, 'alertmanagerUrl' | 'alertmanagerAuthorization' | 'grafana'>,
 ): SilenceApis {
-  return {
-    ...(env.alertmanagerUrl
-      ? {
-          alertmanager: {
-            name: 'Alertmanager',
-            baseUrl: env.alertmanagerUrl,
-            path: '/api/v2/silences',
-            ...(env.alertmanagerAuthorization ? { authorization: env.alertmanagerAuthorization } : {}),
-          },
-        }
-      : {}),
-    ...(env.grafana
-      ? {
-          grafana: {
-            name: 'Grafana',
-            baseUrl: env.grafana.url,
-            path: GRAFANA_SILENCES_PATH,
-            authorization: `Bearer ${env.grafana.token}`,
-          },
-        }
-      : {}),
-  };
+  const apis: { alertmanager?: SilenceApi; grafana?: SilenceApi } = {};
+  if (env.alertmanagerUrl)
+    apis.alertmanager = {
+      name: 'Alertmanager',
+      baseUrl: env.alertmanagerUrl,
+      path: '/api/v2/silences',
+      ...(env.alertmanagerAuthorization ? { authorization: env.alertmanagerAuthorization } : {}),
+    };
+  if (env.grafana)
+    apis.grafana = {
+      name: 'Grafana',
+      baseUrl: env.grafana.url,
+      path: GRAFANA_SILENCES_PATH,
+      authorization: `Bearer ${env.grafana.token}`,
+    };
+  return apis;
 }
 
 export interface SilenceRequest {
@@ -107,14 +101,9 @@ export async function createSilence(
       'alertmanager_failed',
       `${api.name} refused the silence (HTTP ${response.status}: ${text.slice(0, 200)})`,
     );
-  let json: unknown;
   try {
-    json = JSON.parse(text || '{}');
+    return answerSchema.parse(JSON.parse(text || '{}')).silenceID;
   } catch {
-    json = undefined;
-  }
-  const parsed = answerSchema.safeParse(json);
-  if (!parsed.success)
     throw new AuditBotError('alertmanager_failed', `${api.name} answered the silence request unexpectedly`);
-  return parsed.data.silenceID;
+  }
 }

@@ -32,9 +32,7 @@ export const SEVERITY_EMOJI: Readonly<Record<string, string>> = {
 
 /** The emoji of a severity from outside (`constructor` is not a severity). */
 export function severityEmoji(severity: unknown): string {
-  return typeof severity === 'string'
-    ? (own(SEVERITY_EMOJI, severity.toLowerCase()) ?? ':rotating_light:')
-    : ':rotating_light:';
+  return (typeof severity === 'string' && own(SEVERITY_EMOJI, severity.toLowerCase())) || ':rotating_light:';
 }
 
 /** Links longer than this are left out: they would not fit Slack's text limits whole. */
@@ -135,22 +133,20 @@ export function alertMessage(
   const listed = resolved ? [] : firing;
   // One alert is the group: its values show here, its links with the group's below.
   const showList = listed.length > 1 || truncated > 0 || listed.some((a) => hasValues(a));
-  const firstUrl = (pick: (a: GroupAlert) => string | undefined) =>
-    alerts.map(pick).find((url) => safeUrl(url) !== undefined);
-  const source = safeUrl(state.url) ? state.url : firstUrl((a) => a.generatorURL);
-  // Links every alert shares are shown once, for the group.
-  const groupLinks = new Set([safeUrl(source)].filter((u): u is string => u !== undefined));
+  const source = safeUrl(state.url)
+    ? state.url
+    : alerts.map((a) => a.generatorURL).find((url) => safeUrl(url) !== undefined);
   if (showList) {
     const several = listed.length > 1;
-    // Lines are added while they fit one section; links are never cut in half.
-    const lines: string[] = [];
-    let used = 0;
-    for (const alert of listed.slice(0, MAX_LISTED_ALERTS)) {
-      const line = alertLine(alert, common, rawTitle, timezone, several, groupLinks);
-      if (used + line.length + 1 > LIMIT.sectionText - 120) break;
-      lines.push(line);
-      used += line.length + 1;
-    }
+    // Lines are added while they fit one section, with room left for the "… and N more" line;
+    // links are never cut in half.
+    const lines = fitting(
+      listed
+        .slice(0, MAX_LISTED_ALERTS)
+        .map((a) => alertLine(a, common, rawTitle, timezone, several, source)),
+      '\n',
+      LIMIT.sectionText - 121,
+    );
     const more = listed.length - lines.length + truncated;
     if (more > 0)
       lines.push(
@@ -159,17 +155,16 @@ export function alertMessage(
     if (lines.length > 0) blocks.push(section(lines.join('\n')));
   }
 
-  const links: string[] = [];
-  links.push(link(source, 'Source'));
-  links.push(link(state.runbookURL, 'Runbook'));
-  if (alerts.length === 1) {
-    const only = alerts[0] as GroupAlert;
-    links.push(link(only.dashboardURL, 'Dashboard'));
-    links.push(link(only.panelURL, 'Panel'));
-    links.push(link(only.imageURL, 'Image'));
-    links.push(link(only.silenceURL, 'Silence in Grafana'));
-  }
-  links.push(link(state.externalURL, state.source === 'grafana' ? 'Grafana' : 'Alertmanager'));
+  const only = alerts.length === 1 ? alerts[0] : undefined;
+  const links = [
+    link(source, 'Source'),
+    link(state.runbookURL, 'Runbook'),
+    link(only?.dashboardURL, 'Dashboard'),
+    link(only?.panelURL, 'Panel'),
+    link(only?.imageURL, 'Image'),
+    link(only?.silenceURL, 'Silence in Grafana'),
+    link(state.externalURL, state.source === 'grafana' ? 'Grafana' : 'Alertmanager'),
+  ].filter(Boolean);
   const notes: string[] = [];
   if (state.acknowledged)
     notes.push(
@@ -181,10 +176,8 @@ export function alertMessage(
     );
   const unavailable = resolved || state.silence ? undefined : silenceUnavailable(state, backends);
   if (unavailable) notes.push(`:information_source: ${unavailable}`);
-  if (links.some(Boolean) || notes.length > 0)
-    blocks.push(
-      context(...[...notes, joinWithin(links.filter(Boolean), ' · ', LIMIT.contextText)].filter(Boolean)),
-    );
+  if (links.length > 0 || notes.length > 0)
+    blocks.push(context(...[...notes, fitting(links, ' · ', LIMIT.contextText).join(' · ')].filter(Boolean)));
 
   if (!resolved) {
     const buttons = [];
@@ -216,7 +209,8 @@ function alertLine(
   groupTitle: string,
   timezone: string,
   several: boolean,
-  groupLinks: ReadonlySet<string>,
+  /** Shown once for the group, so not again for each alert. */
+  groupSource: string | undefined,
 ): string {
   const labels = isRecord(alert.labels) ? alert.labels : {};
   const annotations = isRecord(alert.annotations) ? alert.annotations : {};
@@ -242,7 +236,7 @@ function alertLine(
   );
   const links = several
     ? [
-        groupLinks.has(safeUrl(alert.generatorURL) ?? '') ? '' : link(alert.generatorURL, 'Source'),
+        safeUrl(alert.generatorURL) === safeUrl(groupSource) ? '' : link(alert.generatorURL, 'Source'),
         link(alert.dashboardURL, 'Dashboard'),
         link(alert.panelURL, 'Panel'),
       ].filter(Boolean)
@@ -250,15 +244,16 @@ function alertLine(
   return `• ${escapeMrkdwn(label)} (since ${formatTime(alert.startsAt, timezone)})${links.length > 0 ? ` · ${links.join(' · ')}` : ''}`;
 }
 
-/** Joins whole items while they fit `max` characters (a link cut in half would show as text). */
-function joinWithin(items: readonly string[], separator: string, max: number): string {
-  let out = '';
+/** The leading items that fit `max` characters once joined (a link cut in half would show as text). */
+function fitting(items: readonly string[], separator: string, max: number): string[] {
+  let length = -separator.length;
+  const fit: string[] = [];
   for (const item of items) {
-    const next = out ? `${out}${separator}${item}` : item;
-    if (next.length > max) break;
-    out = next;
+    length += separator.length + item.length;
+    if (length > max) break;
+    fit.push(item);
   }
-  return out;
+  return fit;
 }
 
 /** A thread reply under a group's message. */
@@ -301,8 +296,8 @@ export function firingListMessage(
       s.severity ? escapeMrkdwn(clamp(String(s.severity), 50)) : '',
       `${count} alert${count === 1 ? '' : 's'}`,
       `since ${formatAge(s.firingSince, now).replace(' ago', '')}`,
+      s.acknowledged ? `acknowledged by <@${s.acknowledged.by}>` : '',
     ]
-      .concat(s.acknowledged ? [`acknowledged by <@${s.acknowledged.by}>`] : [])
       .filter(Boolean)
       .join(' · ');
     return `${severityEmoji(s.severity)} ${shown} — ${extra} in <#${row.channel}>`;

@@ -1,10 +1,8 @@
 // How fast and how persistently the outbox delivers: Slack's per-channel rate, backoff after a
 // failure, which refusals are final, and the metadata that finds a post cut off by a crash.
 
-/** Slack allows about one message per second per channel, with short bursts. */
-export const CHANNEL_RATE_PER_SECOND = 1;
+/** Slack allows about one message per second per channel, with short bursts (alerts.burst's default). */
 export const CHANNEL_BURST = 3;
-export const MAX_OPEN_GROUPS_PER_SOURCE = 50;
 /** A held-back notice whose count keeps changing is updated at most this often. */
 export const NOTICE_UPDATE_MS = 3000;
 const MAX_BACKOFF_MS = 60_000;

@@ -9,7 +9,6 @@ const rowSchema = z.object({
   group_key: z.string(),
   group_id: z.string(),
   channel: z.string(),
-  status: z.string(),
   state: z.string(),
   version: z.number(),
   posted_version: z.number(),
@@ -46,11 +45,7 @@ export interface GroupRow {
 }
 
 /** A stored group whose state cannot be read at all; the outbox parks it. */
-export interface UnreadableRow {
-  readonly groupKey: string;
-  readonly groupId: string;
-  readonly channel: string;
-  readonly version: number;
+export interface UnreadableRow extends Pick<GroupRow, 'groupKey' | 'groupId' | 'channel' | 'version'> {
   readonly problem: string;
 }
 
@@ -60,16 +55,8 @@ export type Decoded =
 
 export function decode(raw: unknown): Decoded {
   const row = rowSchema.parse(raw);
-  const unreadable = (problem: string): Decoded => ({
-    ok: false,
-    row: {
-      groupKey: row.group_key,
-      groupId: row.group_id,
-      channel: row.channel,
-      version: row.version,
-      problem,
-    },
-  });
+  const key = { groupKey: row.group_key, groupId: row.group_id, channel: row.channel, version: row.version };
+  const unreadable = (problem: string): Decoded => ({ ok: false, row: { ...key, problem } });
   let state: unknown;
   try {
     state = JSON.parse(row.state);
@@ -82,11 +69,8 @@ export function decode(raw: unknown): Decoded {
   return {
     ok: true,
     row: {
-      groupKey: row.group_key,
-      groupId: row.group_id,
-      channel: row.channel,
+      ...key,
       state: state as GroupState,
-      version: row.version,
       postedVersion: row.posted_version,
       ts: row.ts ?? undefined,
       postingSince: row.posting_since ?? undefined,

@@ -10,7 +10,7 @@ import { groupIdOf, type IncomingGroup, merge, severityRank, sourceKeyOf } from 
 import { type GroupState, readThreadEvent, type ThreadEvent } from './schemas.js';
 
 const COLUMNS =
-  'group_key, group_id, channel, status, state, version, posted_version, ts, posting_since, attempts, ' +
+  'group_key, group_id, channel, state, version, posted_version, ts, posting_since, attempts, ' +
   'source_key, parked_at, parked_reason, parked_detail';
 
 /**
@@ -119,16 +119,12 @@ export class AlertGroups {
   }
 
   byId(groupId: string): GroupRow | undefined {
-    const raw = this.store.db.prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE group_id = ?`).get(groupId);
-    if (!raw) return undefined;
-    const decoded = decode(raw);
-    return decoded.ok ? decoded.row : undefined;
+    const decoded = this.read(groupId, 'group_id');
+    return decoded?.ok ? decoded.row : undefined;
   }
 
-  private read(groupKey: string): Decoded | undefined {
-    const raw = this.store.db
-      .prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE group_key = ?`)
-      .get(groupKey);
+  private read(key: string, column: 'group_key' | 'group_id' = 'group_key'): Decoded | undefined {
+    const raw = this.store.db.prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE ${column} = ?`).get(key);
     return raw ? decode(raw) : undefined;
   }
 
@@ -155,26 +151,22 @@ export class AlertGroups {
          ) WHERE position <= @perChannel ORDER BY severity_rank, updated_at`,
       )
       .all({ now: now.toISOString(), perChannel, cap: maxOpenPerSource });
-    const rows: GroupRow[] = [];
-    const unreadable: UnreadableRow[] = [];
-    for (const raw of raws) {
-      const decoded = decode(raw);
-      if (decoded.ok) rows.push(decoded.row);
-      else unreadable.push(decoded.row);
-    }
-    return { rows, unreadable };
+    const decoded = raws.map(decode);
+    return {
+      rows: decoded.flatMap((d) => (d.ok ? [d.row] : [])),
+      unreadable: decoded.flatMap((d) => (d.ok ? [] : [d.row])),
+    };
   }
 
   /** How many groups the per-source cap holds back, by channel and source. */
   heldCounts(maxOpenPerSource: number): Array<{ channel: string; sourceKey: string; count: number }> {
     return this.store.db
-      .prepare<{ cap: number }, { channel: string; source_key: string; n: number }>(
+      .prepare<{ cap: number }, { channel: string; sourceKey: string; count: number }>(
         `WITH ${HELD_CTE}
-         SELECT g.channel, g.source_key, COUNT(*) AS n FROM held h JOIN alert_groups g ON g.group_key = h.group_key
-         GROUP BY g.channel, g.source_key`,
+         SELECT g.channel, g.source_key AS sourceKey, COUNT(*) AS count
+         FROM held h JOIN alert_groups g ON g.group_key = h.group_key GROUP BY g.channel, g.source_key`,
       )
-      .all({ cap: maxOpenPerSource })
-      .map((r) => ({ channel: r.channel, sourceKey: r.source_key, count: r.n }));
+      .all({ cap: maxOpenPerSource });
   }
 
   /** Groups whose message is behind and that are not parked. */
@@ -189,14 +181,11 @@ export class AlertGroups {
 
   /** Firing groups, newest change first; groups whose stored state cannot be read are left out. */
   firing(): GroupRow[] {
-    const rows: GroupRow[] = [];
-    for (const raw of this.store.db
+    return this.store.db
       .prepare(`SELECT ${COLUMNS} FROM alert_groups WHERE status = 'firing' ORDER BY updated_at DESC`)
-      .all()) {
-      const decoded = decode(raw);
-      if (decoded.ok) rows.push(decoded.row);
-    }
-    return rows;
+      .all()
+      .map(decode)
+      .flatMap((d) => (d.ok ? [d.row] : []));
   }
 
   markPosting(groupKey: string, now: Date): void {
@@ -256,12 +245,11 @@ export class AlertGroups {
   /** Parked groups now, by reason (for the gauge on /metrics). */
   parkedCounts(): Array<{ reason: string; count: number }> {
     return this.store.db
-      .prepare<[], { reason: string; n: number }>(
-        `SELECT coalesce(parked_reason, 'unknown') AS reason, COUNT(*) AS n FROM alert_groups
+      .prepare<[], { reason: string; count: number }>(
+        `SELECT coalesce(parked_reason, 'unknown') AS reason, COUNT(*) AS count FROM alert_groups
          WHERE parked_at IS NOT NULL GROUP BY reason`,
       )
-      .all()
-      .map((r) => ({ reason: r.reason, count: r.n }));
+      .all();
   }
 
   pendingReplies(groupKey: string): PendingReply[] {

@@ -11,12 +11,12 @@ import { NOTICE_UPDATE_MS } from './delivery-policy.js';
 export interface NoticeRow {
   readonly channel: string;
   readonly sourceKey: string;
-  readonly ts: string | undefined;
+  readonly ts: string | null;
   /** Set before the notice is posted; a restart that finds it without ts looks in the channel. */
-  readonly postingSince: string | undefined;
+  readonly postingSince: string | null;
   /** The count the message shows now. */
   readonly shownCount: number;
-  readonly shownAt: string | undefined;
+  readonly shownAt: string | null;
 }
 
 export class HeldNotices {
@@ -24,26 +24,11 @@ export class HeldNotices {
 
   all(): NoticeRow[] {
     return this.store.db
-      .prepare<
-        [],
-        {
-          channel: string;
-          source_key: string;
-          ts: string | null;
-          posting_since: string | null;
-          shown_count: number;
-          shown_at: string | null;
-        }
-      >('SELECT channel, source_key, ts, posting_since, shown_count, shown_at FROM alert_notices')
-      .all()
-      .map((r) => ({
-        channel: r.channel,
-        sourceKey: r.source_key,
-        ts: r.ts ?? undefined,
-        postingSince: r.posting_since ?? undefined,
-        shownCount: r.shown_count,
-        shownAt: r.shown_at ?? undefined,
-      }));
+      .prepare<[], NoticeRow>(
+        `SELECT channel, source_key AS sourceKey, ts, posting_since AS postingSince, shown_count AS shownCount,
+           shown_at AS shownAt FROM alert_notices`,
+      )
+      .all();
   }
 
   markPosting(channel: string, sourceKey: string, now: Date): void {
@@ -77,13 +62,9 @@ export class HeldNotices {
 export function describeSource(sourceKey: string): string {
   if (sourceKey === 'json') return 'JSON alerts (POST /alerts)';
   if (sourceKey.startsWith('json:')) return `JSON alerts of source "${sourceKey.slice('json:'.length)}"`;
-  const colon = sourceKey.indexOf(':');
-  if (colon < 0) return `alerts from ${sourceKey || 'an unknown source'}`;
-  const kind = sourceKey.slice(0, colon);
-  const rest = sourceKey.slice(colon + 1);
-  const at = rest.indexOf('@');
-  const receiver = at < 0 ? rest : rest.slice(0, at);
-  const url = at < 0 ? '' : rest.slice(at + 1);
+  // `<kind>:<receiver>@<externalURL>`, split at the first `:` and the first `@` after it.
+  const [, kind = '', receiver, url] = /^([^:]*):([^@]*)(?:@([\s\S]*))?$/.exec(sourceKey) ?? [];
+  if (receiver === undefined) return `alerts from ${sourceKey || 'an unknown source'}`;
   const name = kind === 'alertmanager' ? 'Alertmanager' : kind.charAt(0).toUpperCase() + kind.slice(1);
   return `${name}${receiver ? ` receiver "${receiver}"` : ''}${url ? ` at ${url}` : ''}`;
 }
@@ -137,16 +118,14 @@ export function dueNoticeTasks(input: {
     const retryAt = input.retryAt(key);
     if (retryAt !== undefined && retryAt > now) continue;
     const notice = stored.get(key);
-    const current = held.get(key);
-    const count = current?.count ?? 0;
-    const channel = notice?.channel ?? current?.channel ?? '';
-    const sourceKey = notice?.sourceKey ?? current?.sourceKey ?? '';
+    const count = held.get(key)?.count ?? 0;
+    const { channel, sourceKey } = notice ?? held.get(key) ?? { channel: '', sourceKey: '' };
     const due =
       !notice ||
-      notice.ts === undefined ||
+      notice.ts === null ||
       count === 0 ||
       (count !== notice.shownCount &&
-        (notice.shownAt === undefined || now - Date.parse(notice.shownAt) >= NOTICE_UPDATE_MS));
+        (notice.shownAt === null || now - Date.parse(notice.shownAt) >= NOTICE_UPDATE_MS));
     if (!due || (!notice && count === 0)) continue;
     tasks.set(channel, [
       ...(tasks.get(channel) ?? []),

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { own } from '../kit/text.js';
 import {
+  ALERT_LINKS,
   type AlertmanagerWebhook,
   type GroupAlert,
   type GroupState,
@@ -40,11 +41,7 @@ export function fromAlertmanager(payload: AlertmanagerWebhook, now: Date = new D
     startsAt: a.startsAt ?? now.toISOString(),
     // Go's zero time means "not ended".
     ...(a.endsAt && !a.endsAt.startsWith('0001-') ? { endsAt: a.endsAt } : {}),
-    ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
-    ...(a.silenceURL ? { silenceURL: a.silenceURL } : {}),
-    ...(a.dashboardURL ? { dashboardURL: a.dashboardURL } : {}),
-    ...(a.panelURL ? { panelURL: a.panelURL } : {}),
-    ...(a.imageURL ? { imageURL: a.imageURL } : {}),
+    ...Object.fromEntries(ALERT_LINKS.flatMap((k) => (a[k] ? [[k, a[k]]] : []))),
     ...(a.values && Object.keys(a.values).length > 0 ? { values: a.values } : {}),
   }));
   const common = payload.commonLabels;
@@ -127,19 +124,14 @@ export function fromSimple(alert: SimpleAlert, now: Date): IncomingGroup {
   };
 }
 
+const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, warning: 1 };
+
 /**
  * Delivery order within a channel: critical first, then warning, then everything else. Total:
  * it also reads states stored by older versions, whatever they hold.
  */
 export function severityRank(severity: unknown): number {
-  switch (typeof severity === 'string' ? severity.toLowerCase() : undefined) {
-    case 'critical':
-      return 0;
-    case 'warning':
-      return 1;
-    default:
-      return 2;
-  }
+  return typeof severity === 'string' ? (own(SEVERITY_RANK, severity.toLowerCase()) ?? 2) : 2;
 }
 
 /** Longest source key kept (it comes from webhook bodies and is shown in the held-back notice). */
@@ -169,16 +161,13 @@ export function sourceKeyOf(
 ): string {
   let key: string;
   if (kind === 'json') {
-    const fields = jsonSourceFields.safeParse(body);
-    const labels = fields.success ? fields.data.labels : undefined;
-    const named = labels && Object.hasOwn(labels, 'source') ? labels.source : undefined;
-    const prefix = fields.success ? /^([^/:]+)[/:]/.exec(fields.data.key ?? '')?.[1] : undefined;
+    const { key: alertKey, labels } = jsonSourceFields.safeParse(body).data ?? {};
+    const named = labels ? own(labels, 'source') : undefined;
+    const prefix = /^([^/:]+)[/:]/.exec(alertKey ?? '')?.[1];
     key = named ? `json:${named}` : prefix ? `json:${prefix}` : 'json';
   } else {
-    const fields = relaySourceFields.safeParse(body);
-    const receiver = fields.success ? (fields.data.receiver ?? '') : '';
-    const external = incoming.externalURL ?? (fields.success ? (fields.data.externalURL ?? '') : '');
-    key = `${kind}:${receiver}@${external}`;
+    const { receiver = '', externalURL = '' } = relaySourceFields.safeParse(body).data ?? {};
+    key = `${kind}:${receiver}@${incoming.externalURL ?? externalURL}`;
   }
   return [...key].slice(0, MAX_SOURCE_KEY).join('');
 }
@@ -197,7 +186,7 @@ export function merge(previous: GroupState | undefined, incoming: IncomingGroup,
         ? earliest
         : at
       : previous.firingSince;
-  const state: GroupState = {
+  return {
     ...incoming,
     firingSince,
     ...(incoming.status === 'resolved'
@@ -208,5 +197,4 @@ export function merge(previous: GroupState | undefined, incoming: IncomingGroup,
       ? { silence: previous.silence }
       : {}),
   };
-  return state;
 }

@@ -17,22 +17,25 @@ import type { MessageContent } from '../kit/blocks.js';
 import { describeError } from '../kit/errors.js';
 import type { Logger } from '../kit/logger.js';
 import type { BotMetrics } from '../kit/metrics.js';
-import { describeSlackError, findPostedByMetadata, slackErrorCode, slackRetryAfterMs } from '../kit/slack.js';
+import {
+  describeSlackError,
+  type FindPostedOptions,
+  findPostedByMetadata,
+  slackErrorCode,
+  slackRetryAfterMs,
+} from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import { alertMessage, type SilenceBackends, threadReplyText } from './blocks.js';
 import {
   backoffMs,
-  CHANNEL_BURST,
-  CHANNEL_RATE_PER_SECOND,
   IDLE_POLL_MS,
-  MAX_OPEN_GROUPS_PER_SOURCE,
   METADATA_EVENT,
   NOTICE_GIVE_UP_MS,
   PER_CHANNEL_BATCH,
   PERMANENT_SLACK_ERRORS,
   TokenBucket,
 } from './delivery-policy.js';
-import type { GroupRow } from './group-rows.js';
+import type { GroupRow, UnreadableRow } from './group-rows.js';
 import type { AlertGroups, PendingReply } from './groups.js';
 import {
   dueNoticeTasks,
@@ -53,9 +56,9 @@ export interface OutboxDeps {
   readonly metrics: BotMetrics;
   readonly timezone: string;
   readonly now: () => Date;
-  readonly ratePerSecond?: number;
-  readonly burst?: number;
-  readonly maxOpenPerSource?: number;
+  readonly ratePerSecond: number;
+  readonly burst: number;
+  readonly maxOpenPerSource: number;
   /** Which silencing APIs are configured: groups of the others get no Silence button. */
   readonly silencing: SilenceBackends;
 }
@@ -77,15 +80,11 @@ export class AlertOutbox {
       parked: () => deps.groups.parkedCounts(),
       held: () => {
         const byChannel = new Map<string, number>();
-        for (const { channel, count } of deps.groups.heldCounts(this.cap))
+        for (const { channel, count } of deps.groups.heldCounts(deps.maxOpenPerSource))
           byChannel.set(channel, (byChannel.get(channel) ?? 0) + count);
         return [...byChannel].map(([channel, count]) => ({ channel, count }));
       },
     });
-  }
-
-  private get cap(): number {
-    return this.deps.maxOpenPerSource ?? MAX_OPEN_GROUPS_PER_SOURCE;
   }
 
   start(): void {
@@ -119,14 +118,8 @@ export class AlertOutbox {
   }
 
   private bucket(channel: string): TokenBucket {
-    let bucket = this.buckets.get(channel);
-    if (!bucket) {
-      bucket = new TokenBucket(
-        this.deps.ratePerSecond ?? CHANNEL_RATE_PER_SECOND,
-        this.deps.burst ?? CHANNEL_BURST,
-      );
-      this.buckets.set(channel, bucket);
-    }
+    const bucket = this.buckets.get(channel) ?? new TokenBucket(this.deps.ratePerSecond, this.deps.burst);
+    this.buckets.set(channel, bucket);
     return bucket;
   }
 
@@ -164,9 +157,14 @@ export class AlertOutbox {
   /** One pass over what is due; returns how long to wait before the next. */
   private async round(): Promise<number> {
     const { groups } = this.deps;
-    const { rows, unreadable } = groups.due(this.deps.now(), PER_CHANNEL_BATCH, this.cap);
+    const { rows, unreadable } = groups.due(this.deps.now(), PER_CHANNEL_BATCH, this.deps.maxOpenPerSource);
     for (const row of unreadable) this.park(row, 'unreadable_state', row.problem);
-    const notices = this.noticeTasks();
+    const notices = dueNoticeTasks({
+      held: groups.heldCounts(this.deps.maxOpenPerSource),
+      stored: this.deps.notices.all(),
+      retryAt: (key) => this.noticeRetries.get(key)?.at,
+      now: this.deps.now().getTime(),
+    });
     const channels = new Set([...rows.map((r) => r.channel), ...notices.keys()]);
     let delivered = 0;
     // Channels proceed independently; within one, critical groups go first, then the notices
@@ -201,13 +199,19 @@ export class AlertOutbox {
     }
     try {
       let ts = row.ts;
-      if (!ts && row.postingSince) ts = await this.findPosted(row);
+      // A post cut off by a crash may have reached Slack: find it by its metadata.
+      if (!ts && row.postingSince)
+        ts = await this.lookUp({
+          channel: row.channel,
+          eventType: METADATA_EVENT.group,
+          match: (payload) => payload.group_id === row.groupId,
+          since: new Date(row.postingSince),
+        });
       if (!ts) {
         groups.markPosting(row.groupKey, now());
         const answer = await client.chat.postMessage({
           channel: row.channel,
-          text: message.text,
-          blocks: message.blocks,
+          ...message,
           unfurl_links: false,
           metadata: { event_type: METADATA_EVENT.group, event_payload: { group_id: row.groupId } },
         });
@@ -216,7 +220,7 @@ export class AlertOutbox {
         this.deps.metrics.alertMessages.inc({ kind: 'post' });
       } else {
         if (row.ts === undefined) groups.setTs(row.groupKey, ts);
-        await client.chat.update({ channel: row.channel, ts, text: message.text, blocks: message.blocks });
+        await client.chat.update({ channel: row.channel, ts, ...message });
         this.deps.metrics.alertMessages.inc({ kind: 'update' });
       }
       for (const reply of groups.pendingReplies(row.groupKey)) await this.postReply(row, ts, reply);
@@ -235,7 +239,7 @@ export class AlertOutbox {
   private async postReply(row: GroupRow, threadTs: string, reply: PendingReply): Promise<void> {
     const { client, groups, now } = this.deps;
     const found = reply.postingSince
-      ? await this.lookUp(row.channel, {
+      ? await this.lookUp({
           channel: row.channel,
           threadTs,
           eventType: METADATA_EVENT.reply,
@@ -269,23 +273,24 @@ export class AlertOutbox {
       this.park(row, code, detail);
       return;
     }
-    const retryAfter = slackRetryAfterMs(error);
-    const waitMs = retryAfter ?? backoffMs(row.attempts);
+    const waitMs = this.retryWait(error, backoffMs(row.attempts));
     groups.markFailed(row.groupKey, detail, new Date(now().getTime() + waitMs));
-    this.deps.metrics.alertDeliveryFailures.inc({
-      reason: retryAfter !== undefined ? 'rate_limited' : 'error',
-    });
     this.deps.logger.warn(
       { group: row.groupId, channel: row.channel, retryInMs: Math.round(waitMs) },
       `alert not delivered yet: ${detail}`,
     );
   }
 
-  private park(
-    row: { groupKey: string; groupId: string; channel: string; version: number },
-    reason: string,
-    detail: string,
-  ): void {
+  /** How long to wait after a failed Slack call (its Retry-After, else `otherwiseMs`), counted by reason. */
+  private retryWait(error: unknown, otherwiseMs: number): number {
+    const retryAfter = slackRetryAfterMs(error);
+    this.deps.metrics.alertDeliveryFailures.inc({
+      reason: retryAfter !== undefined ? 'rate_limited' : 'error',
+    });
+    return retryAfter ?? otherwiseMs;
+  }
+
+  private park(row: Omit<UnreadableRow, 'problem'>, reason: string, detail: string): void {
     // A group changed since it was read gets its own attempt at the new version.
     if (!this.deps.groups.park(row.groupKey, row.version, reason, detail, this.deps.now())) return;
     this.deps.metrics.alertsParkedTotal.inc({ reason });
@@ -296,46 +301,23 @@ export class AlertOutbox {
     );
   }
 
-  /** A post cut off by a crash may have reached Slack: find it by its metadata. */
-  private findPosted(row: GroupRow): Promise<string | undefined> {
-    return this.lookUp(row.channel, {
-      channel: row.channel,
-      eventType: METADATA_EVENT.group,
-      match: (payload) => payload.group_id === row.groupId,
-      since: new Date(row.postingSince ?? this.deps.now()),
-    });
-  }
-
   /**
    * Looks for a post cut off by a crash. When the token may not read that conversation at all
    * (missing_scope: a DM channel needs im:history, which the bot does not request), the post
    * is sent again: a possible duplicate is better than an alert never shown.
    */
-  private async lookUp(
-    channel: string,
-    options: Parameters<typeof findPostedByMetadata>[1],
-  ): Promise<string | undefined> {
+  private async lookUp(options: FindPostedOptions): Promise<string | undefined> {
     try {
       return await findPostedByMetadata(this.deps.client, options);
     } catch (error) {
       if (slackErrorCode(error) !== 'missing_scope') throw error;
       this.parkLog.warn(
-        `lookup:${channel}`,
-        { channel },
+        `lookup:${options.channel}`,
+        { channel: options.channel },
         `cannot look for a post cut off by a crash (${describeSlackError(error)}): posting it again`,
       );
       return undefined;
     }
-  }
-
-  /** The held-back notices to post, update or clear now, by channel. */
-  private noticeTasks(): Map<string, NoticeTask[]> {
-    return dueNoticeTasks({
-      held: this.deps.groups.heldCounts(this.cap),
-      stored: this.deps.notices.all(),
-      retryAt: (key) => this.noticeRetries.get(key)?.at,
-      now: this.deps.now().getTime(),
-    });
   }
 
   private async deliverNotice(task: NoticeTask): Promise<boolean> {
@@ -345,23 +327,24 @@ export class AlertOutbox {
     try {
       let ts = stored?.ts;
       if (!ts && stored?.postingSince)
-        ts = await this.lookUp(channel, {
+        ts = await this.lookUp({
           channel,
           eventType: METADATA_EVENT.notice,
           match: (payload) => payload.source === sourceKey,
           since: new Date(stored.postingSince),
         });
-      if (count === 0) {
-        if (ts) await client.chat.update({ channel, ts, ...heldClearedMessage(sourceKey) });
-        notices.remove(channel, sourceKey);
-      } else if (ts) {
-        await client.chat.update({ channel, ts, ...heldNoticeMessage(sourceKey, count, this.cap) });
-        notices.shown(channel, sourceKey, ts, count, now());
-      } else {
+      const message =
+        count === 0
+          ? heldClearedMessage(sourceKey)
+          : heldNoticeMessage(sourceKey, count, this.deps.maxOpenPerSource);
+      if (ts) await client.chat.update({ channel, ts, ...message });
+      if (count === 0) notices.remove(channel, sourceKey);
+      else if (ts) notices.shown(channel, sourceKey, ts, count, now());
+      else {
         notices.markPosting(channel, sourceKey, now());
         const answer = await client.chat.postMessage({
           channel,
-          ...heldNoticeMessage(sourceKey, count, this.cap),
+          ...message,
           unfurl_links: false,
           unfurl_media: false,
           metadata: { event_type: METADATA_EVENT.notice, event_payload: { source: sourceKey } },
@@ -373,16 +356,12 @@ export class AlertOutbox {
       return true;
     } catch (error) {
       const attempts = (this.noticeRetries.get(key)?.attempts ?? 0) + 1;
-      const retryAfter = slackRetryAfterMs(error);
       const permanent = PERMANENT_SLACK_ERRORS.has(slackErrorCode(error) ?? '');
       // A notice Slack refuses for good is dropped once nothing is held back, and otherwise
       // tried again rarely (the groups themselves are parked or delivered on their own).
       if (permanent && count === 0) notices.remove(channel, sourceKey);
-      const waitMs = retryAfter ?? (permanent ? NOTICE_GIVE_UP_MS : backoffMs(attempts));
+      const waitMs = this.retryWait(error, permanent ? NOTICE_GIVE_UP_MS : backoffMs(attempts));
       this.noticeRetries.set(key, { at: now().getTime() + waitMs, attempts });
-      this.deps.metrics.alertDeliveryFailures.inc({
-        reason: retryAfter !== undefined ? 'rate_limited' : 'error',
-      });
       this.deps.logger.warn(
         { channel, retryInMs: Math.round(waitMs) },
         `held-back alerts notice not delivered yet: ${describeSlackError(error)}`,

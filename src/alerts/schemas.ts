@@ -113,20 +113,18 @@ export const simpleAlertSchema = z.object({
 });
 export type SimpleAlert = z.infer<typeof simpleAlertSchema>;
 
+/** The links an alert may carry: its source, and Grafana's own per alert. */
+export const ALERT_LINKS = ['generatorURL', 'silenceURL', 'dashboardURL', 'panelURL', 'imageURL'] as const;
+
 /** One alert of a group, the same for both sources. */
-export interface GroupAlert {
+export interface GroupAlert extends Readonly<Partial<Record<(typeof ALERT_LINKS)[number], string>>> {
   readonly fingerprint: string;
   readonly status: 'firing' | 'resolved';
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
   readonly startsAt: string;
   readonly endsAt?: string;
-  readonly generatorURL?: string;
-  // Grafana's links and query values, per alert.
-  readonly silenceURL?: string;
-  readonly dashboardURL?: string;
-  readonly panelURL?: string;
-  readonly imageURL?: string;
+  /** Grafana's query values. */
   readonly values?: Readonly<Record<string, number | null>>;
 }
 

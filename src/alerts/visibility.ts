@@ -64,11 +64,8 @@ export class AlertVisibility {
       const users = new Set<string>();
       let cursor: string | undefined;
       for (let page = 0; page < MAX_PAGES; page += 1) {
-        const answer = await this.client.conversations.members({
-          channel,
-          limit: 200,
-          ...(cursor ? { cursor } : {}),
-        });
+        // An undefined cursor is left out of the request by the WebClient.
+        const answer = await this.client.conversations.members({ channel, limit: 200, cursor });
         for (const user of answer.members ?? []) users.add(user);
         cursor = answer.response_metadata?.next_cursor || undefined;
         if (!cursor) break;
