@@ -7,59 +7,17 @@ import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { BadRows } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
-import type { Measurement, ProbeResult, ProbeStatus } from './types.js';
+import { measurementSchema, type ProbeResult, probeStatusSchema } from './types.js';
 
 const rowSchema = z.object({
   id: z.number(),
   probe_id: z.string(),
-  status: z.enum(['ok', 'below_target', 'failing', 'stale', 'error']),
+  status: probeStatusSchema,
   measurement: z.string().nullable(),
   measured_at: z.string(),
   duration_ms: z.number(),
   error: z.string().nullable(),
 });
-
-const testSchema = z.object({
-  name: z.string(),
-  status: z.enum(['pass', 'fail', 'skip']),
-  message: z.string().optional(),
-});
-const taskSchema = z.object({
-  title: z.string(),
-  status: z.string(),
-  state: z.enum(['done', 'documented', 'in_progress', 'pending', 'blocked', 'unknown']),
-  notes: z.string().optional(),
-});
-const issueSchema = z.object({
-  key: z.string(),
-  title: z.string(),
-  priority: z.string().optional(),
-  type: z.string().optional(),
-  description: z.string(),
-});
-/** What was stored as JSON, read back with the same care as any outside input. */
-const measurementSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ratio'), covered: z.number(), total: z.number() }),
-  z.object({ kind: z.literal('value'), value: z.number(), unit: z.string().optional() }),
-  z.object({
-    kind: z.literal('tests'),
-    passed: z.boolean(),
-    passedCount: z.number().optional(),
-    failedCount: z.number().optional(),
-    tests: z.array(testSchema).optional(),
-    summary: z.string().optional(),
-    ranAt: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('report'),
-    file: z.string(),
-    title: z.string(),
-    generatedAt: z.string().optional(),
-    tasks: z.array(taskSchema),
-    issues: z.array(issueSchema),
-    warnings: z.array(z.string()),
-  }),
-]);
 
 type Parsed = { ok: true; result: ProbeResult } | { ok: false; id: number | string; reason: string };
 
@@ -73,7 +31,7 @@ function toResult(raw: unknown): Parsed {
   }
   const result: { -readonly [K in keyof ProbeResult]: ProbeResult[K] } = {
     probeId: row.data.probe_id,
-    status: row.data.status as ProbeStatus,
+    status: row.data.status,
     measuredAt: row.data.measured_at,
     durationMs: row.data.duration_ms,
   };
@@ -86,7 +44,7 @@ function toResult(raw: unknown): Parsed {
     }
     const measurement = measurementSchema.safeParse(json);
     if (!measurement.success) return { ok: false, id, reason: 'measurement has an unexpected shape' };
-    result.measurement = measurement.data as Measurement;
+    result.measurement = measurement.data;
   }
   if (row.data.error) result.error = row.data.error;
   return { ok: true, result };
