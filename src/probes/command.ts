@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { SecretMasker } from '../kit/secrets.js';
 import { checkBounds, defineProbeKind, probeBase, ratioTarget, valueBounds } from './kind.js';
 import { assertPossible } from './measurement.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 /** Environment variables a child process is given by name (`env:` of command probes). */
 const childEnvMap = z.record(
@@ -76,9 +76,7 @@ export function createCommandProbe(config: CommandProbeConfig, deps: CommandProb
   // Where the kept end of stderr was cut, part of a secret may remain: drop that much more.
   const cutSecretLength = deps.masker?.longest ?? 0;
   return {
-    id: config.id,
-    kind: 'command',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `command: ${path.basename(config.run[0] ?? '')}`,
     sourceDetail: `command: ${config.run.join(' ')}`,
     run: ({ signal }) => runCommand(config, env, mask, cutSecretLength, signal),

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { httpUrl, isValidRegex } from '../kit/schemas.js';
 import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
 import { networkReason } from './net.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const eagleProbeSchema = z.strictObject({
   ...probeBase,
@@ -86,9 +86,7 @@ export function createEagleProbe(config: EagleProbeConfig, deps: { fetch?: typeo
   while (base.endsWith('/')) base = base.slice(0, -1);
   const covered = coverageTest(config.covered_when);
   return {
-    id: config.id,
-    kind: 'eagle',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `Eagle at ${base}`,
     async run({ signal }): Promise<Measurement> {
       const get = (path: string, params: Record<string, string>) =>

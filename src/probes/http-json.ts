@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { httpUrl } from '../kit/schemas.js';
 import { checkBounds, defineProbeKind, probeBase, valueBounds } from './kind.js';
 import { networkReason } from './net.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const httpJsonProbeSchema = z
   .strictObject({
@@ -32,9 +32,7 @@ export const HTTP_JSON_MAX_BYTES = 1024 * 1024;
 
 export function createHttpJsonProbe(config: HttpJsonProbeConfig, fetchImpl: typeof fetch = fetch): Probe {
   return {
-    id: config.id,
-    kind: 'http-json',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `GET ${config.url} → ${config.value}`,
     async run({ signal }): Promise<Measurement> {
       let response: Response;

@@ -11,7 +11,7 @@ import { duration, notionId } from '../kit/schemas.js';
 import type { Store } from '../store/store.js';
 import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
 import { NotionPages, type PageState } from './notion-pages.js';
-import { type Measurement, type Probe, ProbeError, unavailableProbe } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity, unavailableProbe } from './types.js';
 
 const notionProbeSchema = z
   .strictObject({
@@ -98,9 +98,7 @@ export function createNotionProbe(config: NotionProbeConfig, deps: NotionProbeDe
   };
 
   return {
-    id: config.id,
-    kind: 'notion',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `Notion data source ${config.data_source}`,
     async run({ signal }): Promise<Measurement> {
       try {

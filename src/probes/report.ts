@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { findNewestReport } from '../reports/files.js';
 import { parseAuditReport } from '../reports/parser.js';
 import { defineProbeKind, probeBase } from './kind.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const reportProbeSchema = z.strictObject({
   ...probeBase,
@@ -32,9 +32,7 @@ export const REPORT_MAX_BYTES = 2 * 1024 * 1024;
 
 export function createReportProbe(config: ReportProbeConfig, deps: { reportsDir: string }): Probe {
   return {
-    id: config.id,
-    kind: 'report',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `audit reports in ${deps.reportsDir}`,
     async run(): Promise<Measurement> {
       const file = findNewestReport(deps.reportsDir);

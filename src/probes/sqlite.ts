@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
 import { assertPossible } from './measurement.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const selectSql = z
   .string()
@@ -64,9 +64,7 @@ const answerSchema = z.union([
 
 export function createSqliteProbe(config: SqliteProbeConfig): Probe {
   return {
-    id: config.id,
-    kind: 'sqlite',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `SQLite ${config.path}`,
     run: ({ signal }) => runInWorker(config, signal),
   };

@@ -92,16 +92,17 @@ export class ProbeError extends Error {
   }
 }
 
+type ProbeEntry = { readonly id: string; readonly kind: string; readonly title?: string | undefined };
+
+/** What every Probe takes from its entry in the config file. */
+export function probeIdentity(probe: ProbeEntry): Pick<Probe, 'id' | 'kind' | 'title'> {
+  return { id: probe.id, kind: probe.kind, title: probe.title ?? probe.id };
+}
+
 /** A configured probe whose outside system is not: it exists, and every run says why it fails. */
-export function unavailableProbe(
-  probe: { readonly id: string; readonly kind: string; readonly title?: string | undefined },
-  source: string,
-  reason: string,
-): Probe {
+export function unavailableProbe(probe: ProbeEntry, source: string, reason: string): Probe {
   return {
-    id: probe.id,
-    kind: probe.kind,
-    title: probe.title ?? probe.id,
+    ...probeIdentity(probe),
     source,
     async run() {
       throw new ProbeError(reason);
