@@ -78,24 +78,13 @@ interface Schema {
 export interface NotionProbeDeps {
   readonly client: Client;
   readonly store: Store;
-  readonly now?: () => Date;
+  readonly now: () => Date;
 }
 
 export function createNotionProbe(config: NotionProbeConfig, deps: NotionProbeDeps): Probe {
   const pages = new NotionPages(deps.store);
-  const now = deps.now ?? (() => new Date());
   // Resolved once per process: a database id → its data source, and the property's id.
   let schema: Schema | undefined;
-
-  const describe = (error: unknown): never => {
-    if (error instanceof ProbeError) throw error;
-    throw new ProbeError(
-      `Notion data source ${config.data_source.slice(0, 8)}…: ${describeNotionError(error)}`,
-      {
-        cause: error,
-      },
-    );
-  };
 
   return {
     ...probeIdentity(config),
@@ -107,13 +96,17 @@ export function createNotionProbe(config: NotionProbeConfig, deps: NotionProbeDe
         const due =
           !state ||
           state.dataSourceId !== schema.dataSourceId ||
-          now().getTime() - Date.parse(state.lastFullScanAt) >= config.full_scan_every;
-        if (due) await fullScan(deps.client, config, schema, pages, signal, now);
+          deps.now().getTime() - Date.parse(state.lastFullScanAt) >= config.full_scan_every;
+        if (due) await fullScan(deps.client, config, schema, pages, signal, deps.now);
         else await incrementalScan(deps.client, config, schema, pages, state.editedWatermark, signal);
       } catch (error) {
         // A data source that changed shape is read again next time.
         schema = undefined;
-        describe(error);
+        if (error instanceof ProbeError) throw error;
+        throw new ProbeError(
+          `Notion data source ${config.data_source.slice(0, 8)}…: ${describeNotionError(error)}`,
+          { cause: error },
+        );
       }
       const { total, covered } = pages.counts(config.id);
       return { kind: 'ratio', covered, total };
@@ -255,12 +248,6 @@ function unwrap(property: { type: string; [key: string]: unknown }): Plain {
     case 'title':
     case 'rich_text':
       return text(inner);
-    case 'number':
-    case 'checkbox':
-    case 'url':
-    case 'email':
-    case 'phone_number':
-      return (inner as Plain) ?? null;
     case 'select':
     case 'status':
       return inner ? nameOf(inner) : null;
@@ -285,6 +272,7 @@ function unwrap(property: { type: string; [key: string]: unknown }): Plain {
     case 'unique_id':
       return inner && typeof inner === 'object' ? ((inner as { number?: number }).number ?? null) : null;
     default:
+      // number, checkbox, url, email, phone_number and the like: the value itself.
       return (inner as Plain) ?? null;
   }
 }
