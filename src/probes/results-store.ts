@@ -80,32 +80,24 @@ export class ProbeResults {
 
   /** Prepared once: preparing a statement costs more than running it. */
   private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.store.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
+    const statement = this.statements.get(sql) ?? this.store.db.prepare(sql);
+    this.statements.set(sql, statement);
     return statement;
   }
 
-  /** The first readable row of `rows`; unreadable ones are reported and skipped. */
-  private first(rows: Iterable<unknown>): ProbeResult | undefined {
+  /** The readable rows of `rows`, as they are read; unreadable ones are reported and skipped. */
+  private *readable(rows: Iterable<unknown>): Generator<ProbeResult> {
     for (const raw of rows) {
       const parsed = toResult(raw);
-      if (parsed.ok) return parsed.result;
-      this.badRows.skipped('probe_results', parsed.id, parsed.reason);
-    }
-    return undefined;
-  }
-
-  private readable(rows: readonly unknown[]): ProbeResult[] {
-    const out: ProbeResult[] = [];
-    for (const raw of rows) {
-      const parsed = toResult(raw);
-      if (parsed.ok) out.push(parsed.result);
+      if (parsed.ok) yield parsed.result;
       else this.badRows.skipped('probe_results', parsed.id, parsed.reason);
     }
-    return out;
+  }
+
+  /** The first readable row; leaving the loop closes the statement's iterator. */
+  private first(rows: Iterable<unknown>): ProbeResult | undefined {
+    for (const result of this.readable(rows)) return result;
+    return undefined;
   }
 
   record(result: ProbeResult): void {
@@ -145,8 +137,8 @@ export class ProbeResults {
 
   /** Results with a measurement, oldest first, at most `limit` of the newest. */
   history(probeId: string, limit = 24): readonly ProbeResult[] {
-    return this.cached(`history\n${probeId}\n${limit}`, () =>
-      this.readable(
+    return this.cached(`history\n${probeId}\n${limit}`, () => [
+      ...this.readable(
         this.statement(
           `SELECT id, ${COLUMNS} FROM (
              SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND measurement IS NOT NULL
@@ -154,7 +146,7 @@ export class ProbeResults {
            ) ORDER BY id ASC`,
         ).all(probeId, limit),
       ),
-    );
+    ]);
   }
 
   /** The last error result newer than the last success, if the probe is currently failing. */
