@@ -85,6 +85,8 @@ export function createEagleProbe(config: EagleProbeConfig, deps: { fetch?: typeo
   // A loop, not /\/+$/: that pattern backtracks quadratically on a run of slashes.
   while (base.endsWith('/')) base = base.slice(0, -1);
   const covered = coverageTest(config.covered_when);
+  // V2 sends only the fields the count reads.
+  const fields = 'tag_prefix' in config.covered_when ? 'id,tags,isDeleted' : 'id,annotation,isDeleted';
   return {
     ...probeIdentity(config),
     source: `Eagle at ${base}`,
@@ -93,9 +95,7 @@ export function createEagleProbe(config: EagleProbeConfig, deps: { fetch?: typeo
         getJson(fetchImpl, base, path, params, config.token, signal);
       try {
         // V2 documents offset as a count of items.
-        return await countPages(get, V2_GET, EAGLE_V2_PAGE, 'items', covered, {
-          fields: fieldsFor(config.covered_when),
-        });
+        return await countPages(get, V2_GET, EAGLE_V2_PAGE, 'items', covered, { fields });
       } catch (error) {
         if (!(error instanceof V2Missing)) throw error;
       }
@@ -136,10 +136,7 @@ const listIds = (ids: readonly string[]) => (ids.length === 0 ? 'nothing' : ids.
  */
 export function detectOffsetModel(first: readonly string[], second: readonly string[]): OffsetModel {
   const cannot = 'so the library cannot be counted exactly';
-  for (const [offset, ids] of [
-    [0, first],
-    [1, second],
-  ] as const) {
+  for (const [offset, ids] of [first, second].entries()) {
     if (ids.length > 2)
       throw new ProbeError(
         `Eagle's ${V1_LIST} answered limit 2 at offset ${offset} with ${ids.length} items, ${cannot}`,
@@ -229,18 +226,8 @@ function outOfLine(path: string, id: string, offset: number): ProbeError {
 }
 
 function tally(items: readonly EagleItem[], isCovered: (item: EagleItem) => boolean): Measurement {
-  let total = 0;
-  let coveredCount = 0;
-  for (const item of items) {
-    if (item.isDeleted) continue;
-    total += 1;
-    if (isCovered(item)) coveredCount += 1;
-  }
-  return { kind: 'ratio', covered: coveredCount, total };
-}
-
-function fieldsFor(when: EagleProbeConfig['covered_when']): string {
-  return 'tag_prefix' in when ? 'id,tags,isDeleted' : 'id,annotation,isDeleted';
+  const kept = items.filter((item) => !item.isDeleted);
+  return { kind: 'ratio', covered: kept.filter(isCovered).length, total: kept.length };
 }
 
 function coverageTest(when: EagleProbeConfig['covered_when']): (item: EagleItem) => boolean {
@@ -259,7 +246,7 @@ async function getJson(
   params: Record<string, string>,
   token: string | undefined,
   signal: AbortSignal,
-): Promise<z.infer<typeof answerSchema>> {
+): Promise<Answer> {
   const url = new URL(`${base}${path}`);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   if (token) url.searchParams.set('token', token);
@@ -271,9 +258,8 @@ async function getJson(
     throw new ProbeError(`Eagle is not reachable at ${base} (is the app running? ${networkReason(error)})`);
   }
   if (response.status === 404 && path.startsWith('/api/v2/')) throw new V2Missing();
-  if (response.status === 401 || response.status === 403) {
+  if (response.status === 401 || response.status === 403)
     throw new ProbeError(`Eagle refused the request (HTTP ${response.status}): check the probe's token`);
-  }
   if (!response.ok) throw new ProbeError(`Eagle answered HTTP ${response.status} for ${path}`);
   const text = await response.text();
   if (text.length > MAX_ANSWER_BYTES) throw new ProbeError(`Eagle's answer for ${path} is too large`);
