@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { checkBounds, defineProbeKind, type ProbeDeps, probeBase, ratioTarget, valueBounds } from './kind.js';
 import { assertPossible } from './measurement.js';
+import { parseJson } from './net.js';
 import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 /** Environment variables a child process is given by name (`env:` of command probes). */
@@ -166,13 +167,8 @@ export function interpretStdout(stdout: string): Measurement | undefined {
   for (const line of lines) {
     const trimmed = line.trim();
     if (!trimmed.startsWith('{')) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(trimmed);
-    } catch {
-      continue;
-    }
-    const parsed = stdoutSchema.safeParse(json);
+    // Not JSON (undefined) fails the schema too.
+    const parsed = stdoutSchema.safeParse(parseJson(trimmed));
     if (!parsed.success) continue;
     const measurement: Measurement =
       'covered' in parsed.data

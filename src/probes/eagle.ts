@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { httpUrl, isValidRegex } from '../kit/schemas.js';
 import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
-import { networkReason } from './net.js';
+import { networkReason, parseJson } from './net.js';
 import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const eagleProbeSchema = z.strictObject({
@@ -263,12 +263,8 @@ async function getJson(
   if (!response.ok) throw new ProbeError(`Eagle answered HTTP ${response.status} for ${path}`);
   const text = await response.text();
   if (text.length > MAX_ANSWER_BYTES) throw new ProbeError(`Eagle's answer for ${path} is too large`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ProbeError(`Eagle answered ${path} with something that is not JSON`);
-  }
+  const json = parseJson(text);
+  if (json === undefined) throw new ProbeError(`Eagle answered ${path} with something that is not JSON`);
   const parsed = answerSchema.safeParse(json);
   if (!parsed.success) throw new ProbeError(`Eagle's answer for ${path} has an unexpected shape`);
   if (parsed.data.status !== 'success') {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { httpUrl } from '../kit/schemas.js';
 import { checkBounds, defineProbeKind, probeBase, valueBounds } from './kind.js';
-import { networkReason } from './net.js';
+import { networkReason, parseJson } from './net.js';
 import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const httpJsonProbeSchema = z
@@ -44,12 +44,8 @@ export function createHttpJsonProbe(config: HttpJsonProbeConfig, fetchImpl: type
       }
       if (!response.ok) throw new ProbeError(`${config.url} answered HTTP ${response.status}`);
       const text = await readBounded(response, HTTP_JSON_MAX_BYTES);
-      let document: unknown;
-      try {
-        document = JSON.parse(text);
-      } catch {
-        throw new ProbeError(`${config.url} did not answer JSON`);
-      }
+      const document = parseJson(text);
+      if (document === undefined) throw new ProbeError(`${config.url} did not answer JSON`);
       const value = readPath(document, config.value);
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof number !== 'number' || !Number.isFinite(number)) {

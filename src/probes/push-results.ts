@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { BadRows } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
+import { parseJson } from './net.js';
 
 /** The body of POST /probes/:id/results (DESIGN.md). */
 export const pushResultSchema = z.object({
@@ -47,10 +48,8 @@ export class PushResults {
       )
       .iterate(probeId);
     for (const row of rows) {
-      let json: unknown;
-      try {
-        json = JSON.parse(row.body);
-      } catch {
+      const json = parseJson(row.body);
+      if (json === undefined) {
         this.badRows.skipped('push_results', row.id, 'body is not JSON');
         continue;
       }

@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { BadRows } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
+import { parseJson } from './net.js';
 import { measurementSchema, type ProbeResult, probeStatusSchema } from './types.js';
 
 const rowSchema = z.object({
@@ -36,12 +37,8 @@ function toResult(raw: unknown): Parsed {
     durationMs: row.data.duration_ms,
   };
   if (row.data.measurement) {
-    let json: unknown;
-    try {
-      json = JSON.parse(row.data.measurement);
-    } catch {
-      return { ok: false, id, reason: 'measurement is not JSON' };
-    }
+    const json = parseJson(row.data.measurement);
+    if (json === undefined) return { ok: false, id, reason: 'measurement is not JSON' };
     const measurement = measurementSchema.safeParse(json);
     if (!measurement.success) return { ok: false, id, reason: 'measurement has an unexpected shape' };
     result.measurement = measurement.data;
