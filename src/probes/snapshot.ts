@@ -74,7 +74,7 @@ export function takeSnapshot(
       ? results.latestMeasured(id, new Date(Date.parse(measured.measuredAt) - DAY_MS).toISOString())
       : undefined;
     const history = results
-      .history(id, options.historyLength ?? 24)
+      .history(id, options.historyLength)
       .map((r) => figureOf(r.measurement))
       .filter((v) => v !== undefined);
     probes.push({
