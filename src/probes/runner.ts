@@ -136,8 +136,7 @@ export class ProbeRunner {
         ...(reason ? { error: reason } : {}),
       };
     } catch (error) {
-      if (error instanceof ProbeError && error.noData) return undefined;
-      if (this.stopping.signal.aborted) return undefined;
+      if ((error instanceof ProbeError && error.noData) || this.stopping.signal.aborted) return undefined;
       const described =
         error instanceof ProbeError ? error.message : `unexpected failure: ${describeError(error)}`;
       const message = this.options.masker ? this.options.masker.mask(described) : described;

@@ -43,9 +43,8 @@ const DAY_MS = 24 * 3_600_000;
 
 /** The number a measurement is charted by: a ratio, a value, or none. */
 export function figureOf(measurement: Measurement | undefined): number | undefined {
-  if (!measurement) return undefined;
-  if (measurement.kind === 'ratio') return ratioOf(measurement);
-  if (measurement.kind === 'value') return measurement.value;
+  if (measurement?.kind === 'ratio') return ratioOf(measurement);
+  if (measurement?.kind === 'value') return measurement.value;
   return undefined;
 }
 

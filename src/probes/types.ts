@@ -92,7 +92,7 @@ export class ProbeError extends Error {
   }
 }
 
-type ProbeEntry = { readonly id: string; readonly kind: string; readonly title?: string | undefined };
+type ProbeEntry = { readonly id: string; readonly kind: string; readonly title?: string };
 
 /** What every Probe takes from its entry in the config file. */
 export function probeIdentity(probe: ProbeEntry): Pick<Probe, 'id' | 'kind' | 'title'> {
