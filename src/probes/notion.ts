@@ -97,8 +97,14 @@ export function createNotionProbe(config: NotionProbeConfig, deps: NotionProbeDe
           !state ||
           state.dataSourceId !== schema.dataSourceId ||
           deps.now().getTime() - Date.parse(state.lastFullScanAt) >= config.full_scan_every;
-        if (due) await fullScan(deps.client, config, schema, pages, signal, deps.now);
-        else await incrementalScan(deps.client, config, schema, pages, state.editedWatermark, signal);
+        const query = {
+          data_source_id: schema.dataSourceId,
+          page_size: NOTION_PAGE_SIZE,
+          filter_properties: [schema.propertyId],
+        };
+        const scan = { client: deps.client, config, query, pages, signal };
+        if (due) await fullScan(scan, deps.now());
+        else await incrementalScan(scan, state.editedWatermark);
       } catch (error) {
         // A data source that changed shape is read again next time.
         schema = undefined;
@@ -133,23 +139,19 @@ async function readSchema(client: Client, config: NotionProbeConfig): Promise<Sc
   return { dataSourceId: parsed.data.id, propertyId: property.id };
 }
 
-async function fullScan(
-  client: Client,
-  config: NotionProbeConfig,
-  schema: Schema,
-  pages: NotionPages,
-  signal: AbortSignal,
-  now: () => Date,
-): Promise<void> {
-  const startedAt = now();
+/** What both scans read (the data source, only the covered_when property) and where they store it. */
+interface Scan {
+  readonly client: Client;
+  readonly config: NotionProbeConfig;
+  readonly query: { data_source_id: string; page_size: number; filter_properties: string[] };
+  readonly pages: NotionPages;
+  readonly signal: AbortSignal;
+}
+
+async function fullScan({ client, config, query, pages, signal }: Scan, startedAt: Date): Promise<void> {
   const seen = new Map<string, PageState>();
   let newestEdit = '';
-  const rows = iterateAllDataSourceRows(client, {
-    data_source_id: schema.dataSourceId,
-    page_size: NOTION_PAGE_SIZE,
-    filter_properties: [schema.propertyId],
-  });
-  for await (const row of rows) {
+  for await (const row of iterateAllDataSourceRows(client, query)) {
     if (signal.aborted)
       throw new ProbeError('the full scan was stopped before it finished; counts are unchanged');
     const page = toPageState(row, config.covered_when);
@@ -163,27 +165,18 @@ async function fullScan(
   const newestMs = newestEdit ? Date.parse(newestEdit) : startedAt.getTime();
   const watermark = new Date(Math.min(newestMs, startedAt.getTime()) - WATERMARK_SLACK_MS).toISOString();
   await pages.replaceAll(config.id, seen.values(), {
-    dataSourceId: schema.dataSourceId,
+    dataSourceId: query.data_source_id,
     lastFullScanAt: startedAt.toISOString(),
     editedWatermark: watermark,
   });
 }
 
-async function incrementalScan(
-  client: Client,
-  config: NotionProbeConfig,
-  schema: Schema,
-  pages: NotionPages,
-  watermark: string,
-  signal: AbortSignal,
-): Promise<void> {
+async function incrementalScan({ client, config, query, pages, signal }: Scan, watermark: string) {
   const changed: PageState[] = [];
   const removed: string[] = [];
   let newest = watermark;
   const rows = iteratePaginatedAPI(client.dataSources.query, {
-    data_source_id: schema.dataSourceId,
-    page_size: NOTION_PAGE_SIZE,
-    filter_properties: [schema.propertyId],
+    ...query,
     filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: watermark } },
     sorts: [{ timestamp: 'last_edited_time', direction: 'ascending' }],
   });
