@@ -91,9 +91,9 @@ export class ProbeResults {
     }
   }
 
-  /** The first readable row; leaving the loop closes the statement's iterator. */
-  private first(rows: Iterable<unknown>): ProbeResult | undefined {
-    for (const result of this.readable(rows)) return result;
+  /** The first readable row `sql` selects; leaving the loop closes the statement's iterator. */
+  private first(sql: string, ...params: unknown[]): ProbeResult | undefined {
+    for (const result of this.readable(this.statement(sql).iterate(...params))) return result;
     return undefined;
   }
 
@@ -111,11 +111,7 @@ export class ProbeResults {
 
   latest(probeId: string): ProbeResult | undefined {
     return this.cached(`latest\n${probeId}`, () =>
-      this.first(
-        this.statement(
-          `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY id DESC`,
-        ).iterate(probeId),
-      ),
+      this.first(`SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY id DESC`, probeId),
     );
   }
 
@@ -123,11 +119,11 @@ export class ProbeResults {
   latestMeasured(probeId: string, atOrBefore?: string): ProbeResult | undefined {
     return this.cached(`measured\n${probeId}\n${atOrBefore ?? ''}`, () =>
       this.first(
-        this.statement(
-          `SELECT id, ${COLUMNS} FROM probe_results
-           WHERE probe_id = ? AND measurement IS NOT NULL AND measured_at <= ?
-           ORDER BY id DESC`,
-        ).iterate(probeId, atOrBefore ?? '9999'),
+        `SELECT id, ${COLUMNS} FROM probe_results
+         WHERE probe_id = ? AND measurement IS NOT NULL AND measured_at <= ?
+         ORDER BY id DESC`,
+        probeId,
+        atOrBefore ?? '9999',
       ),
     );
   }
@@ -149,10 +145,8 @@ export class ProbeResults {
   /** The last error result newer than the last success, if the probe is currently failing. */
   lastError(probeId: string): ProbeResult | undefined {
     return this.first(
-      this.statement(
-        `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND error IS NOT NULL
-         ORDER BY id DESC`,
-      ).iterate(probeId),
+      `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND error IS NOT NULL ORDER BY id DESC`,
+      probeId,
     );
   }
 }
