@@ -38,16 +38,9 @@ export function createReportProbe(config: ReportProbeConfig, deps: { reportsDir:
       const file = findNewestReport(deps.reportsDir);
       if (!file) throw new ProbeError(`no audit report (*.md) in ${deps.reportsDir}`);
       const text = await readBounded(file, REPORT_MAX_BYTES);
-      const parsed = parseAuditReport(text, path.basename(file));
-      return {
-        kind: 'report',
-        file: path.basename(file),
-        title: parsed.title,
-        ...(parsed.generatedAt ? { generatedAt: parsed.generatedAt } : {}),
-        tasks: parsed.tasks,
-        issues: parsed.issues,
-        warnings: parsed.warnings,
-      };
+      // Everything the parser read but the name of the audit the report came from.
+      const { sourceAudit, ...report } = parseAuditReport(text, path.basename(file));
+      return { kind: 'report', file: path.basename(file), ...report };
     },
   };
 }
