@@ -198,9 +198,7 @@ async function countPages(
     let overlap = 0;
     while (overlap < ids.length && seen.has(ids[overlap] as string)) overlap += 1;
     const linesUp = previous.slice(previous.length - overlap).every((id, i) => id === ids[i]);
-    if (overlap > previous.length || !linesUp) {
-      throw outOfLine(path, ids[0] as string, offset);
-    }
+    if (overlap > previous.length || !linesUp) throw outOfLine(path, ids[0] as string, offset);
     const pageSeen = new Set<string>();
     for (const [i, id] of ids.entries()) {
       if (i < overlap) continue;

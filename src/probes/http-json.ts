@@ -48,9 +48,8 @@ export function createHttpJsonProbe(config: HttpJsonProbeConfig, fetchImpl: type
       if (document === undefined) throw new ProbeError(`${config.url} did not answer JSON`);
       const value = readPath(document, config.value);
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof number !== 'number' || !Number.isFinite(number)) {
+      if (typeof number !== 'number' || !Number.isFinite(number))
         throw new ProbeError(`no number at "${config.value}" in the answer of ${config.url}`);
-      }
       return { kind: 'value', value: number };
     },
   };

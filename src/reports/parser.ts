@@ -234,11 +234,10 @@ function parseActionSections(lines: readonly string[], headings: readonly Headin
     if (!match?.[2] || heading.level < 2) continue;
     const body = lines.slice(heading.line + 1, heading.end);
     const status = fieldValue(body, 'Status');
-    const written = `${status ?? ''} ${heading.text}`;
     tasks.push({
       title: stripEmoji(match[2]),
       status: status ? stripEmoji(status) : 'unknown',
-      state: status ? taskState(written) : taskState(heading.text),
+      state: taskState(status ? `${status} ${heading.text}` : heading.text),
     });
   }
   return tasks;
