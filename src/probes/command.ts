@@ -138,8 +138,7 @@ function runCommand(
         return reject(new ProbeError(`timed out and was stopped${tail ? `: ${tail}` : ''}`));
       if (code !== 0) {
         const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
-        resolve({ kind: 'tests', passed: false, summary: `${name} ${how}${tail ? `: ${tail}` : ''}` });
-        return;
+        return resolve({ kind: 'tests', passed: false, summary: `${name} ${how}${tail ? `: ${tail}` : ''}` });
       }
       if (stdoutTooLarge) return reject(new ProbeError(`printed more than ${STDOUT_MAX_BYTES} bytes`));
       // Inside an event handler: a throw here would be an uncaught exception, not a rejection.

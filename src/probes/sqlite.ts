@@ -66,7 +66,8 @@ export function createSqliteProbe(config: SqliteProbeConfig): Probe {
   return {
     ...probeIdentity(config),
     source: `SQLite ${config.path}`,
-    run: ({ signal }) => runInWorker(config, signal),
+    // Checked here, not in the worker's message handler, where a throw would not reject.
+    run: async ({ signal }) => assertPossible(await runInWorker(config, signal)),
   };
 }
 
@@ -96,11 +97,7 @@ function runInWorker(config: SqliteProbeConfig, signal: AbortSignal): Promise<Me
       if ('error' in answer.data)
         return reject(new ProbeError(explain(config.path, answer.data.error, answer.data.code)));
       const { covered, total } = answer.data;
-      try {
-        resolve(assertPossible({ kind: 'ratio', covered, total }));
-      } catch (error) {
-        reject(error);
-      }
+      resolve({ kind: 'ratio', covered, total });
     });
     worker.once('error', (error) => {
       finish();
