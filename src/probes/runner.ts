@@ -174,17 +174,9 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number):
       reject(new ProbeError(`no result within ${Math.round(timeoutMs / 1000)} s (timeout)`));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        // A probe that noticed the abort itself still reports the timeout clearly.
-        if (signal.aborted) onAbort();
-        else reject(error);
-      },
-    );
+    work
+      .finally(() => signal.removeEventListener('abort', onAbort))
+      // A probe that noticed the abort itself still reports the timeout clearly.
+      .then(resolve, (error: unknown) => (signal.aborted ? onAbort() : reject(error)));
   });
 }
