@@ -49,13 +49,10 @@ export class PushResults {
       .iterate(probeId);
     for (const row of rows) {
       const json = parseJson(row.body);
-      if (json === undefined) {
-        this.badRows.skipped('push_results', row.id, 'body is not JSON');
-        continue;
-      }
       const parsed = pushResultSchema.safeParse(json);
       if (parsed.success) return { result: parsed.data, receivedAt: row.received_at };
-      this.badRows.skipped('push_results', row.id, 'body does not match the push result schema');
+      const reason = json === undefined ? 'body is not JSON' : 'body does not match the push result schema';
+      this.badRows.skipped('push_results', row.id, reason);
     }
     return undefined;
   }
