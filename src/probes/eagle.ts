@@ -79,8 +79,7 @@ class V2Missing extends Error {}
 /** What `offset` counts: items, pages of `limit` items, or nothing to page (all fit in one answer). */
 export type OffsetModel = 'items' | 'pages' | 'single';
 
-export function createEagleProbe(config: EagleProbeConfig, deps: { fetch?: typeof fetch } = {}): Probe {
-  const fetchImpl = deps.fetch ?? fetch;
+export function createEagleProbe(config: EagleProbeConfig): Probe {
   let base = config.url;
   // A loop, not /\/+$/: that pattern backtracks quadratically on a run of slashes.
   while (base.endsWith('/')) base = base.slice(0, -1);
@@ -92,7 +91,7 @@ export function createEagleProbe(config: EagleProbeConfig, deps: { fetch?: typeo
     source: `Eagle at ${base}`,
     async run({ signal }): Promise<Measurement> {
       const get = (path: string, params: Record<string, string>) =>
-        getJson(fetchImpl, base, path, params, config.token, signal);
+        getJson(base, path, params, config.token, signal);
       try {
         // V2 documents offset as a count of items.
         return await countPages(get, V2_GET, EAGLE_V2_PAGE, 'items', covered, { fields });
@@ -238,7 +237,6 @@ function coverageTest(when: EagleProbeConfig['covered_when']): (item: EagleItem)
 }
 
 async function getJson(
-  fetchImpl: typeof fetch,
   base: string,
   path: string,
   params: Record<string, string>,
@@ -250,7 +248,7 @@ async function getJson(
   if (token) url.searchParams.set('token', token);
   let response: Response;
   try {
-    response = await fetchImpl(url, { signal, headers: { accept: 'application/json' } });
+    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
   } catch (error) {
     if (signal.aborted) throw new ProbeError('Eagle did not answer before the timeout');
     throw new ProbeError(`Eagle is not reachable at ${base} (is the app running? ${networkReason(error)})`);

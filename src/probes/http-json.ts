@@ -30,14 +30,14 @@ export const httpJsonKind = defineProbeKind({
 
 export const HTTP_JSON_MAX_BYTES = 1024 * 1024;
 
-export function createHttpJsonProbe(config: HttpJsonProbeConfig, fetchImpl: typeof fetch = fetch): Probe {
+export function createHttpJsonProbe(config: HttpJsonProbeConfig): Probe {
   return {
     ...probeIdentity(config),
     source: `GET ${config.url} → ${config.value}`,
     async run({ signal }): Promise<Measurement> {
       let response: Response;
       try {
-        response = await fetchImpl(config.url, { signal, headers: { accept: 'application/json' } });
+        response = await fetch(config.url, { signal, headers: { accept: 'application/json' } });
       } catch (error) {
         if (signal.aborted) throw new ProbeError('no answer before the timeout');
         throw new ProbeError(`${config.url} is not reachable (${networkReason(error)})`);
