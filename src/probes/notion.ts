@@ -8,8 +8,7 @@ import { type Client, iterateAllDataSourceRows, iteratePaginatedAPI } from '@not
 import { z } from 'zod';
 import { describeNotionError, retrieveDataSource } from '../kit/notion.js';
 import { duration, notionId } from '../kit/schemas.js';
-import type { Store } from '../store/store.js';
-import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
+import { defineProbeKind, type ProbeDeps, probeBase, ratioTarget } from './kind.js';
 import { NotionPages, type PageState } from './notion-pages.js';
 import { type Measurement, type Probe, ProbeError, probeIdentity, unavailableProbe } from './types.js';
 
@@ -75,11 +74,8 @@ interface Schema {
   readonly propertyId: string;
 }
 
-export interface NotionProbeDeps {
-  readonly client: Client;
-  readonly store: Store;
-  readonly now: () => Date;
-}
+/** ProbeDeps' store and clock, with the Notion client it holds only when NOTION_TOKEN is set. */
+type NotionProbeDeps = Pick<ProbeDeps, 'store' | 'now'> & { readonly client: Client };
 
 export function createNotionProbe(config: NotionProbeConfig, deps: NotionProbeDeps): Probe {
   const pages = new NotionPages(deps.store);
