@@ -5,17 +5,13 @@ import { currentStatus, ratioOf } from './evaluate.js';
 import type { ProbeConfig } from './index.js';
 import type { ProbeResults } from './results-store.js';
 import type { ProbeRunner } from './runner.js';
-import type { Measurement, ProbeResult, ProbeStatus, ReportTask } from './types.js';
+import type { Measurement, Probe, ProbeResult, ProbeStatus, ReportTask } from './types.js';
 
 export type DisplayStatus = ProbeStatus | 'never';
 
-export interface ProbeSnapshot {
-  readonly id: string;
-  readonly title: string;
+/** The probe's id, title and sources (sourceDetail for approvers only), with what the store says. */
+export interface ProbeSnapshot extends Pick<Probe, 'id' | 'title' | 'source' | 'sourceDetail'> {
   readonly config: ProbeConfig;
-  readonly source: string;
-  /** Approvers only: the full source (a command line), when the probe has one. */
-  readonly sourceDetail?: string;
   readonly status: DisplayStatus;
   readonly latest: ProbeResult | undefined;
   /** The newest measured result at least a day older than the latest one, for the trend. */
