@@ -90,8 +90,7 @@ export function createEagleProbe(config: EagleProbeConfig): Probe {
     ...probeIdentity(config),
     source: `Eagle at ${base}`,
     async run({ signal }): Promise<Measurement> {
-      const get = (path: string, params: Record<string, string>) =>
-        getJson(base, path, params, config.token, signal);
+      const get = eagleGet(base, config.token, signal);
       try {
         // V2 documents offset as a count of items.
         return await countPages(get, V2_GET, EAGLE_V2_PAGE, 'items', covered, { fields });
@@ -236,39 +235,36 @@ function coverageTest(when: EagleProbeConfig['covered_when']): (item: EagleItem)
   return (item) => typeof item.annotation === 'string' && pattern.test(item.annotation);
 }
 
-async function getJson(
-  base: string,
-  path: string,
-  params: Record<string, string>,
-  token: string | undefined,
-  signal: AbortSignal,
-): Promise<Answer> {
-  const url = new URL(`${base}${path}`);
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  if (token) url.searchParams.set('token', token);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  } catch (error) {
-    if (signal.aborted) throw new ProbeError('Eagle did not answer before the timeout');
-    throw new ProbeError(`Eagle is not reachable at ${base} (is the app running? ${networkReason(error)})`);
-  }
-  if (response.status === 404 && path.startsWith('/api/v2/')) throw new V2Missing();
-  if (response.status === 401 || response.status === 403)
-    throw new ProbeError(`Eagle refused the request (HTTP ${response.status}): check the probe's token`);
-  if (!response.ok) throw new ProbeError(`Eagle answered HTTP ${response.status} for ${path}`);
-  const text = await response.text();
-  if (text.length > MAX_ANSWER_BYTES) throw new ProbeError(`Eagle's answer for ${path} is too large`);
-  const json = parseJson(text);
-  if (json === undefined) throw new ProbeError(`Eagle answered ${path} with something that is not JSON`);
-  const parsed = answerSchema.safeParse(json);
-  if (!parsed.success) throw new ProbeError(`Eagle's answer for ${path} has an unexpected shape`);
-  if (parsed.data.status !== 'success') {
-    if (path.startsWith('/api/v2/') && /not found|unknown|no route/i.test(parsed.data.message ?? ''))
-      throw new V2Missing();
-    throw new ProbeError(
-      `Eagle answered ${path} with status "${parsed.data.status}"${parsed.data.message ? `: ${parsed.data.message}` : ''}`,
-    );
-  }
-  return parsed.data;
+/** GETs a path of the Eagle at `base` as JSON; each way that fails is a ProbeError naming it. */
+function eagleGet(base: string, token: string | undefined, signal: AbortSignal): Get {
+  return async (path, params) => {
+    const url = new URL(`${base}${path}`);
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    if (token) url.searchParams.set('token', token);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    } catch (error) {
+      if (signal.aborted) throw new ProbeError('Eagle did not answer before the timeout');
+      throw new ProbeError(`Eagle is not reachable at ${base} (is the app running? ${networkReason(error)})`);
+    }
+    if (response.status === 404 && path.startsWith('/api/v2/')) throw new V2Missing();
+    if (response.status === 401 || response.status === 403)
+      throw new ProbeError(`Eagle refused the request (HTTP ${response.status}): check the probe's token`);
+    if (!response.ok) throw new ProbeError(`Eagle answered HTTP ${response.status} for ${path}`);
+    const text = await response.text();
+    if (text.length > MAX_ANSWER_BYTES) throw new ProbeError(`Eagle's answer for ${path} is too large`);
+    const json = parseJson(text);
+    if (json === undefined) throw new ProbeError(`Eagle answered ${path} with something that is not JSON`);
+    const parsed = answerSchema.safeParse(json);
+    if (!parsed.success) throw new ProbeError(`Eagle's answer for ${path} has an unexpected shape`);
+    if (parsed.data.status !== 'success') {
+      if (path.startsWith('/api/v2/') && /not found|unknown|no route/i.test(parsed.data.message ?? ''))
+        throw new V2Missing();
+      throw new ProbeError(
+        `Eagle answered ${path} with status "${parsed.data.status}"${parsed.data.message ? `: ${parsed.data.message}` : ''}`,
+      );
+    }
+    return parsed.data;
+  };
 }
