@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
-import type { SecretMasker } from '../kit/secrets.js';
-import { checkBounds, defineProbeKind, probeBase, ratioTarget, valueBounds } from './kind.js';
+import { checkBounds, defineProbeKind, type ProbeDeps, probeBase, ratioTarget, valueBounds } from './kind.js';
 import { assertPossible } from './measurement.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { parseJson } from './net.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 /** Environment variables a child process is given by name (`env:` of command probes). */
 const childEnvMap = z.record(
@@ -41,11 +41,7 @@ export const commandKind = defineProbeKind({
   defaultTimeoutMs: 60_000,
   defaultRefresh: '*/30 * * * *',
   resolvePaths: (probe, at) => ({ ...probe, cwd: at(probe.cwd ?? '.') }),
-  create: (probe, context) =>
-    createCommandProbe(probe, {
-      ...(context.childEnv ? { baseEnv: context.childEnv } : {}),
-      ...(context.masker ? { masker: context.masker } : {}),
-    }),
+  create: (probe, context) => createCommandProbe(probe, context),
 });
 
 const STDOUT_MAX_BYTES = 1024 * 1024;
@@ -63,35 +59,27 @@ const stdoutSchema = z.union([
 /** How much of a refused stdout line an error quotes. */
 const QUOTED_LINE_CHARS = 200;
 
-export interface CommandProbeDeps {
-  /** What the program inherits from the bot's environment (Env.childEnv); nothing else. */
-  readonly baseEnv?: Readonly<Record<string, string>>;
-  /** Masks known secret values in what the program printed. */
-  readonly masker?: SecretMasker;
-}
+/** What the program inherits of the bot's environment (childEnv, nothing else); masks its output. */
+type CommandProbeDeps = Pick<ProbeDeps, 'childEnv' | 'masker'>;
 
 export function createCommandProbe(config: CommandProbeConfig, deps: CommandProbeDeps = {}): Probe {
-  const env = { ...deps.baseEnv, ...config.env };
-  const mask = (text: string) => (deps.masker ? deps.masker.mask(text) : text);
-  // Where the kept end of stderr was cut, part of a secret may remain: drop that much more.
-  const cutSecretLength = deps.masker?.longest ?? 0;
   return {
-    id: config.id,
-    kind: 'command',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `command: ${path.basename(config.run[0] ?? '')}`,
     sourceDetail: `command: ${config.run.join(' ')}`,
-    run: ({ signal }) => runCommand(config, env, mask, cutSecretLength, signal),
+    run: ({ signal }) => runCommand(config, deps, signal),
   };
 }
 
 function runCommand(
   config: CommandProbeConfig,
-  env: Record<string, string>,
-  mask: (text: string) => string,
-  cutSecretLength: number,
+  deps: CommandProbeDeps,
   signal: AbortSignal,
 ): Promise<Measurement> {
+  const env = { ...deps.childEnv, ...config.env };
+  const mask = (text: string) => (deps.masker ? deps.masker.mask(text) : text);
+  // Where the kept end of stderr was cut, part of a secret may remain: drop that much more.
+  const cutSecretLength = deps.masker?.longest ?? 0;
   const [program, ...args] = config.run as [string, ...string[]];
   // What every member may read: the program's name, not its path (approvers see that in the source).
   const name = path.basename(program);
@@ -150,8 +138,7 @@ function runCommand(
         return reject(new ProbeError(`timed out and was stopped${tail ? `: ${tail}` : ''}`));
       if (code !== 0) {
         const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
-        resolve({ kind: 'tests', passed: false, summary: `${name} ${how}${tail ? `: ${tail}` : ''}` });
-        return;
+        return resolve({ kind: 'tests', passed: false, summary: `${name} ${how}${tail ? `: ${tail}` : ''}` });
       }
       if (stdoutTooLarge) return reject(new ProbeError(`printed more than ${STDOUT_MAX_BYTES} bytes`));
       // Inside an event handler: a throw here would be an uncaught exception, not a rejection.
@@ -179,13 +166,8 @@ export function interpretStdout(stdout: string): Measurement | undefined {
   for (const line of lines) {
     const trimmed = line.trim();
     if (!trimmed.startsWith('{')) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(trimmed);
-    } catch {
-      continue;
-    }
-    const parsed = stdoutSchema.safeParse(json);
+    // Not JSON (undefined) fails the schema too.
+    const parsed = stdoutSchema.safeParse(parseJson(trimmed));
     if (!parsed.success) continue;
     const measurement: Measurement =
       'covered' in parsed.data

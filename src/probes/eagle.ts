@@ -12,8 +12,8 @@
 import { z } from 'zod';
 import { httpUrl, isValidRegex } from '../kit/schemas.js';
 import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
-import { networkReason } from './net.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { networkReason, parseJson } from './net.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const eagleProbeSchema = z.strictObject({
   ...probeBase,
@@ -79,25 +79,21 @@ class V2Missing extends Error {}
 /** What `offset` counts: items, pages of `limit` items, or nothing to page (all fit in one answer). */
 export type OffsetModel = 'items' | 'pages' | 'single';
 
-export function createEagleProbe(config: EagleProbeConfig, deps: { fetch?: typeof fetch } = {}): Probe {
-  const fetchImpl = deps.fetch ?? fetch;
+export function createEagleProbe(config: EagleProbeConfig): Probe {
   let base = config.url;
   // A loop, not /\/+$/: that pattern backtracks quadratically on a run of slashes.
   while (base.endsWith('/')) base = base.slice(0, -1);
   const covered = coverageTest(config.covered_when);
+  // V2 sends only the fields the count reads.
+  const fields = 'tag_prefix' in config.covered_when ? 'id,tags,isDeleted' : 'id,annotation,isDeleted';
   return {
-    id: config.id,
-    kind: 'eagle',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `Eagle at ${base}`,
     async run({ signal }): Promise<Measurement> {
-      const get = (path: string, params: Record<string, string>) =>
-        getJson(fetchImpl, base, path, params, config.token, signal);
+      const get = eagleGet(base, config.token, signal);
       try {
         // V2 documents offset as a count of items.
-        return await countPages(get, V2_GET, EAGLE_V2_PAGE, 'items', covered, {
-          fields: fieldsFor(config.covered_when),
-        });
+        return await countPages(get, V2_GET, EAGLE_V2_PAGE, 'items', covered, { fields });
       } catch (error) {
         if (!(error instanceof V2Missing)) throw error;
       }
@@ -138,10 +134,7 @@ const listIds = (ids: readonly string[]) => (ids.length === 0 ? 'nothing' : ids.
  */
 export function detectOffsetModel(first: readonly string[], second: readonly string[]): OffsetModel {
   const cannot = 'so the library cannot be counted exactly';
-  for (const [offset, ids] of [
-    [0, first],
-    [1, second],
-  ] as const) {
+  for (const [offset, ids] of [first, second].entries()) {
     if (ids.length > 2)
       throw new ProbeError(
         `Eagle's ${V1_LIST} answered limit 2 at offset ${offset} with ${ids.length} items, ${cannot}`,
@@ -203,9 +196,7 @@ async function countPages(
     let overlap = 0;
     while (overlap < ids.length && seen.has(ids[overlap] as string)) overlap += 1;
     const linesUp = previous.slice(previous.length - overlap).every((id, i) => id === ids[i]);
-    if (overlap > previous.length || !linesUp) {
-      throw outOfLine(path, ids[0] as string, offset);
-    }
+    if (overlap > previous.length || !linesUp) throw outOfLine(path, ids[0] as string, offset);
     const pageSeen = new Set<string>();
     for (const [i, id] of ids.entries()) {
       if (i < overlap) continue;
@@ -231,18 +222,8 @@ function outOfLine(path: string, id: string, offset: number): ProbeError {
 }
 
 function tally(items: readonly EagleItem[], isCovered: (item: EagleItem) => boolean): Measurement {
-  let total = 0;
-  let coveredCount = 0;
-  for (const item of items) {
-    if (item.isDeleted) continue;
-    total += 1;
-    if (isCovered(item)) coveredCount += 1;
-  }
-  return { kind: 'ratio', covered: coveredCount, total };
-}
-
-function fieldsFor(when: EagleProbeConfig['covered_when']): string {
-  return 'tag_prefix' in when ? 'id,tags,isDeleted' : 'id,annotation,isDeleted';
+  const kept = items.filter((item) => !item.isDeleted);
+  return { kind: 'ratio', covered: kept.filter(isCovered).length, total: kept.length };
 }
 
 function coverageTest(when: EagleProbeConfig['covered_when']): (item: EagleItem) => boolean {
@@ -254,45 +235,36 @@ function coverageTest(when: EagleProbeConfig['covered_when']): (item: EagleItem)
   return (item) => typeof item.annotation === 'string' && pattern.test(item.annotation);
 }
 
-async function getJson(
-  fetchImpl: typeof fetch,
-  base: string,
-  path: string,
-  params: Record<string, string>,
-  token: string | undefined,
-  signal: AbortSignal,
-): Promise<z.infer<typeof answerSchema>> {
-  const url = new URL(`${base}${path}`);
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  if (token) url.searchParams.set('token', token);
-  let response: Response;
-  try {
-    response = await fetchImpl(url, { signal, headers: { accept: 'application/json' } });
-  } catch (error) {
-    if (signal.aborted) throw new ProbeError('Eagle did not answer before the timeout');
-    throw new ProbeError(`Eagle is not reachable at ${base} (is the app running? ${networkReason(error)})`);
-  }
-  if (response.status === 404 && path.startsWith('/api/v2/')) throw new V2Missing();
-  if (response.status === 401 || response.status === 403) {
-    throw new ProbeError(`Eagle refused the request (HTTP ${response.status}): check the probe's token`);
-  }
-  if (!response.ok) throw new ProbeError(`Eagle answered HTTP ${response.status} for ${path}`);
-  const text = await response.text();
-  if (text.length > MAX_ANSWER_BYTES) throw new ProbeError(`Eagle's answer for ${path} is too large`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ProbeError(`Eagle answered ${path} with something that is not JSON`);
-  }
-  const parsed = answerSchema.safeParse(json);
-  if (!parsed.success) throw new ProbeError(`Eagle's answer for ${path} has an unexpected shape`);
-  if (parsed.data.status !== 'success') {
-    if (path.startsWith('/api/v2/') && /not found|unknown|no route/i.test(parsed.data.message ?? ''))
-      throw new V2Missing();
-    throw new ProbeError(
-      `Eagle answered ${path} with status "${parsed.data.status}"${parsed.data.message ? `: ${parsed.data.message}` : ''}`,
-    );
-  }
-  return parsed.data;
+/** GETs a path of the Eagle at `base` as JSON; each way that fails is a ProbeError naming it. */
+function eagleGet(base: string, token: string | undefined, signal: AbortSignal): Get {
+  return async (path, params) => {
+    const url = new URL(`${base}${path}`);
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    if (token) url.searchParams.set('token', token);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    } catch (error) {
+      if (signal.aborted) throw new ProbeError('Eagle did not answer before the timeout');
+      throw new ProbeError(`Eagle is not reachable at ${base} (is the app running? ${networkReason(error)})`);
+    }
+    if (response.status === 404 && path.startsWith('/api/v2/')) throw new V2Missing();
+    if (response.status === 401 || response.status === 403)
+      throw new ProbeError(`Eagle refused the request (HTTP ${response.status}): check the probe's token`);
+    if (!response.ok) throw new ProbeError(`Eagle answered HTTP ${response.status} for ${path}`);
+    const text = await response.text();
+    if (text.length > MAX_ANSWER_BYTES) throw new ProbeError(`Eagle's answer for ${path} is too large`);
+    const json = parseJson(text);
+    if (json === undefined) throw new ProbeError(`Eagle answered ${path} with something that is not JSON`);
+    const parsed = answerSchema.safeParse(json);
+    if (!parsed.success) throw new ProbeError(`Eagle's answer for ${path} has an unexpected shape`);
+    if (parsed.data.status !== 'success') {
+      if (path.startsWith('/api/v2/') && /not found|unknown|no route/i.test(parsed.data.message ?? ''))
+        throw new V2Missing();
+      throw new ProbeError(
+        `Eagle answered ${path} with status "${parsed.data.status}"${parsed.data.message ? `: ${parsed.data.message}` : ''}`,
+      );
+    }
+    return parsed.data;
+  };
 }

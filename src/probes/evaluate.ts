@@ -36,14 +36,9 @@ export function evaluate(
   }
 }
 
-/** Milliseconds after which a result counts as stale, when the probe says so. */
-export function staleAfterMs(config: ProbeConfig): number | undefined {
-  return config.kind === 'push' ? config.stale_after : undefined;
-}
-
 /** The status to show now: the stored one, unless the result has aged past `stale_after`. */
 export function currentStatus(config: ProbeConfig, result: ProbeResult, now: Date): ProbeStatus {
-  const limit = staleAfterMs(config);
+  const limit = config.kind === 'push' ? config.stale_after : undefined;
   if (limit === undefined || result.status === 'error') return result.status;
   const age = now.getTime() - Date.parse(result.measuredAt);
   return age > limit ? 'stale' : result.status;

@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import { httpUrl } from '../kit/schemas.js';
 import { checkBounds, defineProbeKind, probeBase, valueBounds } from './kind.js';
-import { networkReason } from './net.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { networkReason, parseJson } from './net.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const httpJsonProbeSchema = z
   .strictObject({
@@ -30,33 +30,26 @@ export const httpJsonKind = defineProbeKind({
 
 export const HTTP_JSON_MAX_BYTES = 1024 * 1024;
 
-export function createHttpJsonProbe(config: HttpJsonProbeConfig, fetchImpl: typeof fetch = fetch): Probe {
+export function createHttpJsonProbe(config: HttpJsonProbeConfig): Probe {
   return {
-    id: config.id,
-    kind: 'http-json',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `GET ${config.url} → ${config.value}`,
     async run({ signal }): Promise<Measurement> {
       let response: Response;
       try {
-        response = await fetchImpl(config.url, { signal, headers: { accept: 'application/json' } });
+        response = await fetch(config.url, { signal, headers: { accept: 'application/json' } });
       } catch (error) {
         if (signal.aborted) throw new ProbeError('no answer before the timeout');
         throw new ProbeError(`${config.url} is not reachable (${networkReason(error)})`);
       }
       if (!response.ok) throw new ProbeError(`${config.url} answered HTTP ${response.status}`);
       const text = await readBounded(response, HTTP_JSON_MAX_BYTES);
-      let document: unknown;
-      try {
-        document = JSON.parse(text);
-      } catch {
-        throw new ProbeError(`${config.url} did not answer JSON`);
-      }
+      const document = parseJson(text);
+      if (document === undefined) throw new ProbeError(`${config.url} did not answer JSON`);
       const value = readPath(document, config.value);
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof number !== 'number' || !Number.isFinite(number)) {
+      if (typeof number !== 'number' || !Number.isFinite(number))
         throw new ProbeError(`no number at "${config.value}" in the answer of ${config.url}`);
-      }
       return { kind: 'value', value: number };
     },
   };

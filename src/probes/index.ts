@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { commandKind } from './command.js';
 import { eagleKind } from './eagle.js';
 import { httpJsonKind } from './http-json.js';
-import type { ProbeDeps } from './kind.js';
+import type { ProbeDeps, ProbeKind } from './kind.js';
 import { notionKind } from './notion.js';
 import { pushKind } from './push.js';
 import { reportKind } from './report.js';
@@ -40,12 +40,7 @@ export type ProbeConfig = z.output<typeof probeSchema>;
  * The table entry of a probe's kind, typed for that probe. TypeScript cannot follow the link
  * between `probe.kind` and the entry it selects, so this one cast states it.
  */
-function kindOf(probe: ProbeConfig): {
-  readonly defaultTimeoutMs: number;
-  readonly defaultRefresh: string;
-  readonly resolvePaths?: (probe: ProbeConfig, at: (relative: string) => string) => ProbeConfig;
-  readonly create: (probe: ProbeConfig, context: ProbeDeps) => Probe;
-} {
+function kindOf(probe: ProbeConfig): ProbeKind<ProbeConfig['kind'], z.ZodType<ProbeConfig>> {
   return KINDS.find((k) => k.kind === probe.kind) as never;
 }
 

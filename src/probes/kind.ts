@@ -23,13 +23,9 @@ export const ratioTarget = { target: ratio.optional() };
 export const valueBounds = { min: z.number().optional(), max: z.number().optional() };
 
 /** The check of valueBounds: a range that nothing can satisfy is a mistake in the file. */
-export function checkBounds(
-  probe: { min?: number | undefined; max?: number | undefined },
-  ctx: z.RefinementCtx,
-) {
-  if (probe.min !== undefined && probe.max !== undefined && probe.min > probe.max) {
+export function checkBounds(probe: { min?: number; max?: number }, ctx: z.RefinementCtx) {
+  if (probe.min !== undefined && probe.max !== undefined && probe.min > probe.max)
     ctx.addIssue({ code: 'custom', path: ['min'], message: `must not be greater than max (${probe.max})` });
-  }
 }
 
 /** What building a probe may use. */

@@ -11,17 +11,16 @@ export function measurementProblem(measurement: Measurement): string | undefined
   switch (measurement.kind) {
     case 'ratio': {
       const { covered, total } = measurement;
-      if (typeof covered !== 'number' || !Number.isFinite(covered)) return 'covered is not a finite number';
-      if (typeof total !== 'number' || !Number.isFinite(total)) return 'total is not a finite number';
+      // Number.isFinite is false for anything that is not a number.
+      if (!Number.isFinite(covered)) return 'covered is not a finite number';
+      if (!Number.isFinite(total)) return 'total is not a finite number';
       if (covered < 0) return `covered (${covered}) is negative`;
       if (total < 0) return `total (${total}) is negative`;
       if (covered > total) return `covered (${covered}) is greater than total (${total})`;
       return undefined;
     }
     case 'value':
-      return typeof measurement.value === 'number' && Number.isFinite(measurement.value)
-        ? undefined
-        : 'value is not a finite number';
+      return Number.isFinite(measurement.value) ? undefined : 'value is not a finite number';
     case 'tests':
       return (
         countProblem('passed count', measurement.passedCount) ??
@@ -34,7 +33,7 @@ export function measurementProblem(measurement: Measurement): string | undefined
 
 function countProblem(name: string, count: number | undefined): string | undefined {
   if (count === undefined) return undefined;
-  if (typeof count !== 'number' || !Number.isFinite(count)) return `${name} is not a finite number`;
+  if (!Number.isFinite(count)) return `${name} is not a finite number`;
   if (count < 0 || !Number.isInteger(count)) return `${name} (${count}) is not a whole number ≥ 0`;
   return undefined;
 }

@@ -32,18 +32,12 @@ export class NotionPages {
   }
 
   scanState(probeId: string): ScanState | undefined {
-    const row = this.store.db
-      .prepare<[string], { data_source_id: string; last_full_scan_at: string; edited_watermark: string }>(
-        'SELECT data_source_id, last_full_scan_at, edited_watermark FROM notion_scans WHERE probe_id = ?',
+    return this.store.db
+      .prepare<[string], ScanState>(
+        `SELECT data_source_id AS dataSourceId, last_full_scan_at AS lastFullScanAt,
+           edited_watermark AS editedWatermark FROM notion_scans WHERE probe_id = ?`,
       )
       .get(probeId);
-    return row
-      ? {
-          dataSourceId: row.data_source_id,
-          lastFullScanAt: row.last_full_scan_at,
-          editedWatermark: row.edited_watermark,
-        }
-      : undefined;
   }
 
   /**

@@ -8,10 +8,9 @@ import { type Client, iterateAllDataSourceRows, iteratePaginatedAPI } from '@not
 import { z } from 'zod';
 import { describeNotionError, retrieveDataSource } from '../kit/notion.js';
 import { duration, notionId } from '../kit/schemas.js';
-import type { Store } from '../store/store.js';
-import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
+import { defineProbeKind, type ProbeDeps, probeBase, ratioTarget } from './kind.js';
 import { NotionPages, type PageState } from './notion-pages.js';
-import { type Measurement, type Probe, ProbeError, unavailableProbe } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity, unavailableProbe } from './types.js';
 
 const notionProbeSchema = z
   .strictObject({
@@ -75,32 +74,16 @@ interface Schema {
   readonly propertyId: string;
 }
 
-export interface NotionProbeDeps {
-  readonly client: Client;
-  readonly store: Store;
-  readonly now?: () => Date;
-}
+/** ProbeDeps' store and clock, with the Notion client it holds only when NOTION_TOKEN is set. */
+type NotionProbeDeps = Pick<ProbeDeps, 'store' | 'now'> & { readonly client: Client };
 
 export function createNotionProbe(config: NotionProbeConfig, deps: NotionProbeDeps): Probe {
   const pages = new NotionPages(deps.store);
-  const now = deps.now ?? (() => new Date());
   // Resolved once per process: a database id → its data source, and the property's id.
   let schema: Schema | undefined;
 
-  const describe = (error: unknown): never => {
-    if (error instanceof ProbeError) throw error;
-    throw new ProbeError(
-      `Notion data source ${config.data_source.slice(0, 8)}…: ${describeNotionError(error)}`,
-      {
-        cause: error,
-      },
-    );
-  };
-
   return {
-    id: config.id,
-    kind: 'notion',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `Notion data source ${config.data_source}`,
     async run({ signal }): Promise<Measurement> {
       try {
@@ -109,13 +92,23 @@ export function createNotionProbe(config: NotionProbeConfig, deps: NotionProbeDe
         const due =
           !state ||
           state.dataSourceId !== schema.dataSourceId ||
-          now().getTime() - Date.parse(state.lastFullScanAt) >= config.full_scan_every;
-        if (due) await fullScan(deps.client, config, schema, pages, signal, now);
-        else await incrementalScan(deps.client, config, schema, pages, state.editedWatermark, signal);
+          deps.now().getTime() - Date.parse(state.lastFullScanAt) >= config.full_scan_every;
+        const query = {
+          data_source_id: schema.dataSourceId,
+          page_size: NOTION_PAGE_SIZE,
+          filter_properties: [schema.propertyId],
+        };
+        const scan = { client: deps.client, config, query, pages, signal };
+        if (due) await fullScan(scan, deps.now());
+        else await incrementalScan(scan, state.editedWatermark);
       } catch (error) {
         // A data source that changed shape is read again next time.
         schema = undefined;
-        describe(error);
+        if (error instanceof ProbeError) throw error;
+        throw new ProbeError(
+          `Notion data source ${config.data_source.slice(0, 8)}…: ${describeNotionError(error)}`,
+          { cause: error },
+        );
       }
       const { total, covered } = pages.counts(config.id);
       return { kind: 'ratio', covered, total };
@@ -142,23 +135,19 @@ async function readSchema(client: Client, config: NotionProbeConfig): Promise<Sc
   return { dataSourceId: parsed.data.id, propertyId: property.id };
 }
 
-async function fullScan(
-  client: Client,
-  config: NotionProbeConfig,
-  schema: Schema,
-  pages: NotionPages,
-  signal: AbortSignal,
-  now: () => Date,
-): Promise<void> {
-  const startedAt = now();
+/** What both scans read (the data source, only the covered_when property) and where they store it. */
+interface Scan {
+  readonly client: Client;
+  readonly config: NotionProbeConfig;
+  readonly query: { data_source_id: string; page_size: number; filter_properties: string[] };
+  readonly pages: NotionPages;
+  readonly signal: AbortSignal;
+}
+
+async function fullScan({ client, config, query, pages, signal }: Scan, startedAt: Date): Promise<void> {
   const seen = new Map<string, PageState>();
   let newestEdit = '';
-  const rows = iterateAllDataSourceRows(client, {
-    data_source_id: schema.dataSourceId,
-    page_size: NOTION_PAGE_SIZE,
-    filter_properties: [schema.propertyId],
-  });
-  for await (const row of rows) {
+  for await (const row of iterateAllDataSourceRows(client, query)) {
     if (signal.aborted)
       throw new ProbeError('the full scan was stopped before it finished; counts are unchanged');
     const page = toPageState(row, config.covered_when);
@@ -172,27 +161,18 @@ async function fullScan(
   const newestMs = newestEdit ? Date.parse(newestEdit) : startedAt.getTime();
   const watermark = new Date(Math.min(newestMs, startedAt.getTime()) - WATERMARK_SLACK_MS).toISOString();
   await pages.replaceAll(config.id, seen.values(), {
-    dataSourceId: schema.dataSourceId,
+    dataSourceId: query.data_source_id,
     lastFullScanAt: startedAt.toISOString(),
     editedWatermark: watermark,
   });
 }
 
-async function incrementalScan(
-  client: Client,
-  config: NotionProbeConfig,
-  schema: Schema,
-  pages: NotionPages,
-  watermark: string,
-  signal: AbortSignal,
-): Promise<void> {
+async function incrementalScan({ client, config, query, pages, signal }: Scan, watermark: string) {
   const changed: PageState[] = [];
   const removed: string[] = [];
   let newest = watermark;
   const rows = iteratePaginatedAPI(client.dataSources.query, {
-    data_source_id: schema.dataSourceId,
-    page_size: NOTION_PAGE_SIZE,
-    filter_properties: [schema.propertyId],
+    ...query,
     filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: watermark } },
     sorts: [{ timestamp: 'last_edited_time', direction: 'ascending' }],
   });
@@ -257,12 +237,6 @@ function unwrap(property: { type: string; [key: string]: unknown }): Plain {
     case 'title':
     case 'rich_text':
       return text(inner);
-    case 'number':
-    case 'checkbox':
-    case 'url':
-    case 'email':
-    case 'phone_number':
-      return (inner as Plain) ?? null;
     case 'select':
     case 'status':
       return inner ? nameOf(inner) : null;
@@ -287,6 +261,7 @@ function unwrap(property: { type: string; [key: string]: unknown }): Plain {
     case 'unique_id':
       return inner && typeof inner === 'object' ? ((inner as { number?: number }).number ?? null) : null;
     default:
+      // number, checkbox, url, email, phone_number and the like: the value itself.
       return (inner as Plain) ?? null;
   }
 }

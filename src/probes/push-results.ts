@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { BadRows } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
+import { parseJson } from './net.js';
 
 /** The body of POST /probes/:id/results (DESIGN.md). */
 export const pushResultSchema = z.object({
@@ -47,16 +48,11 @@ export class PushResults {
       )
       .iterate(probeId);
     for (const row of rows) {
-      let json: unknown;
-      try {
-        json = JSON.parse(row.body);
-      } catch {
-        this.badRows.skipped('push_results', row.id, 'body is not JSON');
-        continue;
-      }
+      const json = parseJson(row.body);
       const parsed = pushResultSchema.safeParse(json);
       if (parsed.success) return { result: parsed.data, receivedAt: row.received_at };
-      this.badRows.skipped('push_results', row.id, 'body does not match the push result schema');
+      const reason = json === undefined ? 'body is not JSON' : 'body does not match the push result schema';
+      this.badRows.skipped('push_results', row.id, reason);
     }
     return undefined;
   }

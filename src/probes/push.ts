@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { duration } from '../kit/schemas.js';
 import { defineProbeKind, probeBase } from './kind.js';
 import type { PushResult, PushResults } from './push-results.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const pushProbeSchema = z.strictObject({
   ...probeBase,
@@ -54,9 +54,7 @@ export function toTestsMeasurement(result: PushResult, receivedAt: string): Meas
 
 export function createPushProbe(config: PushProbeConfig, results: PushResults): Probe {
   return {
-    id: config.id,
-    kind: 'push',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `results POSTed to /probes/${config.id}/results`,
     async run(): Promise<Measurement> {
       const latest = results.latest(config.id);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { findNewestReport } from '../reports/files.js';
 import { parseAuditReport } from '../reports/parser.js';
 import { defineProbeKind, probeBase } from './kind.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const reportProbeSchema = z.strictObject({
   ...probeBase,
@@ -32,24 +32,15 @@ export const REPORT_MAX_BYTES = 2 * 1024 * 1024;
 
 export function createReportProbe(config: ReportProbeConfig, deps: { reportsDir: string }): Probe {
   return {
-    id: config.id,
-    kind: 'report',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `audit reports in ${deps.reportsDir}`,
     async run(): Promise<Measurement> {
       const file = findNewestReport(deps.reportsDir);
       if (!file) throw new ProbeError(`no audit report (*.md) in ${deps.reportsDir}`);
       const text = await readBounded(file, REPORT_MAX_BYTES);
-      const parsed = parseAuditReport(text, path.basename(file));
-      return {
-        kind: 'report',
-        file: path.basename(file),
-        title: parsed.title,
-        ...(parsed.generatedAt ? { generatedAt: parsed.generatedAt } : {}),
-        tasks: parsed.tasks,
-        issues: parsed.issues,
-        warnings: parsed.warnings,
-      };
+      // Everything the parser read but the name of the audit the report came from.
+      const { sourceAudit, ...report } = parseAuditReport(text, path.basename(file));
+      return { kind: 'report', file: path.basename(file), ...report };
     },
   };
 }

@@ -7,59 +7,18 @@ import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { BadRows } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
-import type { Measurement, ProbeResult, ProbeStatus } from './types.js';
+import { parseJson } from './net.js';
+import { measurementSchema, type ProbeResult, probeStatusSchema } from './types.js';
 
 const rowSchema = z.object({
   id: z.number(),
   probe_id: z.string(),
-  status: z.enum(['ok', 'below_target', 'failing', 'stale', 'error']),
+  status: probeStatusSchema,
   measurement: z.string().nullable(),
   measured_at: z.string(),
   duration_ms: z.number(),
   error: z.string().nullable(),
 });
-
-const testSchema = z.object({
-  name: z.string(),
-  status: z.enum(['pass', 'fail', 'skip']),
-  message: z.string().optional(),
-});
-const taskSchema = z.object({
-  title: z.string(),
-  status: z.string(),
-  state: z.enum(['done', 'documented', 'in_progress', 'pending', 'blocked', 'unknown']),
-  notes: z.string().optional(),
-});
-const issueSchema = z.object({
-  key: z.string(),
-  title: z.string(),
-  priority: z.string().optional(),
-  type: z.string().optional(),
-  description: z.string(),
-});
-/** What was stored as JSON, read back with the same care as any outside input. */
-const measurementSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ratio'), covered: z.number(), total: z.number() }),
-  z.object({ kind: z.literal('value'), value: z.number(), unit: z.string().optional() }),
-  z.object({
-    kind: z.literal('tests'),
-    passed: z.boolean(),
-    passedCount: z.number().optional(),
-    failedCount: z.number().optional(),
-    tests: z.array(testSchema).optional(),
-    summary: z.string().optional(),
-    ranAt: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('report'),
-    file: z.string(),
-    title: z.string(),
-    generatedAt: z.string().optional(),
-    tasks: z.array(taskSchema),
-    issues: z.array(issueSchema),
-    warnings: z.array(z.string()),
-  }),
-]);
 
 type Parsed = { ok: true; result: ProbeResult } | { ok: false; id: number | string; reason: string };
 
@@ -73,20 +32,16 @@ function toResult(raw: unknown): Parsed {
   }
   const result: { -readonly [K in keyof ProbeResult]: ProbeResult[K] } = {
     probeId: row.data.probe_id,
-    status: row.data.status as ProbeStatus,
+    status: row.data.status,
     measuredAt: row.data.measured_at,
     durationMs: row.data.duration_ms,
   };
   if (row.data.measurement) {
-    let json: unknown;
-    try {
-      json = JSON.parse(row.data.measurement);
-    } catch {
-      return { ok: false, id, reason: 'measurement is not JSON' };
-    }
+    const json = parseJson(row.data.measurement);
+    if (json === undefined) return { ok: false, id, reason: 'measurement is not JSON' };
     const measurement = measurementSchema.safeParse(json);
     if (!measurement.success) return { ok: false, id, reason: 'measurement has an unexpected shape' };
-    result.measurement = measurement.data as Measurement;
+    result.measurement = measurement.data;
   }
   if (row.data.error) result.error = row.data.error;
   return { ok: true, result };
@@ -124,32 +79,24 @@ export class ProbeResults {
 
   /** Prepared once: preparing a statement costs more than running it. */
   private statement(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.store.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
+    const statement = this.statements.get(sql) ?? this.store.db.prepare(sql);
+    this.statements.set(sql, statement);
     return statement;
   }
 
-  /** The first readable row of `rows`; unreadable ones are reported and skipped. */
-  private first(rows: Iterable<unknown>): ProbeResult | undefined {
+  /** The readable rows of `rows`, as they are read; unreadable ones are reported and skipped. */
+  private *readable(rows: Iterable<unknown>): Generator<ProbeResult> {
     for (const raw of rows) {
       const parsed = toResult(raw);
-      if (parsed.ok) return parsed.result;
-      this.badRows.skipped('probe_results', parsed.id, parsed.reason);
-    }
-    return undefined;
-  }
-
-  private readable(rows: readonly unknown[]): ProbeResult[] {
-    const out: ProbeResult[] = [];
-    for (const raw of rows) {
-      const parsed = toResult(raw);
-      if (parsed.ok) out.push(parsed.result);
+      if (parsed.ok) yield parsed.result;
       else this.badRows.skipped('probe_results', parsed.id, parsed.reason);
     }
-    return out;
+  }
+
+  /** The first readable row `sql` selects; leaving the loop closes the statement's iterator. */
+  private first(sql: string, ...params: unknown[]): ProbeResult | undefined {
+    for (const result of this.readable(this.statement(sql).iterate(...params))) return result;
+    return undefined;
   }
 
   /** Changes whenever this process records a result (another writer's show within READ_CACHE_MS). */
@@ -172,11 +119,7 @@ export class ProbeResults {
 
   latest(probeId: string): ProbeResult | undefined {
     return this.cached(`latest\n${probeId}`, () =>
-      this.first(
-        this.statement(
-          `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY id DESC`,
-        ).iterate(probeId),
-      ),
+      this.first(`SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? ORDER BY id DESC`, probeId),
     );
   }
 
@@ -184,19 +127,19 @@ export class ProbeResults {
   latestMeasured(probeId: string, atOrBefore?: string): ProbeResult | undefined {
     return this.cached(`measured\n${probeId}\n${atOrBefore ?? ''}`, () =>
       this.first(
-        this.statement(
-          `SELECT id, ${COLUMNS} FROM probe_results
-           WHERE probe_id = ? AND measurement IS NOT NULL AND measured_at <= ?
-           ORDER BY id DESC`,
-        ).iterate(probeId, atOrBefore ?? '9999'),
+        `SELECT id, ${COLUMNS} FROM probe_results
+         WHERE probe_id = ? AND measurement IS NOT NULL AND measured_at <= ?
+         ORDER BY id DESC`,
+        probeId,
+        atOrBefore ?? '9999',
       ),
     );
   }
 
   /** Results with a measurement, oldest first, at most `limit` of the newest. */
   history(probeId: string, limit = 24): readonly ProbeResult[] {
-    return this.cached(`history\n${probeId}\n${limit}`, () =>
-      this.readable(
+    return this.cached(`history\n${probeId}\n${limit}`, () => [
+      ...this.readable(
         this.statement(
           `SELECT id, ${COLUMNS} FROM (
              SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND measurement IS NOT NULL
@@ -204,16 +147,14 @@ export class ProbeResults {
            ) ORDER BY id ASC`,
         ).all(probeId, limit),
       ),
-    );
+    ]);
   }
 
   /** The last error result newer than the last success, if the probe is currently failing. */
   lastError(probeId: string): ProbeResult | undefined {
     return this.first(
-      this.statement(
-        `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND error IS NOT NULL
-         ORDER BY id DESC`,
-      ).iterate(probeId),
+      `SELECT id, ${COLUMNS} FROM probe_results WHERE probe_id = ? AND error IS NOT NULL ORDER BY id DESC`,
+      probeId,
     );
   }
 }

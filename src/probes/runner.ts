@@ -136,8 +136,7 @@ export class ProbeRunner {
         ...(reason ? { error: reason } : {}),
       };
     } catch (error) {
-      if (error instanceof ProbeError && error.noData) return undefined;
-      if (this.stopping.signal.aborted) return undefined;
+      if ((error instanceof ProbeError && error.noData) || this.stopping.signal.aborted) return undefined;
       const described =
         error instanceof ProbeError ? error.message : `unexpected failure: ${describeError(error)}`;
       const message = this.options.masker ? this.options.masker.mask(described) : described;
@@ -175,17 +174,9 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number):
       reject(new ProbeError(`no result within ${Math.round(timeoutMs / 1000)} s (timeout)`));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        // A probe that noticed the abort itself still reports the timeout clearly.
-        if (signal.aborted) onAbort();
-        else reject(error);
-      },
-    );
+    work
+      .finally(() => signal.removeEventListener('abort', onAbort))
+      // A probe that noticed the abort itself still reports the timeout clearly.
+      .then(resolve, (error: unknown) => (signal.aborted ? onAbort() : reject(error)));
   });
 }

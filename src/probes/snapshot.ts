@@ -5,17 +5,13 @@ import { currentStatus, ratioOf } from './evaluate.js';
 import type { ProbeConfig } from './index.js';
 import type { ProbeResults } from './results-store.js';
 import type { ProbeRunner } from './runner.js';
-import type { Measurement, ProbeResult, ProbeStatus, ReportTask } from './types.js';
+import type { Measurement, Probe, ProbeResult, ProbeStatus, ReportTask } from './types.js';
 
 export type DisplayStatus = ProbeStatus | 'never';
 
-export interface ProbeSnapshot {
-  readonly id: string;
-  readonly title: string;
+/** The probe's id, title and sources (sourceDetail for approvers only), with what the store says. */
+export interface ProbeSnapshot extends Pick<Probe, 'id' | 'title' | 'source' | 'sourceDetail'> {
   readonly config: ProbeConfig;
-  readonly source: string;
-  /** Approvers only: the full source (a command line), when the probe has one. */
-  readonly sourceDetail?: string;
   readonly status: DisplayStatus;
   readonly latest: ProbeResult | undefined;
   /** The newest measured result at least a day older than the latest one, for the trend. */
@@ -43,9 +39,8 @@ const DAY_MS = 24 * 3_600_000;
 
 /** The number a measurement is charted by: a ratio, a value, or none. */
 export function figureOf(measurement: Measurement | undefined): number | undefined {
-  if (!measurement) return undefined;
-  if (measurement.kind === 'ratio') return ratioOf(measurement);
-  if (measurement.kind === 'value') return measurement.value;
+  if (measurement?.kind === 'ratio') return ratioOf(measurement);
+  if (measurement?.kind === 'value') return measurement.value;
   return undefined;
 }
 
@@ -74,7 +69,7 @@ export function takeSnapshot(
       ? results.latestMeasured(id, new Date(Date.parse(measured.measuredAt) - DAY_MS).toISOString())
       : undefined;
     const history = results
-      .history(id, options.historyLength ?? 24)
+      .history(id, options.historyLength)
       .map((r) => figureOf(r.measurement))
       .filter((v) => v !== undefined);
     probes.push({

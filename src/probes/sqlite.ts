@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
 import { assertPossible } from './measurement.js';
-import { type Measurement, type Probe, ProbeError } from './types.js';
+import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const selectSql = z
   .string()
@@ -64,11 +64,10 @@ const answerSchema = z.union([
 
 export function createSqliteProbe(config: SqliteProbeConfig): Probe {
   return {
-    id: config.id,
-    kind: 'sqlite',
-    title: config.title ?? config.id,
+    ...probeIdentity(config),
     source: `SQLite ${config.path}`,
-    run: ({ signal }) => runInWorker(config, signal),
+    // Checked here, not in the worker's message handler, where a throw would not reject.
+    run: async ({ signal }) => assertPossible(await runInWorker(config, signal)),
   };
 }
 
@@ -98,11 +97,7 @@ function runInWorker(config: SqliteProbeConfig, signal: AbortSignal): Promise<Me
       if ('error' in answer.data)
         return reject(new ProbeError(explain(config.path, answer.data.error, answer.data.code)));
       const { covered, total } = answer.data;
-      try {
-        resolve(assertPossible({ kind: 'ratio', covered, total }));
-      } catch (error) {
-        reject(error);
-      }
+      resolve({ kind: 'ratio', covered, total });
     });
     worker.once('error', (error) => {
       finish();

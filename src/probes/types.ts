@@ -2,45 +2,50 @@
 // timing, status (against the probe's target or bounds), history and error handling, so
 // every probe kind only has to know how to read its source.
 
-import type { DocumentedIssue, ReportTask } from '../reports/types.js';
+import { z } from 'zod';
+import { documentedIssueSchema, reportTaskSchema } from '../reports/types.js';
 
-export type { DocumentedIssue, ReportTask };
+export type { DocumentedIssue, ReportTask } from '../reports/types.js';
 
 /** One test of a pass/fail probe (the DriveSheetsSync production tests are the model). */
-export interface TestOutcome {
-  readonly name: string;
-  readonly status: 'pass' | 'fail' | 'skip';
-  readonly message?: string;
-}
+const testOutcomeSchema = z.object({
+  name: z.string(),
+  status: z.enum(['pass', 'fail', 'skip']),
+  message: z.string().optional(),
+});
 
-export type Measurement =
+/** What a probe measured; a stored one is read back through this with the same care as any input. */
+export const measurementSchema = z.discriminatedUnion('kind', [
   /** covered of total, e.g. fingerprinted items of the library. */
-  | { readonly kind: 'ratio'; readonly covered: number; readonly total: number }
+  z.object({ kind: z.literal('ratio'), covered: z.number(), total: z.number() }),
   /** A single number, e.g. a p95 latency. */
-  | { readonly kind: 'value'; readonly value: number; readonly unit?: string }
+  z.object({ kind: z.literal('value'), value: z.number(), unit: z.string().optional() }),
   /** A test run or command: passed overall or not, with per-test detail when there is any. */
-  | {
-      readonly kind: 'tests';
-      readonly passed: boolean;
-      readonly passedCount?: number;
-      readonly failedCount?: number;
-      readonly tests?: readonly TestOutcome[];
-      readonly summary?: string;
-      /** When the tests ran (push results say so); the runner's time otherwise. */
-      readonly ranAt?: string;
-    }
+  z.object({
+    kind: z.literal('tests'),
+    passed: z.boolean(),
+    passedCount: z.number().optional(),
+    failedCount: z.number().optional(),
+    tests: z.array(testOutcomeSchema).optional(),
+    summary: z.string().optional(),
+    /** When the tests ran (push results say so); the runner's time otherwise. */
+    ranAt: z.string().optional(),
+  }),
   /** The newest audit report: its tasks and documented issues. */
-  | {
-      readonly kind: 'report';
-      readonly file: string;
-      readonly title: string;
-      readonly generatedAt?: string;
-      readonly tasks: readonly ReportTask[];
-      readonly issues: readonly DocumentedIssue[];
-      readonly warnings: readonly string[];
-    };
+  z.object({
+    kind: z.literal('report'),
+    file: z.string(),
+    title: z.string(),
+    generatedAt: z.string().optional(),
+    tasks: z.array(reportTaskSchema),
+    issues: z.array(documentedIssueSchema),
+    warnings: z.array(z.string()),
+  }),
+]);
+export type Measurement = Readonly<z.infer<typeof measurementSchema>>;
 
-export type ProbeStatus = 'ok' | 'below_target' | 'failing' | 'stale' | 'error';
+export const probeStatusSchema = z.enum(['ok', 'below_target', 'failing', 'stale', 'error']);
+export type ProbeStatus = z.infer<typeof probeStatusSchema>;
 
 /** One stored measurement of one probe: what `/audit status` shows. */
 export interface ProbeResult {
@@ -87,16 +92,17 @@ export class ProbeError extends Error {
   }
 }
 
+type ProbeEntry = { readonly id: string; readonly kind: string; readonly title?: string };
+
+/** What every Probe takes from its entry in the config file. */
+export function probeIdentity(probe: ProbeEntry): Pick<Probe, 'id' | 'kind' | 'title'> {
+  return { id: probe.id, kind: probe.kind, title: probe.title ?? probe.id };
+}
+
 /** A configured probe whose outside system is not: it exists, and every run says why it fails. */
-export function unavailableProbe(
-  probe: { readonly id: string; readonly kind: string; readonly title?: string | undefined },
-  source: string,
-  reason: string,
-): Probe {
+export function unavailableProbe(probe: ProbeEntry, source: string, reason: string): Probe {
   return {
-    id: probe.id,
-    kind: probe.kind,
-    title: probe.title ?? probe.id,
+    ...probeIdentity(probe),
     source,
     async run() {
       throw new ProbeError(reason);

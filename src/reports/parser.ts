@@ -116,11 +116,6 @@ function isFence(line: string): boolean {
   return rest.startsWith('```') || rest.startsWith('~~~');
 }
 
-/** Lines after `heading` up to the next heading of the same or a higher level. */
-function sectionLines(lines: readonly string[], heading: Heading): string[] {
-  return lines.slice(heading.line + 1, heading.end);
-}
-
 function stripEmoji(text: string): string {
   return text.replace(EMOJI, '').replace(/\s+/g, ' ').trim();
 }
@@ -204,7 +199,7 @@ function isSeparatorRow(line: string): boolean {
 function parseStatusTable(lines: readonly string[], headings: readonly Heading[]): ReportTask[] {
   const heading = headings.find((h) => /overall status/i.test(h.text));
   if (!heading) return [];
-  const body = sectionLines(lines, heading).filter((l) => l.trim().startsWith('|'));
+  const body = lines.slice(heading.line + 1, heading.end).filter((l) => l.trim().startsWith('|'));
   const [head, separator, ...rows] = body;
   if (!head || !separator || !isSeparatorRow(separator)) return [];
   const columns = splitRow(head).map((c) => c.toLowerCase());
@@ -237,13 +232,12 @@ function parseActionSections(lines: readonly string[], headings: readonly Headin
   for (const heading of headings) {
     const match = /^(\d+)\.\s+(.+)$/.exec(heading.text);
     if (!match?.[2] || heading.level < 2) continue;
-    const body = sectionLines(lines, heading);
+    const body = lines.slice(heading.line + 1, heading.end);
     const status = fieldValue(body, 'Status');
-    const written = `${status ?? ''} ${heading.text}`;
     tasks.push({
       title: stripEmoji(match[2]),
       status: status ? stripEmoji(status) : 'unknown',
-      state: status ? taskState(written) : taskState(heading.text),
+      state: taskState(status ? `${status} ${heading.text}` : heading.text),
     });
   }
   return tasks;
@@ -267,7 +261,7 @@ function parseIssues(
   const issues: DocumentedIssue[] = [];
   const keys = new Set<string>();
   for (const heading of issueHeadings) {
-    const body = sectionLines(lines, heading);
+    const body = lines.slice(heading.line + 1, heading.end);
     const number = /^issue\s+(\d+)/i.exec(heading.text)?.[1];
     const label = number ? `Issue ${number}` : `"${heading.text}"`;
     const title = fieldValue(body, 'Title') ?? titleInHeading(heading.text);
@@ -296,9 +290,7 @@ function parseIssues(
 /** `Issue 3: Title` → `Title` (also `Issue - Title`, `Issue 3. Title`). */
 function titleInHeading(text: string): string | undefined {
   // `\s*(?:\d+\s*)?`: the two runs of spaces are separated by digits, so nothing backtracks.
-  const match = /^issue\s*(?:\d+\s*)?[:.-](.*)$/i.exec(text);
-  const title = match?.[1]?.trim();
-  return title || undefined;
+  return /^issue\s*(?:\d+\s*)?[:.-](.*)$/i.exec(text)?.[1]?.trim() || undefined;
 }
 
 /** The fenced block after `**Description:**`, else the text after it up to the section's end. */
