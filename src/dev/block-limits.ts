@@ -3,6 +3,8 @@
 // and the builders' unit tests share it, so a message that would bounce in Slack bounces here too.
 // It checks only what TypeScript's Block Kit types cannot: lengths, counts and duplicate ids.
 
+import { isRecord } from './wire.js';
+
 export type Surface = 'message' | 'modal' | 'home';
 
 export interface BlockKitProblem {
@@ -203,8 +205,7 @@ function checkLength(
   notEmpty: boolean,
 ) {
   // Slack counts characters, not UTF-16 units: an emoji is one character, not two.
-  let length = 0;
-  for (const _ of text) length += 1;
+  const length = [...text].length;
   if (notEmpty && length === 0) problems.push({ pointer, message: 'must be more than 0 characters' });
   else if (length > max) problems.push({ pointer, message: `must be less than ${max + 1} characters` });
 }
@@ -221,8 +222,4 @@ function duplicateActionIds(problems: BlockKitProblem[], block: Json, pointer: s
 
 function isTextObject(value: unknown): value is Json {
   return isRecord(value) && (value.type === 'plain_text' || value.type === 'mrkdwn');
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,8 @@
 // person would read in Slack, with every button numbered so it can be pressed by typing `press N`.
 // Input is whatever the bot sent, so anything malformed is skipped rather than thrown on.
 
+import { isRecord } from './wire.js';
+
 export interface RenderedButton {
   number: number;
   text: string;
@@ -76,14 +78,14 @@ export function renderMessage(
   options?: RenderOptions,
 ): Rendered {
   return guarded(() => {
-    const renderer = new Renderer(options?.firstButtonNumber);
     const source: unknown = message;
-    const blocks = isRecord(source) ? asArray(source.blocks) : [];
-    const text = isRecord(source) && typeof source.text === 'string' ? mrkdwnToText(source.text) : '';
-    const rendered = renderer.blocks(blocks);
+    if (!isRecord(source)) return { text: '', buttons: [] };
+    const rendered = new Renderer(options?.firstButtonNumber).blocks(asArray(source.blocks));
     // Blocks that render to nothing (all of unknown types) would leave a blank answer; the
     // notification text is what Slack itself would fall back to.
-    return rendered.text || rendered.buttons.length > 0 ? rendered : { text, buttons: [] };
+    return rendered.text || rendered.buttons.length > 0
+      ? rendered
+      : { text: mrkdwnToText(source.text), buttons: [] };
   });
 }
 
@@ -93,13 +95,10 @@ export function renderView(
   options?: RenderOptions,
 ): Rendered {
   return guarded(() => {
-    const renderer = new Renderer(options?.firstButtonNumber);
     const source: unknown = view;
     if (!isRecord(source)) return { text: '', buttons: [] };
-    const lines: string[] = [];
-    const title = plainText(source.title);
-    if (title) lines.push(title, '='.repeat(width(title)));
-    const body = renderer.blocks(asArray(source.blocks));
+    const lines = underlined(plainText(source.title));
+    const body = new Renderer(options?.firstButtonNumber).blocks(asArray(source.blocks));
     if (body.text) lines.push(body.text);
     const close = plainText(source.close);
     const submit = plainText(source.submit);
@@ -124,7 +123,7 @@ function guarded(render: () => Rendered): Rendered {
  * entities are unescaped, inline code loses its backticks and common emoji shortcodes become
  * Unicode. `*bold*` and `_italic_` markers stay, since a console shows them well enough as they are.
  */
-export function mrkdwnToText(text: string): string {
+export function mrkdwnToText(text: unknown): string {
   if (typeof text !== 'string') return '';
   const linked = text.replace(/<([^<>]*)>/g, (_match, inner: string) => special(inner));
   // Inline code loses its backticks (a console has no monospace to switch to); ``` fences stay
@@ -137,9 +136,10 @@ function special(inner: string): string {
   const bar = inner.indexOf('|');
   const target = bar === -1 ? inner : inner.slice(0, bar);
   const label = bar === -1 ? undefined : inner.slice(bar + 1);
-  if (target.startsWith('@')) return label ? `@${label.replace(/^@/, '')}` : target;
-  if (target.startsWith('#')) return label ? `#${label.replace(/^#/, '')}` : target;
-  if (target.startsWith('!')) {
+  const sigil = target.charAt(0);
+  if (sigil === '@' || sigil === '#')
+    return label ? `${sigil}${label.startsWith(sigil) ? label.slice(1) : label}` : target;
+  if (sigil === '!') {
     const command = target.slice(1);
     if (command === 'here' || command === 'channel' || command === 'everyone') return `@${command}`;
     if (label) return label;
@@ -192,10 +192,8 @@ class Renderer {
     if (!isRecord(block)) return [];
     const blockId = typeof block.block_id === 'string' ? block.block_id : undefined;
     switch (block.type) {
-      case 'header': {
-        const text = plainText(block.text);
-        return text ? [text, '='.repeat(width(text))] : [];
-      }
+      case 'header':
+        return underlined(plainText(block.text));
       case 'section':
         return this.section(block, blockId);
       case 'context': {
@@ -380,15 +378,14 @@ function oneLine(text: string): string {
 
 // Code points, so an emoji counts once when underlining or padding.
 function width(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
+  return [...text].length;
+}
+
+/** A title and its `===` underline, or nothing when there is no title. */
+function underlined(title: string): string[] {
+  return title ? [title, '='.repeat(width(title))] : [];
 }
 
 function asArray(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
