@@ -9,7 +9,7 @@ import { ShellForm } from './console-form.js';
 import type { LocalSlack, SlackCall } from './local-slack.js';
 import type { ShellReceiver } from './receiver.js';
 import { type RenderedButton, renderMessage, renderView } from './render.js';
-import { type ButtonOrigin, SHELL_CHANNEL, whatSlackShows } from './slack-shows.js';
+import { type ButtonOrigin, SHELL_CHANNEL, type ShownMessage, whatSlackShows } from './slack-shows.js';
 
 export interface ShellConsoleOptions {
   readonly receiver: ShellReceiver;
@@ -59,7 +59,7 @@ export class ShellConsole {
   /** One line of input; false when the user asked to quit. */
   async handleLine(raw: string): Promise<boolean> {
     if (this.form) {
-      await this.answerForm(raw);
+      await this.answerForm(this.form, raw);
       return true;
     }
     const line = raw.trim();
@@ -98,24 +98,14 @@ export class ShellConsole {
     }
   }
 
-  /** A dialog with inputs: ask for each in turn, then submit it as Slack would. */
-  private startForm(view: Record<string, unknown>): void {
-    this.form = ShellForm.open(view, (text) => this.print(text));
-  }
-
-  private async answerForm(raw: string): Promise<void> {
-    const outcome = this.form?.answer(raw);
+  /** A line typed while a dialog is open; once every field is answered it is submitted as Slack would. */
+  private async answerForm(form: ShellForm, raw: string): Promise<void> {
+    const outcome = form.answer(raw);
     if (outcome === 'cancelled') {
       this.form = undefined;
       this.print('(dialog closed)');
-    } else if (outcome === 'complete') {
-      await this.submitForm();
     }
-  }
-
-  private async submitForm(): Promise<void> {
-    const form = this.form;
-    if (!form) return;
+    if (outcome !== 'complete') return;
     const result = await this.options.receiver.dispatch({
       ...this.base(),
       type: 'view_submission',
@@ -177,31 +167,26 @@ export class ShellConsole {
 
   private async command(command: string, text: string): Promise<void> {
     // Slack sends the bot only its own commands; the bot acknowledges anything else silently.
-    if (command !== COMMAND) {
-      this.print(`${command} is not a command of audit-bot. Try /audit help.`);
-      return;
-    }
-    const body = {
-      token: 'shell',
-      api_app_id: APP_ID,
-      team_id: this.options.teamId,
-      team_domain: 'local',
-      channel_id: SHELL_CHANNEL,
-      channel_name: 'shell',
-      user_id: this.user,
-      user_name: this.user.toLowerCase(),
-      command,
-      text,
-      is_enterprise_install: 'false',
-      response_url: this.options.slack.newResponseUrl(),
-      trigger_id: this.options.slack.newTriggerId(),
-    };
-    const result = await this.options.receiver.dispatch(body);
-    if (!result.acked) {
-      this.print(`${command} is not a command of audit-bot. Try /audit help.`);
-      return;
-    }
-    this.showAck(result.response, { kind: 'ephemeral', channel: SHELL_CHANNEL });
+    const result =
+      command === COMMAND
+        ? await this.options.receiver.dispatch({
+            token: 'shell',
+            api_app_id: APP_ID,
+            team_id: this.options.teamId,
+            team_domain: 'local',
+            channel_id: SHELL_CHANNEL,
+            channel_name: 'shell',
+            user_id: this.user,
+            user_name: this.user.toLowerCase(),
+            command,
+            text,
+            is_enterprise_install: 'false',
+            response_url: this.options.slack.newResponseUrl(),
+            trigger_id: this.options.slack.newTriggerId(),
+          })
+        : undefined;
+    if (result?.acked) this.showAck(result.response);
+    else this.print(`${command} is not a command of audit-bot. Try /audit help.`);
   }
 
   private async press(arg: string): Promise<void> {
@@ -235,26 +220,17 @@ export class ShellConsole {
       body.container = { type: 'view', view_id: container.view.id };
       body.view = container.view;
     } else {
+      // An ephemeral message has no ts of its own; Slack sends "0".
+      const ts = container.kind === 'message' ? container.ts : '0';
       body.response_url = this.options.slack.newResponseUrl();
       body.channel = { id: container.channel, name: container.channel.toLowerCase() };
-      const message = { type: 'message', text: container.text, blocks: container.blocks };
-      if (container.kind === 'message') {
-        body.container = {
-          type: 'message',
-          message_ts: container.ts,
-          channel_id: container.channel,
-          is_ephemeral: false,
-        };
-        body.message = { ...message, ts: container.ts };
-      } else {
-        body.container = {
-          type: 'message',
-          message_ts: '0',
-          channel_id: container.channel,
-          is_ephemeral: true,
-        };
-        body.message = { ...message, ts: '0' };
-      }
+      body.container = {
+        type: 'message',
+        message_ts: ts,
+        channel_id: container.channel,
+        is_ephemeral: container.kind === 'ephemeral',
+      };
+      body.message = { type: 'message', text: container.text, blocks: container.blocks, ts };
     }
     const result = await this.options.receiver.dispatch(body);
     if (!result.acked) this.print(`Nothing handles the button "${button.text}" (${button.actionId}).`);
@@ -280,19 +256,14 @@ export class ShellConsole {
     });
   }
 
-  private showAck(response: unknown, where: { kind: 'ephemeral'; channel: string }): void {
+  /** What a slash command was acknowledged with, which Slack shows only to whoever typed it. */
+  private showAck(response: unknown): void {
     if (response === undefined || response === '') return;
-    if (typeof response === 'string') {
-      this.printMessage(
-        'only visible to you',
-        { text: response, blocks: [] },
-        { ...where, text: response, blocks: [] },
-      );
-      return;
-    }
-    const message = response as { text?: string; blocks?: unknown[] };
-    this.printMessage('only visible to you', message, {
-      ...where,
+    const message =
+      typeof response === 'string' ? { text: response } : (response as { text?: string; blocks?: unknown[] });
+    this.printMessage('only visible to you', {
+      kind: 'ephemeral',
+      channel: SHELL_CHANNEL,
       text: message.text ?? '',
       blocks: message.blocks ?? [],
     });
@@ -302,22 +273,19 @@ export class ShellConsole {
   private show(call: SlackCall): void {
     const shown = whatSlackShows(call);
     if (shown.kind === 'note') this.print(shown.text);
-    else if (shown.kind === 'message') this.printMessage(shown.label, shown.message, shown.container);
+    else if (shown.kind === 'message') this.printMessage(shown.label, shown.container);
     else if (shown.kind === 'view') {
       const rendered = renderView(shown.view, { firstButtonNumber: this.nextButton });
       this.remember(rendered.buttons, { kind: 'view', view: shown.view });
       this.print(frame(shown.label, rendered.text));
-      if (shown.asksInput) this.startForm(shown.view);
+      // A dialog with inputs: the console asks for each in turn, then submits it.
+      if (shown.asksInput) this.form = ShellForm.open(shown.view, (text) => this.print(text));
     }
   }
 
-  private printMessage(
-    label: string,
-    message: { text?: string; blocks?: unknown[] },
-    container: ButtonOrigin['container'],
-  ): void {
+  private printMessage(label: string, message: ShownMessage): void {
     const rendered = renderMessage(message, { firstButtonNumber: this.nextButton });
-    this.remember(rendered.buttons, container);
+    this.remember(rendered.buttons, message);
     this.print(frame(label, rendered.text));
   }
 

@@ -6,22 +6,19 @@ import type { RenderedButton } from './render.js';
 
 export const SHELL_CHANNEL = 'C0SHELL';
 
+/** A message as Slack shows it, and where: what a press of one of its buttons is sent with. */
+export type ShownMessage =
+  | { kind: 'message'; channel: string; ts: string; text: string; blocks: unknown[] }
+  | { kind: 'ephemeral'; channel: string; text: string; blocks: unknown[] };
+
 /** Where a pressable button was shown, so a press can be sent with the right context. */
 export interface ButtonOrigin {
   readonly button: RenderedButton;
-  readonly container:
-    | { kind: 'message'; channel: string; ts: string; text: string; blocks: unknown[] }
-    | { kind: 'ephemeral'; channel: string; text: string; blocks: unknown[] }
-    | { kind: 'view'; view: Record<string, unknown> };
+  readonly container: ShownMessage | { kind: 'view'; view: Record<string, unknown> };
 }
 
 export type Shown =
-  | {
-      readonly kind: 'message';
-      readonly label: string;
-      readonly message: { text: string; blocks: unknown[] };
-      readonly container: ButtonOrigin['container'];
-    }
+  | { readonly kind: 'message'; readonly label: string; readonly container: ShownMessage }
   | {
       readonly kind: 'view';
       readonly label: string;
@@ -42,7 +39,6 @@ export function whatSlackShows(call: SlackCall): Shown {
   const text = typeof body.text === 'string' ? body.text : '';
   const blocks = Array.isArray(body.blocks) ? body.blocks : [];
   const channel = typeof body.channel === 'string' ? body.channel : SHELL_CHANNEL;
-  const message = { text, blocks };
   switch (call.method) {
     case 'response_url': {
       if (body.delete_original === true || body.delete_original === 'true')
@@ -50,25 +46,20 @@ export function whatSlackShows(call: SlackCall): Shown {
       const visibility = body.response_type === 'in_channel' ? `#${SHELL_CHANNEL}` : 'only visible to you';
       const replaced = body.replace_original === true || body.replace_original === 'true';
       const container = { kind: 'ephemeral' as const, channel: SHELL_CHANNEL, text, blocks };
-      return { kind: 'message', label: replaced ? `${visibility}, updated` : visibility, message, container };
+      return { kind: 'message', label: replaced ? `${visibility}, updated` : visibility, container };
     }
     case 'chat.postMessage': {
       const thread = typeof body.thread_ts === 'string' ? ', in thread' : '';
       const container = { kind: 'message' as const, channel, ts: String(answer.ts), text, blocks };
-      return { kind: 'message', label: `#${channel}${thread}`, message, container };
+      return { kind: 'message', label: `#${channel}${thread}`, container };
     }
     case 'chat.update': {
       const container = { kind: 'message' as const, channel, ts: String(body.ts), text, blocks };
-      return { kind: 'message', label: `#${channel}, updated`, message, container };
+      return { kind: 'message', label: `#${channel}, updated`, container };
     }
     case 'chat.postEphemeral': {
       const container = { kind: 'ephemeral' as const, channel, text, blocks };
-      return {
-        kind: 'message',
-        label: `#${channel}, only visible to ${String(body.user)}`,
-        message,
-        container,
-      };
+      return { kind: 'message', label: `#${channel}, only visible to ${String(body.user)}`, container };
     }
     case 'views.open':
     case 'views.push':
