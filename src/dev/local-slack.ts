@@ -6,9 +6,8 @@
 
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { findBlockKitProblems, formatProblems, type Surface } from './block-limits.js';
-import { bearer, isRecord, parseBody, readBody, send } from './wire.js';
+import { bearer, close, isRecord, listen, loopbackUrl, parseBody, readBody, send } from './wire.js';
 
 /** One request the bot made: a Web API method call or a `response_url` post. */
 export interface SlackCall {
@@ -75,24 +74,17 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
         if (!res.headersSent) send(res, 500, { ok: false, error: 'internal_error', detail: String(error) });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(0, host, () => resolve());
-    });
+    await listen(this.server, 0, host);
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close(server);
   }
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error('LocalSlack is not started');
-    return `http://127.0.0.1:${address.port}`;
+    return loopbackUrl(this.server, 'LocalSlack');
   }
 
   /** Base URL to give WebClient as `slackApiUrl`. */
@@ -120,42 +112,31 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     const url = new URL(req.url ?? '/', 'http://local');
     const raw = await readBody(req);
     if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'method_not_allowed' });
+    const body = parseBody(raw, req.headers['content-type']);
 
-    const responseMatch = /^\/response\/([\w.-]+)$/.exec(url.pathname);
-    if (responseMatch) {
-      const body = parseBody(raw, req.headers['content-type']);
+    const responseId = /^\/response\/([\w.-]+)$/.exec(url.pathname)?.[1];
+    if (responseId) {
       const problems = blockProblems('message', body);
-      const answer =
-        problems.length > 0 ? { ok: false, error: 'invalid_blocks', errors: problems } : { ok: true };
-      const status = problems.length > 0 ? 400 : 200;
-      this.record({
-        method: 'response_url',
-        body,
-        token: undefined,
-        responseId: responseMatch[1],
-        answer,
-        status,
-      });
+      const [status, answer] =
+        problems.length > 0
+          ? [400, { ok: false, error: 'invalid_blocks', errors: problems }]
+          : [200, { ok: true }];
+      this.record({ method: 'response_url', body, token: undefined, responseId, answer, status });
       return send(res, status, answer);
     }
 
-    const apiMatch = /^\/api\/([\w.]+)$/.exec(url.pathname);
-    if (!apiMatch?.[1]) return send(res, 404, { ok: false, error: 'unknown_method' });
-    const method = apiMatch[1];
-    const body = parseBody(raw, req.headers['content-type']);
+    const method = /^\/api\/([\w.]+)$/.exec(url.pathname)?.[1];
+    if (!method) return send(res, 404, { ok: false, error: 'unknown_method' });
     const token =
       bearer(req.headers.authorization) ?? (typeof body.token === 'string' ? body.token : undefined);
     delete body.token;
 
-    const intercepted = await this.intercept(method);
-    if (intercepted) {
-      this.record({ method, body, token, answer: intercepted.answer, status: intercepted.status });
-      return send(res, intercepted.status, intercepted.answer, intercepted.headers);
-    }
-
-    const answer = this.answer(method, body, token);
-    this.record({ method, body, token, answer, status: 200 });
-    send(res, 200, answer);
+    const { status, answer, headers } = (await this.intercept(method)) ?? {
+      status: 200,
+      answer: this.answer(method, body, token),
+    };
+    this.record({ method, body, token, answer, status });
+    send(res, status, answer, headers);
   }
 
   /** An answer given before any other, whatever the call (the test fake injects failures). */
@@ -311,13 +292,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     const blocks = Array.isArray(body.blocks) ? body.blocks : undefined;
     if (!hasText && !blocks && method !== 'chat.update') return { ok: false, error: 'no_text' };
     const problems = blockProblems('message', body);
-    if (problems.length > 0)
-      return {
-        ok: false,
-        error: 'invalid_blocks',
-        errors: problems,
-        response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
-      };
+    if (problems.length > 0) return refusal('invalid_blocks', problems, { errors: problems });
 
     if (method === 'chat.update') {
       const key = `${channel}/${String(body.ts)}`;
@@ -346,12 +321,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
 
   private view(method: string, body: Record<string, unknown>): Record<string, unknown> {
     const view = body.view;
-    if (!isRecord(view))
-      return {
-        ok: false,
-        error: 'invalid_arguments',
-        response_metadata: { messages: ['[ERROR] missing required field: view'] },
-      };
+    if (!isRecord(view)) return refusal('invalid_arguments', ['missing required field: view']);
     if (method === 'views.open' || method === 'views.push') {
       if (typeof body.trigger_id !== 'string') return { ok: false, error: 'invalid_trigger_id' };
     }
@@ -362,12 +332,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     const problems = formatProblems(findBlockKitProblems(surface, view)).map((p) =>
       p.replace('[json-pointer:/', '[json-pointer:/view/'),
     );
-    if (problems.length > 0)
-      return {
-        ok: false,
-        error: 'invalid_arguments',
-        response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
-      };
+    if (problems.length > 0) return refusal('invalid_arguments', problems);
     this.viewCounter += 1;
     const id =
       typeof body.view_id === 'string' ? body.view_id : `V${String(this.viewCounter).padStart(8, '0')}`;
@@ -378,4 +343,9 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
 function blockProblems(surface: Surface, body: Record<string, unknown>): string[] {
   if (body.blocks === undefined) return [];
   return formatProblems(findBlockKitProblems(surface, body));
+}
+
+/** Slack's refusal of a payload, each problem an `[ERROR]` line of `response_metadata.messages`. */
+function refusal(error: string, problems: string[], extra?: { errors: string[] }): Record<string, unknown> {
+  return { ok: false, error, ...extra, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
 }
