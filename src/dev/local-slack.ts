@@ -195,11 +195,6 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       case 'chat.postEphemeral':
       case 'chat.update':
         return this.chat(method, body);
-      case 'chat.delete': {
-        const key = `${String(body.channel)}/${String(body.ts)}`;
-        if (!this.messages.delete(key)) return { ok: false, error: 'message_not_found' };
-        return { ok: true, channel: body.channel, ts: body.ts };
-      }
       case 'chat.getPermalink':
         return {
           ok: true,
@@ -211,11 +206,6 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       case 'views.update':
       case 'views.publish':
         return this.view(method, body);
-      case 'users.info':
-        return {
-          ok: true,
-          user: { id: body.user, name: String(body.user).toLowerCase(), tz: 'UTC', is_bot: false },
-        };
       case 'usergroups.users.list':
         return { ok: true, users: [] };
       case 'conversations.history': {
@@ -262,11 +252,6 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
           response_metadata: { next_cursor: next },
         };
       }
-      case 'conversations.info':
-        return {
-          ok: true,
-          channel: { id: body.channel, name: String(body.channel).toLowerCase(), is_member: true },
-        };
       default:
         return { ok: false, error: 'unknown_method' };
     }
