@@ -8,7 +8,7 @@ import { COMMAND } from '../kit/ids.js';
 import { ShellForm } from './console-form.js';
 import type { LocalSlack, SlackCall } from './local-slack.js';
 import type { ShellReceiver } from './receiver.js';
-import { type RenderedButton, renderMessage, renderView } from './render.js';
+import { type Rendered, renderMessage, renderView } from './render.js';
 import { type ButtonOrigin, SHELL_CHANNEL, type ShownMessage, whatSlackShows } from './slack-shows.js';
 
 export interface ShellConsoleOptions {
@@ -32,10 +32,8 @@ export class ShellConsole {
   private form: ShellForm | undefined;
   private nextButton = 1;
   private readonly buttons = new Map<number, ButtonOrigin>();
-  private readonly options: ShellConsoleOptions;
 
-  constructor(options: ShellConsoleOptions) {
-    this.options = options;
+  constructor(private readonly options: ShellConsoleOptions) {
     this.user = options.user;
     // The demo workspace is the shell's own: whoever it acts as is in every channel.
     options.slack.defaultMembers.add(options.user);
@@ -276,24 +274,23 @@ export class ShellConsole {
     else if (shown.kind === 'message') this.printMessage(shown.label, shown.container);
     else if (shown.kind === 'view') {
       const rendered = renderView(shown.view, { firstButtonNumber: this.nextButton });
-      this.remember(rendered.buttons, { kind: 'view', view: shown.view });
-      this.print(frame(shown.label, rendered.text));
+      this.printRendered(shown.label, rendered, { kind: 'view', view: shown.view });
       // A dialog with inputs: the console asks for each in turn, then submits it.
       if (shown.asksInput) this.form = ShellForm.open(shown.view, (text) => this.print(text));
     }
   }
 
   private printMessage(label: string, message: ShownMessage): void {
-    const rendered = renderMessage(message, { firstButtonNumber: this.nextButton });
-    this.remember(rendered.buttons, message);
-    this.print(frame(label, rendered.text));
+    this.printRendered(label, renderMessage(message, { firstButtonNumber: this.nextButton }), message);
   }
 
-  private remember(buttons: readonly RenderedButton[], container: ButtonOrigin['container']): void {
-    for (const button of buttons) {
+  /** Prints a rendered message or view and remembers its buttons, numbered from nextButton, for `press`. */
+  private printRendered(label: string, rendered: Rendered, container: ButtonOrigin['container']): void {
+    for (const button of rendered.buttons) {
       this.buttons.set(button.number, { button, container });
       this.nextButton = Math.max(this.nextButton, button.number + 1);
     }
+    this.print(frame(label, rendered.text));
   }
 }
 
