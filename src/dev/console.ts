@@ -1,6 +1,7 @@
 // The shell transport's console (like Hubot's shell adapter): reads lines, sends slash
 // commands and button presses to the bot as Slack would, and prints what the bot sends to
-// Slack as text. Ends at end of input, so `printf '/audit status\n' | npm start` works.
+// Slack as text: a message with where it appears, a view, or a note. Ends at end of input, so
+// `printf '/audit status\n' | npm start` works.
 
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -8,8 +9,7 @@ import { COMMAND } from '../kit/ids.js';
 import { ShellForm } from './console-form.js';
 import type { LocalSlack, SlackCall } from './local-slack.js';
 import type { ShellReceiver } from './receiver.js';
-import { type Rendered, renderMessage, renderView } from './render.js';
-import { type ButtonOrigin, SHELL_CHANNEL, type ShownMessage, whatSlackShows } from './slack-shows.js';
+import { type RenderedButton, renderMessage, renderView } from './render.js';
 
 export interface ShellConsoleOptions {
   readonly receiver: ShellReceiver;
@@ -24,8 +24,23 @@ export interface ShellConsoleOptions {
   readonly teamId: string;
 }
 
+const SHELL_CHANNEL = 'C0SHELL';
 const DIRECT_CHANNEL = 'D0SHELL';
 const APP_ID = 'A0AUDITBOT';
+const VIEW_METHODS = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
+
+/** A message as Slack shows it, and where: what a press of one of its buttons is sent with. */
+type ShownMessage =
+  | { kind: 'message'; channel: string; ts: string; text: string; blocks: unknown[] }
+  | { kind: 'ephemeral'; channel: string; text: string; blocks: unknown[] };
+
+type ShownView = { blocks?: unknown[]; [key: string]: unknown };
+
+/** Where a pressable button was shown, so a press can be sent with the right context. */
+interface ButtonOrigin {
+  readonly button: RenderedButton;
+  readonly container: ShownMessage | { kind: 'view'; view: ShownView };
+}
 
 export class ShellConsole {
   private user: string;
@@ -259,7 +274,7 @@ export class ShellConsole {
     if (response === undefined || response === '') return;
     const message =
       typeof response === 'string' ? { text: response } : (response as { text?: string; blocks?: unknown[] });
-    this.printMessage('only visible to you', {
+    this.printShown('only visible to you', {
       kind: 'ephemeral',
       channel: SHELL_CHANNEL,
       text: message.text ?? '',
@@ -267,31 +282,64 @@ export class ShellConsole {
     });
   }
 
-  /** Prints what the bot sent to "Slack". */
-  private show(call: SlackCall): void {
-    const shown = whatSlackShows(call);
-    if (shown.kind === 'note') this.print(shown.text);
-    else if (shown.kind === 'message') this.printMessage(shown.label, shown.container);
-    else if (shown.kind === 'view') {
-      const rendered = renderView(shown.view, { firstButtonNumber: this.nextButton });
-      this.printRendered(shown.label, rendered, { kind: 'view', view: shown.view });
-      // A dialog with inputs: the console asks for each in turn, then submits it.
-      if (shown.asksInput) this.form = ShellForm.open(shown.view, (text) => this.print(text));
+  /** Prints what a Web API call the bot made would show in Slack. */
+  private show({ method, body, answer }: SlackCall): void {
+    if (answer.ok !== true) {
+      if (method !== 'auth.test') this.print(`! Slack rejected ${method}: ${describeRejection(answer)}`);
+      return;
+    }
+    const text = typeof body.text === 'string' ? body.text : '';
+    const blocks = Array.isArray(body.blocks) ? body.blocks : [];
+    const channel = typeof body.channel === 'string' ? body.channel : SHELL_CHANNEL;
+    if (method === 'response_url') {
+      if (body.delete_original === true || body.delete_original === 'true') {
+        this.print('(message removed)');
+        return;
+      }
+      const visibility = body.response_type === 'in_channel' ? `#${SHELL_CHANNEL}` : 'only visible to you';
+      const replaced = body.replace_original === true || body.replace_original === 'true';
+      const container = { kind: 'ephemeral' as const, channel: SHELL_CHANNEL, text, blocks };
+      this.printShown(replaced ? `${visibility}, updated` : visibility, container);
+    } else if (method === 'chat.postMessage') {
+      const thread = typeof body.thread_ts === 'string' ? ', in thread' : '';
+      const container = { kind: 'message' as const, channel, ts: String(answer.ts), text, blocks };
+      this.printShown(`#${channel}${thread}`, container);
+    } else if (method === 'chat.update') {
+      const container = { kind: 'message' as const, channel, ts: String(body.ts), text, blocks };
+      this.printShown(`#${channel}, updated`, container);
+    } else if (method === 'chat.postEphemeral') {
+      const container = { kind: 'ephemeral' as const, channel, text, blocks };
+      this.printShown(`#${channel}, only visible to ${String(body.user)}`, container);
+    } else if (VIEW_METHODS.has(method)) {
+      const view: ShownView = {
+        ...(body.view as Record<string, unknown>),
+        id: (answer.view as { id?: string } | undefined)?.id,
+      };
+      this.printShown(method === 'views.publish' ? 'Home tab' : 'dialog', { kind: 'view', view });
+      // A dialog just opened with inputs: the console asks for each in turn, then submits it.
+      if (method === 'views.open' || method === 'views.push')
+        this.form = ShellForm.open(view, (line) => this.print(line));
     }
   }
 
-  private printMessage(label: string, message: ShownMessage): void {
-    this.printRendered(label, renderMessage(message, { firstButtonNumber: this.nextButton }), message);
-  }
-
-  /** Prints a rendered message or view and remembers its buttons, numbered from nextButton, for `press`. */
-  private printRendered(label: string, rendered: Rendered, container: ButtonOrigin['container']): void {
+  /** Prints a message or view as text and remembers its buttons, numbered on from the last, for `press`. */
+  private printShown(label: string, container: ButtonOrigin['container']): void {
+    const numbering = { firstButtonNumber: this.nextButton };
+    const rendered =
+      container.kind === 'view' ? renderView(container.view, numbering) : renderMessage(container, numbering);
     for (const button of rendered.buttons) {
       this.buttons.set(button.number, { button, container });
       this.nextButton = Math.max(this.nextButton, button.number + 1);
     }
     this.print(frame(label, rendered.text));
   }
+}
+
+function describeRejection(answer: Record<string, unknown>): string {
+  const details = Array.isArray(answer.errors)
+    ? answer.errors
+    : (answer.response_metadata as { messages?: unknown[] } | undefined)?.messages;
+  return [String(answer.error), ...(details ?? []).map(String)].join('; ');
 }
 
 function frame(label: string, text: string): string {

@@ -2,7 +2,6 @@
 // JSON bodies (WebClient sends nested fields as JSON strings in a form), JSON answers; and the
 // loopback servers' lifecycle, shared with the demo Eagle API.
 
-import { once } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -61,9 +60,11 @@ export function send(
 }
 
 /** Listens on `host:port` (0: any free port); rejects when the port cannot be had. */
-export async function listen(server: Server, port: number, host: string): Promise<void> {
-  server.listen(port, host);
-  await once(server, 'listening');
+export function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
 }
 
 /** Closes a server and its open connections (keep-alive ones too); nothing to do when not started. */
