@@ -77,16 +77,11 @@ export function renderMessage(
   message: { text?: string; blocks?: readonly unknown[] },
   options?: RenderOptions,
 ): Rendered {
-  return guarded(() => {
-    const source: unknown = message;
-    if (!isRecord(source)) return { text: '', buttons: [] };
-    const rendered = new Renderer(options?.firstButtonNumber).blocks(asArray(source.blocks));
-    // Blocks that render to nothing (all of unknown types) would leave a blank answer; the
-    // notification text is what Slack itself would fall back to.
-    return rendered.text || rendered.buttons.length > 0
-      ? rendered
-      : { text: mrkdwnToText(source.text), buttons: [] };
-  });
+  // Blocks that render to nothing (all of unknown types) would leave a blank answer; the
+  // notification text is what Slack itself would fall back to.
+  return render(message, options, (source, body) =>
+    body.text || body.buttons.length > 0 ? body : { text: mrkdwnToText(source.text), buttons: [] },
+  );
 }
 
 /** Renders a modal or Home tab: title, blocks, then the submit/close labels a modal shows. */
@@ -94,11 +89,8 @@ export function renderView(
   view: { title?: unknown; blocks?: readonly unknown[]; submit?: unknown; close?: unknown },
   options?: RenderOptions,
 ): Rendered {
-  return guarded(() => {
-    const source: unknown = view;
-    if (!isRecord(source)) return { text: '', buttons: [] };
+  return render(view, options, (source, body) => {
     const lines = underlined(plainText(source.title));
-    const body = new Renderer(options?.firstButtonNumber).blocks(asArray(source.blocks));
     if (body.text) lines.push(body.text);
     const close = plainText(source.close);
     const submit = plainText(source.submit);
@@ -108,12 +100,18 @@ export function renderView(
   });
 }
 
-// Only a hostile value (a throwing getter or Proxy) gets past the type checks; the console
-// should print an empty answer rather than die on it.
-function guarded(render: () => Rendered): Rendered {
+/** Renders the blocks of a message or view, then `finish` adds what surrounds them. */
+function render(
+  source: unknown,
+  options: RenderOptions | undefined,
+  finish: (source: Json, body: Rendered) => Rendered,
+): Rendered {
   try {
-    return render();
+    if (!isRecord(source)) return { text: '', buttons: [] };
+    return finish(source, new Renderer(options?.firstButtonNumber).blocks(asArray(source.blocks)));
   } catch {
+    // Only a hostile value (a throwing getter or Proxy) gets past the type checks; the console
+    // should print an empty answer rather than die on it.
     return { text: '', buttons: [] };
   }
 }

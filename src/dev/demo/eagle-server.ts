@@ -27,20 +27,18 @@ export interface EagleServerOptions {
 
 /** `total` items of which the first-spread `covered` carry a `tagPrefix…` tag. */
 export function generateDemoItems(total: number, covered: number, tagPrefix = 'fp:'): DemoItem[] {
-  const items: DemoItem[] = [];
-  for (let i = 0; i < total; i += 1) {
+  return Array.from({ length: total }, (_, i) => {
     const isCovered = Math.floor(((i + 1) * covered) / total) !== Math.floor((i * covered) / total);
     const tags = [`genre:${['house', 'techno', 'disco', 'ambient'][i % 4]}`];
     if (isCovered) tags.push(`${tagPrefix}${i.toString(36)}`);
-    items.push({
+    return {
       id: `DEMO${i.toString(36).toUpperCase().padStart(9, '0')}`,
       name: `Track ${i + 1}`,
       ext: 'mp3',
       tags,
       annotation: isCovered ? `chromaprint ok ${i}` : '',
-    });
-  }
-  return items;
+    };
+  });
 }
 
 export class EagleServer {
