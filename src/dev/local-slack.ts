@@ -37,7 +37,6 @@ interface StoredMessage {
   text: string;
   blocks: unknown[];
   thread_ts?: string;
-  user?: string;
   metadata?: unknown;
 }
 
