@@ -306,23 +306,18 @@ function imageLabel(image: Json): string {
 
 /** Rich text is what Slack's own composer sends; flatten it to its words. */
 function richText(elements: unknown): string[] {
-  const lines: string[] = [];
-  for (const element of asArray(elements)) {
-    if (!isRecord(element)) continue;
-    if (element.type === 'rich_text_list') {
-      for (const item of asArray(element.elements)) {
-        if (isRecord(item)) lines.push(`• ${inlineRichText(item.elements)}`);
-      }
-    } else {
+  return asArray(elements)
+    .filter(isRecord)
+    .flatMap((element) => {
+      if (element.type === 'rich_text_list')
+        return asArray(element.elements)
+          .filter(isRecord)
+          .map((item) => `• ${inlineRichText(item.elements)}`);
       const prefix = element.type === 'rich_text_quote' ? '> ' : '';
-      lines.push(
-        ...inlineRichText(element.elements)
-          .split('\n')
-          .map((line) => `${prefix}${line}`),
-      );
-    }
-  }
-  return lines;
+      return inlineRichText(element.elements)
+        .split('\n')
+        .map((line) => `${prefix}${line}`);
+    });
 }
 
 function inlineRichText(elements: unknown): string {
@@ -368,8 +363,8 @@ function plainText(value: unknown): string {
 
 function oneLine(text: string): string {
   return text
-    .split('\n')
-    .map((line) => line.trim())
+    .trim()
+    .split(/\s*\n\s*/)
     .filter(Boolean)
     .join(' ');
 }
