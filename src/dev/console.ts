@@ -203,8 +203,7 @@ export class ShellConsole {
   }
 
   private async press(arg: string): Promise<void> {
-    const number = Number.parseInt(arg, 10);
-    const origin = this.buttons.get(number);
+    const origin = this.buttons.get(Number.parseInt(arg, 10));
     if (!origin) {
       this.print(
         this.buttons.size === 0

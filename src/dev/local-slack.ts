@@ -102,9 +102,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   }
 
   private nextTs(): string {
-    this.tsCounter += 1;
-    const seconds = Math.floor(Date.now() / 1000);
-    return `${seconds}.${String(this.tsCounter).padStart(6, '0')}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(++this.tsCounter).padStart(6, '0')}`;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -306,9 +304,8 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   private view(method: string, body: Record<string, unknown>): Record<string, unknown> {
     const view = body.view;
     if (!isRecord(view)) return refusal('invalid_arguments', ['missing required field: view']);
-    if (method === 'views.open' || method === 'views.push') {
-      if (typeof body.trigger_id !== 'string') return { ok: false, error: 'invalid_trigger_id' };
-    }
+    if ((method === 'views.open' || method === 'views.push') && typeof body.trigger_id !== 'string')
+      return { ok: false, error: 'invalid_trigger_id' };
     if (method === 'views.publish' && typeof body.user_id !== 'string')
       return { ok: false, error: 'user_not_found' };
     const surface: Surface = view.type === 'home' ? 'home' : 'modal';

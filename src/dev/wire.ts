@@ -9,8 +9,7 @@ import type { AddressInfo } from 'node:net';
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurl_links', 'unfurl_media']);
 
 export function bearer(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return match?.[1];
+  return /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1];
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
