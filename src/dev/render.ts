@@ -142,8 +142,7 @@ function special(inner: string): string {
     if (command === 'here' || command === 'channel' || command === 'everyone') return `@${command}`;
     if (label) return label;
     // `<!subteam^S123>` without a label: the group's ID is the best we have.
-    const caret = command.indexOf('^');
-    return caret === -1 ? `@${command}` : `@${command.slice(caret + 1)}`;
+    return `@${command.slice(command.indexOf('^') + 1)}`;
   }
   if (!label || label === target) return target;
   return `${label} (${target})`;
