@@ -43,10 +43,10 @@ interface StoredMessage {
 export interface LocalSlackOptions {
   /** Bot tokens accepted; any other token gets `invalid_auth`. Empty: any token is accepted. */
   readonly tokens?: readonly string[];
-  readonly teamId?: string;
-  readonly botUserId?: string;
-  readonly botId?: string;
 }
+
+/** The bot's bot ID, as `auth.test` gives it and its messages carry it. */
+const BOT_ID = 'B0AUDITBOT';
 
 export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   readonly messages = new Map<string, StoredMessage>();
@@ -54,16 +54,11 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   private tsCounter = 0;
   private responseCounter = 0;
   private viewCounter = 0;
-  private readonly options: Required<LocalSlackOptions>;
+  private readonly tokens: readonly string[];
 
   constructor(options: LocalSlackOptions = {}) {
     super();
-    this.options = {
-      tokens: options.tokens ?? [],
-      teamId: options.teamId ?? 'T0LOCAL',
-      botUserId: options.botUserId ?? 'U0AUDITBOT',
-      botId: options.botId ?? 'B0AUDITBOT',
-    };
+    this.tokens = options.tokens ?? [];
   }
 
   async start(host = '127.0.0.1'): Promise<void> {
@@ -161,8 +156,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     token: string | undefined,
   ): Record<string, unknown> {
     if (!token) return { ok: false, error: 'not_authed' };
-    if (this.options.tokens.length > 0 && !this.options.tokens.includes(token))
-      return { ok: false, error: 'invalid_auth' };
+    if (this.tokens.length > 0 && !this.tokens.includes(token)) return { ok: false, error: 'invalid_auth' };
     return this.refuse(method, body) ?? this.reply(method, body);
   }
 
@@ -176,7 +170,6 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
 
   /** The answer to an authenticated call that was not refused. */
   protected reply(method: string, body: Record<string, unknown>): Record<string, unknown> {
-    const { teamId, botUserId, botId } = this.options;
     switch (method) {
       case 'auth.test':
         return {
@@ -184,9 +177,9 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
           url: 'https://local.slack/',
           team: 'Local',
           user: 'audit-bot',
-          team_id: teamId,
-          user_id: botUserId,
-          bot_id: botId,
+          team_id: 'T0LOCAL',
+          user_id: 'U0AUDITBOT',
+          bot_id: BOT_ID,
         };
       case 'chat.postMessage':
       case 'chat.postEphemeral':
@@ -261,7 +254,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       type: 'message',
       ts: m.ts,
       text: m.text,
-      bot_id: this.options.botId,
+      bot_id: BOT_ID,
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       ...(m.metadata && withMetadata ? { metadata: m.metadata } : {}),
     };
@@ -298,7 +291,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     if (typeof body.thread_ts === 'string') message.thread_ts = body.thread_ts;
     if (body.metadata !== undefined) message.metadata = body.metadata;
     this.messages.set(`${channel}/${ts}`, message);
-    return { ok: true, channel, ts, message: { ...message, type: 'message', bot_id: this.options.botId } };
+    return { ok: true, channel, ts, message: { ...message, type: 'message', bot_id: BOT_ID } };
   }
 
   private view(method: string, body: Record<string, unknown>): Record<string, unknown> {
