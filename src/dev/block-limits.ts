@@ -3,6 +3,8 @@
 // and the builders' unit tests share it, so a message that would bounce in Slack bounces here too.
 // It checks only what TypeScript's Block Kit types cannot: lengths, counts and duplicate ids.
 
+import { isRecord } from './wire.js';
+
 export type Surface = 'message' | 'modal' | 'home';
 
 export interface BlockKitProblem {
@@ -110,7 +112,8 @@ type Json = Record<string, unknown>;
 
 /** Everything wrong with a payload, in document order; empty when Slack would accept it. Never throws. */
 export function findBlockKitProblems(surface: Surface, payload: object): BlockKitProblem[] {
-  const problems: BlockKitProblem[] = [];
+  const check = new Checker();
+  const { problems } = check;
   try {
     if (!isRecord(payload)) return [{ pointer: '', message: 'must provide an object' }];
     const owner = surface === 'message' ? 'message' : 'view';
@@ -120,20 +123,19 @@ export function findBlockKitProblems(surface: Surface, payload: object): BlockKi
     for (const [key, value] of Object.entries(payload)) {
       // A message's text and a view's fields are checked only where they mean something.
       if (surface === 'message' ? key !== 'text' && key !== 'blocks' : key === 'text') continue;
-      if (key !== 'blocks') checkValue(problems, value, `/${key}`, owner, key);
+      if (key !== 'blocks') check.value(value, `/${key}`, owner, key);
     }
     const blockIds = new Set<string>();
     for (const [index, block] of blocks.entries()) {
       const pointer = `/blocks/${index}`;
       if (!isRecord(block)) continue;
-      checkObject(problems, block, pointer, 'block');
+      check.object(block, pointer, 'block');
       if (typeof block.block_id === 'string') {
         if (blockIds.has(block.block_id))
           problems.push({ pointer: `${pointer}/block_id`, message: 'duplicate block_id' });
         blockIds.add(block.block_id);
       }
-      if (block.type === 'actions' && Array.isArray(block.elements))
-        duplicateActionIds(problems, block, pointer);
+      if (block.type === 'actions' && Array.isArray(block.elements)) check.duplicateActionIds(block, pointer);
     }
     // Slack requires submit once a modal collects input; without it the form cannot be sent.
     const hasInput = blocks.some((b) => isRecord(b) && b.type === 'input');
@@ -151,78 +153,60 @@ export function formatProblems(problems: BlockKitProblem[]): string[] {
   return problems.map((p) => `${p.message} [json-pointer:${p.pointer}]`);
 }
 
-function checkObject(problems: BlockKitProblem[], node: Json, pointer: string, inherited: string): void {
-  const owner = typeof node.type === 'string' ? node.type : inherited;
-  for (const [key, value] of Object.entries(node))
-    checkValue(problems, value, `${pointer}/${key}`, owner, key);
-}
+/** Walks a payload's values, collecting what is wrong with them in document order. */
+class Checker {
+  readonly problems: BlockKitProblem[] = [];
 
-function checkValue(
-  problems: BlockKitProblem[],
-  value: unknown,
-  pointer: string,
-  owner: string,
-  key: string,
-) {
-  const slot = `${owner}.${key}`;
-  if (Array.isArray(value)) {
-    const max = COUNT_MAX[slot] ?? COUNT_MAX[key];
-    if (max !== undefined && value.length > max)
-      problems.push({ pointer, message: `no more than ${max} items allowed` });
-    const itemOwner = ITEM_OWNER[key] ?? owner;
-    for (const [i, item] of value.entries()) {
-      if (isTextObject(item)) checkText(problems, item, `${pointer}/${i}`, TEXT_MAX[`${slot}[]`]);
-      else if (isRecord(item)) checkObject(problems, item, `${pointer}/${i}`, itemOwner);
-    }
-  } else if (isTextObject(value)) {
-    checkText(problems, value, pointer, TEXT_MAX[slot] ?? TEXT_MAX[key]);
-  } else if (typeof value === 'string') {
-    const max = TEXT_MAX[slot] ?? TEXT_MAX[key];
-    if (max !== undefined)
-      checkLength(problems, value, pointer, max, NOT_EMPTY.has(slot) || NOT_EMPTY.has(key));
-  } else if (isRecord(value)) {
-    checkObject(problems, value, pointer, owner);
+  object(node: Json, pointer: string, inherited: string): void {
+    const owner = typeof node.type === 'string' ? node.type : inherited;
+    for (const [key, value] of Object.entries(node)) this.value(value, `${pointer}/${key}`, owner, key);
   }
-}
 
-function checkText(
-  problems: BlockKitProblem[],
-  text: Json,
-  pointer: string,
-  max: number = L.textObject,
-): void {
-  // Slack rejects empty text objects outright rather than rendering nothing.
-  if (typeof text.text === 'string') checkLength(problems, text.text, `${pointer}/text`, max, true);
-}
+  value(value: unknown, pointer: string, owner: string, key: string): void {
+    const slot = `${owner}.${key}`;
+    if (Array.isArray(value)) {
+      const max = COUNT_MAX[slot] ?? COUNT_MAX[key];
+      if (max !== undefined && value.length > max)
+        this.problems.push({ pointer, message: `no more than ${max} items allowed` });
+      const itemOwner = ITEM_OWNER[key] ?? owner;
+      for (const [i, item] of value.entries()) {
+        if (isTextObject(item)) this.text(item, `${pointer}/${i}`, TEXT_MAX[`${slot}[]`]);
+        else if (isRecord(item)) this.object(item, `${pointer}/${i}`, itemOwner);
+      }
+    } else if (isTextObject(value)) {
+      this.text(value, pointer, TEXT_MAX[slot] ?? TEXT_MAX[key]);
+    } else if (typeof value === 'string') {
+      const max = TEXT_MAX[slot] ?? TEXT_MAX[key];
+      if (max !== undefined) this.length(value, pointer, max, NOT_EMPTY.has(slot) || NOT_EMPTY.has(key));
+    } else if (isRecord(value)) {
+      this.object(value, pointer, owner);
+    }
+  }
 
-function checkLength(
-  problems: BlockKitProblem[],
-  text: string,
-  pointer: string,
-  max: number,
-  notEmpty: boolean,
-) {
-  // Slack counts characters, not UTF-16 units: an emoji is one character, not two.
-  let length = 0;
-  for (const _ of text) length += 1;
-  if (notEmpty && length === 0) problems.push({ pointer, message: 'must be more than 0 characters' });
-  else if (length > max) problems.push({ pointer, message: `must be less than ${max + 1} characters` });
-}
+  text(text: Json, pointer: string, max: number = L.textObject): void {
+    // Slack rejects empty text objects outright rather than rendering nothing.
+    if (typeof text.text === 'string') this.length(text.text, `${pointer}/text`, max, true);
+  }
 
-function duplicateActionIds(problems: BlockKitProblem[], block: Json, pointer: string): void {
-  const seen = new Set<string>();
-  for (const [i, element] of (block.elements as unknown[]).entries()) {
-    if (!isRecord(element) || typeof element.action_id !== 'string') continue;
-    if (seen.has(element.action_id))
-      problems.push({ pointer: `${pointer}/elements/${i}/action_id`, message: 'duplicate action_id' });
-    seen.add(element.action_id);
+  length(text: string, pointer: string, max: number, notEmpty: boolean): void {
+    // Slack counts characters, not UTF-16 units: an emoji is one character, not two.
+    const length = [...text].length;
+    if (notEmpty && length === 0) this.problems.push({ pointer, message: 'must be more than 0 characters' });
+    else if (length > max)
+      this.problems.push({ pointer, message: `must be less than ${max + 1} characters` });
+  }
+
+  duplicateActionIds(block: Json, pointer: string): void {
+    const seen = new Set<string>();
+    for (const [i, element] of (block.elements as unknown[]).entries()) {
+      if (!isRecord(element) || typeof element.action_id !== 'string') continue;
+      if (seen.has(element.action_id))
+        this.problems.push({ pointer: `${pointer}/elements/${i}/action_id`, message: 'duplicate action_id' });
+      seen.add(element.action_id);
+    }
   }
 }
 
 function isTextObject(value: unknown): value is Json {
   return isRecord(value) && (value.type === 'plain_text' || value.type === 'mrkdwn');
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

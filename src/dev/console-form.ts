@@ -70,48 +70,38 @@ export class ShellForm {
   private ask(): void {
     const field = this.fields[this.index];
     if (!field) return;
-    const initial = field.initial
-      ? ` [${field.initial.length > 40 ? `${field.initial.slice(0, 40)}…` : field.initial}]`
-      : '';
-    if (field.kind === 'select') {
-      const choices = field.options.map((o, i) => `${i + 1} ${o}`).join(', ');
-      this.print(`${field.label} (${choices})${initial}:`);
-    } else if (field.kind === 'multiline') {
-      this.print(
-        `${field.label}${initial} — several lines; a line with only "." ends it${field.optional ? ' (optional)' : ''}:`,
-      );
-    } else {
-      this.print(`${field.label}${initial}:`);
-    }
+    const { label, kind, initial, optional } = field;
+    const choices = kind === 'select' ? ` (${field.options.map((o, i) => `${i + 1} ${o}`).join(', ')})` : '';
+    const current = initial ? ` [${initial.length > 40 ? `${initial.slice(0, 40)}…` : initial}]` : '';
+    const ending = `several lines; a line with only "." ends it${optional ? ' (optional)' : ''}`;
+    this.print(`${label}${choices}${current}${kind === 'multiline' ? ` — ${ending}` : ''}:`);
   }
 
   /** One typed line: more to ask, the dialog cancelled, or every field answered. */
   answer(raw: string): 'asking' | 'cancelled' | 'complete' {
     const field = this.fields[this.index];
     if (!field) return 'complete';
-    if (raw.trim().toLowerCase() === 'cancel') return 'cancelled';
-    let value: string | undefined;
+    const typed = raw.trim();
+    if (typed.toLowerCase() === 'cancel') return 'cancelled';
+    // An empty answer keeps the initial value.
+    let value = typed || field.initial;
     if (field.kind === 'multiline') {
-      if (raw.trim() !== '.') {
+      if (typed !== '.') {
         this.lines.push(raw);
         return 'asking';
       }
       value = this.lines.length > 0 ? this.lines.join('\n') : field.initial;
       this.lines = [];
-    } else if (field.kind === 'select') {
-      const answer = raw.trim();
-      const byNumber = field.options[Number.parseInt(answer, 10) - 1];
+    } else if (field.kind === 'select' && typed) {
+      const { options } = field;
       value =
-        answer === ''
-          ? field.initial
-          : (byNumber ?? field.options.find((o) => o.toLowerCase() === answer.toLowerCase()));
-      if (answer !== '' && value === undefined) {
-        this.print(`Choose one of ${field.options.join(', ')}.`);
+        options[Number.parseInt(typed, 10) - 1] ??
+        options.find((o) => o.toLowerCase() === typed.toLowerCase());
+      if (value === undefined) {
+        this.print(`Choose one of ${options.join(', ')}.`);
         this.ask();
         return 'asking';
       }
-    } else {
-      value = raw.trim() === '' ? field.initial : raw.trim();
     }
     this.values[field.blockId] = {
       [field.actionId]:

@@ -1,6 +1,7 @@
 // The shell transport's console (like Hubot's shell adapter): reads lines, sends slash
 // commands and button presses to the bot as Slack would, and prints what the bot sends to
-// Slack as text. Ends at end of input, so `printf '/audit status\n' | npm start` works.
+// Slack as text: a message with where it appears, a view, or a note. Ends at end of input, so
+// `printf '/audit status\n' | npm start` works.
 
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -9,7 +10,6 @@ import { ShellForm } from './console-form.js';
 import type { LocalSlack, SlackCall } from './local-slack.js';
 import type { ShellReceiver } from './receiver.js';
 import { type RenderedButton, renderMessage, renderView } from './render.js';
-import { type ButtonOrigin, SHELL_CHANNEL, whatSlackShows } from './slack-shows.js';
 
 export interface ShellConsoleOptions {
   readonly receiver: ShellReceiver;
@@ -24,18 +24,31 @@ export interface ShellConsoleOptions {
   readonly teamId: string;
 }
 
+const SHELL_CHANNEL = 'C0SHELL';
 const DIRECT_CHANNEL = 'D0SHELL';
 const APP_ID = 'A0AUDITBOT';
+const VIEW_METHODS = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
+
+/** A message as Slack shows it, and where: what a press of one of its buttons is sent with. */
+type ShownMessage =
+  | { kind: 'message'; channel: string; ts: string; text: string; blocks: unknown[] }
+  | { kind: 'ephemeral'; channel: string; text: string; blocks: unknown[] };
+
+type ShownView = { blocks?: unknown[]; [key: string]: unknown };
+
+/** Where a pressable button was shown, so a press can be sent with the right context. */
+interface ButtonOrigin {
+  readonly button: RenderedButton;
+  readonly container: ShownMessage | { kind: 'view'; view: ShownView };
+}
 
 export class ShellConsole {
   private user: string;
   private form: ShellForm | undefined;
   private nextButton = 1;
   private readonly buttons = new Map<number, ButtonOrigin>();
-  private readonly options: ShellConsoleOptions;
 
-  constructor(options: ShellConsoleOptions) {
-    this.options = options;
+  constructor(private readonly options: ShellConsoleOptions) {
     this.user = options.user;
     // The demo workspace is the shell's own: whoever it acts as is in every channel.
     options.slack.defaultMembers.add(options.user);
@@ -59,7 +72,7 @@ export class ShellConsole {
   /** One line of input; false when the user asked to quit. */
   async handleLine(raw: string): Promise<boolean> {
     if (this.form) {
-      await this.answerForm(raw);
+      await this.answerForm(this.form, raw);
       return true;
     }
     const line = raw.trim();
@@ -98,24 +111,14 @@ export class ShellConsole {
     }
   }
 
-  /** A dialog with inputs: ask for each in turn, then submit it as Slack would. */
-  private startForm(view: Record<string, unknown>): void {
-    this.form = ShellForm.open(view, (text) => this.print(text));
-  }
-
-  private async answerForm(raw: string): Promise<void> {
-    const outcome = this.form?.answer(raw);
+  /** A line typed while a dialog is open; once every field is answered it is submitted as Slack would. */
+  private async answerForm(form: ShellForm, raw: string): Promise<void> {
+    const outcome = form.answer(raw);
     if (outcome === 'cancelled') {
       this.form = undefined;
       this.print('(dialog closed)');
-    } else if (outcome === 'complete') {
-      await this.submitForm();
     }
-  }
-
-  private async submitForm(): Promise<void> {
-    const form = this.form;
-    if (!form) return;
+    if (outcome !== 'complete') return;
     const result = await this.options.receiver.dispatch({
       ...this.base(),
       type: 'view_submission',
@@ -177,36 +180,30 @@ export class ShellConsole {
 
   private async command(command: string, text: string): Promise<void> {
     // Slack sends the bot only its own commands; the bot acknowledges anything else silently.
-    if (command !== COMMAND) {
-      this.print(`${command} is not a command of audit-bot. Try /audit help.`);
-      return;
-    }
-    const body = {
-      token: 'shell',
-      api_app_id: APP_ID,
-      team_id: this.options.teamId,
-      team_domain: 'local',
-      channel_id: SHELL_CHANNEL,
-      channel_name: 'shell',
-      user_id: this.user,
-      user_name: this.user.toLowerCase(),
-      command,
-      text,
-      is_enterprise_install: 'false',
-      response_url: this.options.slack.newResponseUrl(),
-      trigger_id: this.options.slack.newTriggerId(),
-    };
-    const result = await this.options.receiver.dispatch(body);
-    if (!result.acked) {
-      this.print(`${command} is not a command of audit-bot. Try /audit help.`);
-      return;
-    }
-    this.showAck(result.response, { kind: 'ephemeral', channel: SHELL_CHANNEL });
+    const result =
+      command === COMMAND
+        ? await this.options.receiver.dispatch({
+            token: 'shell',
+            api_app_id: APP_ID,
+            team_id: this.options.teamId,
+            team_domain: 'local',
+            channel_id: SHELL_CHANNEL,
+            channel_name: 'shell',
+            user_id: this.user,
+            user_name: this.user.toLowerCase(),
+            command,
+            text,
+            is_enterprise_install: 'false',
+            response_url: this.options.slack.newResponseUrl(),
+            trigger_id: this.options.slack.newTriggerId(),
+          })
+        : undefined;
+    if (result?.acked) this.showAck(result.response);
+    else this.print(`${command} is not a command of audit-bot. Try /audit help.`);
   }
 
   private async press(arg: string): Promise<void> {
-    const number = Number.parseInt(arg, 10);
-    const origin = this.buttons.get(number);
+    const origin = this.buttons.get(Number.parseInt(arg, 10));
     if (!origin) {
       this.print(
         this.buttons.size === 0
@@ -235,26 +232,17 @@ export class ShellConsole {
       body.container = { type: 'view', view_id: container.view.id };
       body.view = container.view;
     } else {
+      // An ephemeral message has no ts of its own; Slack sends "0".
+      const ts = container.kind === 'message' ? container.ts : '0';
       body.response_url = this.options.slack.newResponseUrl();
       body.channel = { id: container.channel, name: container.channel.toLowerCase() };
-      const message = { type: 'message', text: container.text, blocks: container.blocks };
-      if (container.kind === 'message') {
-        body.container = {
-          type: 'message',
-          message_ts: container.ts,
-          channel_id: container.channel,
-          is_ephemeral: false,
-        };
-        body.message = { ...message, ts: container.ts };
-      } else {
-        body.container = {
-          type: 'message',
-          message_ts: '0',
-          channel_id: container.channel,
-          is_ephemeral: true,
-        };
-        body.message = { ...message, ts: '0' };
-      }
+      body.container = {
+        type: 'message',
+        message_ts: ts,
+        channel_id: container.channel,
+        is_ephemeral: container.kind === 'ephemeral',
+      };
+      body.message = { type: 'message', text: container.text, blocks: container.blocks, ts };
     }
     const result = await this.options.receiver.dispatch(body);
     if (!result.acked) this.print(`Nothing handles the button "${button.text}" (${button.actionId}).`);
@@ -280,53 +268,77 @@ export class ShellConsole {
     });
   }
 
-  private showAck(response: unknown, where: { kind: 'ephemeral'; channel: string }): void {
+  /** What a slash command was acknowledged with, which Slack shows only to whoever typed it. */
+  private showAck(response: unknown): void {
     if (response === undefined || response === '') return;
-    if (typeof response === 'string') {
-      this.printMessage(
-        'only visible to you',
-        { text: response, blocks: [] },
-        { ...where, text: response, blocks: [] },
-      );
-      return;
-    }
-    const message = response as { text?: string; blocks?: unknown[] };
-    this.printMessage('only visible to you', message, {
-      ...where,
+    const message =
+      typeof response === 'string' ? { text: response } : (response as { text?: string; blocks?: unknown[] });
+    this.printShown('only visible to you', {
+      kind: 'ephemeral',
+      channel: SHELL_CHANNEL,
       text: message.text ?? '',
       blocks: message.blocks ?? [],
     });
   }
 
-  /** Prints what the bot sent to "Slack". */
-  private show(call: SlackCall): void {
-    const shown = whatSlackShows(call);
-    if (shown.kind === 'note') this.print(shown.text);
-    else if (shown.kind === 'message') this.printMessage(shown.label, shown.message, shown.container);
-    else if (shown.kind === 'view') {
-      const rendered = renderView(shown.view, { firstButtonNumber: this.nextButton });
-      this.remember(rendered.buttons, { kind: 'view', view: shown.view });
-      this.print(frame(shown.label, rendered.text));
-      if (shown.asksInput) this.startForm(shown.view);
+  /** Prints what a Web API call the bot made would show in Slack. */
+  private show({ method, body, answer }: SlackCall): void {
+    if (answer.ok !== true) {
+      if (method !== 'auth.test') this.print(`! Slack rejected ${method}: ${describeRejection(answer)}`);
+      return;
+    }
+    const text = typeof body.text === 'string' ? body.text : '';
+    const blocks = Array.isArray(body.blocks) ? body.blocks : [];
+    const channel = typeof body.channel === 'string' ? body.channel : SHELL_CHANNEL;
+    if (method === 'response_url') {
+      if (body.delete_original === true || body.delete_original === 'true') {
+        this.print('(message removed)');
+        return;
+      }
+      const visibility = body.response_type === 'in_channel' ? `#${SHELL_CHANNEL}` : 'only visible to you';
+      const replaced = body.replace_original === true || body.replace_original === 'true';
+      const container = { kind: 'ephemeral' as const, channel: SHELL_CHANNEL, text, blocks };
+      this.printShown(replaced ? `${visibility}, updated` : visibility, container);
+    } else if (method === 'chat.postMessage') {
+      const thread = typeof body.thread_ts === 'string' ? ', in thread' : '';
+      const container = { kind: 'message' as const, channel, ts: String(answer.ts), text, blocks };
+      this.printShown(`#${channel}${thread}`, container);
+    } else if (method === 'chat.update') {
+      const container = { kind: 'message' as const, channel, ts: String(body.ts), text, blocks };
+      this.printShown(`#${channel}, updated`, container);
+    } else if (method === 'chat.postEphemeral') {
+      const container = { kind: 'ephemeral' as const, channel, text, blocks };
+      this.printShown(`#${channel}, only visible to ${String(body.user)}`, container);
+    } else if (VIEW_METHODS.has(method)) {
+      const view: ShownView = {
+        ...(body.view as Record<string, unknown>),
+        id: (answer.view as { id?: string } | undefined)?.id,
+      };
+      this.printShown(method === 'views.publish' ? 'Home tab' : 'dialog', { kind: 'view', view });
+      // A dialog just opened with inputs: the console asks for each in turn, then submits it.
+      if (method === 'views.open' || method === 'views.push')
+        this.form = ShellForm.open(view, (line) => this.print(line));
     }
   }
 
-  private printMessage(
-    label: string,
-    message: { text?: string; blocks?: unknown[] },
-    container: ButtonOrigin['container'],
-  ): void {
-    const rendered = renderMessage(message, { firstButtonNumber: this.nextButton });
-    this.remember(rendered.buttons, container);
-    this.print(frame(label, rendered.text));
-  }
-
-  private remember(buttons: readonly RenderedButton[], container: ButtonOrigin['container']): void {
-    for (const button of buttons) {
+  /** Prints a message or view as text and remembers its buttons, numbered on from the last, for `press`. */
+  private printShown(label: string, container: ButtonOrigin['container']): void {
+    const numbering = { firstButtonNumber: this.nextButton };
+    const rendered =
+      container.kind === 'view' ? renderView(container.view, numbering) : renderMessage(container, numbering);
+    for (const button of rendered.buttons) {
       this.buttons.set(button.number, { button, container });
       this.nextButton = Math.max(this.nextButton, button.number + 1);
     }
+    this.print(frame(label, rendered.text));
   }
+}
+
+function describeRejection(answer: Record<string, unknown>): string {
+  const details = Array.isArray(answer.errors)
+    ? answer.errors
+    : (answer.response_metadata as { messages?: unknown[] } | undefined)?.messages;
+  return [String(answer.error), ...(details ?? []).map(String)].join('; ');
 }
 
 function frame(label: string, text: string): string {

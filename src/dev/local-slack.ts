@@ -6,9 +6,8 @@
 
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { findBlockKitProblems, formatProblems, type Surface } from './block-limits.js';
-import { bearer, isRecord, parseBody, readBody, send } from './wire.js';
+import { bearer, close, isRecord, listen, loopbackUrl, parseBody, readBody, send } from './wire.js';
 
 /** One request the bot made: a Web API method call or a `response_url` post. */
 export interface SlackCall {
@@ -38,17 +37,16 @@ interface StoredMessage {
   text: string;
   blocks: unknown[];
   thread_ts?: string;
-  user?: string;
   metadata?: unknown;
 }
 
 export interface LocalSlackOptions {
   /** Bot tokens accepted; any other token gets `invalid_auth`. Empty: any token is accepted. */
   readonly tokens?: readonly string[];
-  readonly teamId?: string;
-  readonly botUserId?: string;
-  readonly botId?: string;
 }
+
+/** The bot's bot ID, as `auth.test` gives it and its messages carry it. */
+const BOT_ID = 'B0AUDITBOT';
 
 export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   readonly messages = new Map<string, StoredMessage>();
@@ -56,16 +54,11 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   private tsCounter = 0;
   private responseCounter = 0;
   private viewCounter = 0;
-  private readonly options: Required<LocalSlackOptions>;
+  private readonly tokens: readonly string[];
 
   constructor(options: LocalSlackOptions = {}) {
     super();
-    this.options = {
-      tokens: options.tokens ?? [],
-      teamId: options.teamId ?? 'T0LOCAL',
-      botUserId: options.botUserId ?? 'U0AUDITBOT',
-      botId: options.botId ?? 'B0AUDITBOT',
-    };
+    this.tokens = options.tokens ?? [];
   }
 
   async start(host = '127.0.0.1'): Promise<void> {
@@ -75,24 +68,17 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
         if (!res.headersSent) send(res, 500, { ok: false, error: 'internal_error', detail: String(error) });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(0, host, () => resolve());
-    });
+    await listen(this.server, 0, host);
   }
 
   async stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close(server);
   }
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error('LocalSlack is not started');
-    return `http://127.0.0.1:${address.port}`;
+    return loopbackUrl(this.server, 'LocalSlack');
   }
 
   /** Base URL to give WebClient as `slackApiUrl`. */
@@ -111,51 +97,38 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
   }
 
   private nextTs(): string {
-    this.tsCounter += 1;
-    const seconds = Math.floor(Date.now() / 1000);
-    return `${seconds}.${String(this.tsCounter).padStart(6, '0')}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(++this.tsCounter).padStart(6, '0')}`;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     const raw = await readBody(req);
     if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'method_not_allowed' });
+    const body = parseBody(raw, req.headers['content-type']);
 
-    const responseMatch = /^\/response\/([\w.-]+)$/.exec(url.pathname);
-    if (responseMatch) {
-      const body = parseBody(raw, req.headers['content-type']);
+    const responseId = /^\/response\/([\w.-]+)$/.exec(url.pathname)?.[1];
+    if (responseId) {
       const problems = blockProblems('message', body);
-      const answer =
-        problems.length > 0 ? { ok: false, error: 'invalid_blocks', errors: problems } : { ok: true };
-      const status = problems.length > 0 ? 400 : 200;
-      this.record({
-        method: 'response_url',
-        body,
-        token: undefined,
-        responseId: responseMatch[1],
-        answer,
-        status,
-      });
+      const [status, answer] =
+        problems.length > 0
+          ? [400, { ok: false, error: 'invalid_blocks', errors: problems }]
+          : [200, { ok: true }];
+      this.record({ method: 'response_url', body, token: undefined, responseId, answer, status });
       return send(res, status, answer);
     }
 
-    const apiMatch = /^\/api\/([\w.]+)$/.exec(url.pathname);
-    if (!apiMatch?.[1]) return send(res, 404, { ok: false, error: 'unknown_method' });
-    const method = apiMatch[1];
-    const body = parseBody(raw, req.headers['content-type']);
+    const method = /^\/api\/([\w.]+)$/.exec(url.pathname)?.[1];
+    if (!method) return send(res, 404, { ok: false, error: 'unknown_method' });
     const token =
       bearer(req.headers.authorization) ?? (typeof body.token === 'string' ? body.token : undefined);
     delete body.token;
 
-    const intercepted = await this.intercept(method);
-    if (intercepted) {
-      this.record({ method, body, token, answer: intercepted.answer, status: intercepted.status });
-      return send(res, intercepted.status, intercepted.answer, intercepted.headers);
-    }
-
-    const answer = this.answer(method, body, token);
-    this.record({ method, body, token, answer, status: 200 });
-    send(res, 200, answer);
+    const { status, answer, headers } = (await this.intercept(method)) ?? {
+      status: 200,
+      answer: this.answer(method, body, token),
+    };
+    this.record({ method, body, token, answer, status });
+    send(res, status, answer, headers);
   }
 
   /** An answer given before any other, whatever the call (the test fake injects failures). */
@@ -183,8 +156,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     token: string | undefined,
   ): Record<string, unknown> {
     if (!token) return { ok: false, error: 'not_authed' };
-    if (this.options.tokens.length > 0 && !this.options.tokens.includes(token))
-      return { ok: false, error: 'invalid_auth' };
+    if (this.tokens.length > 0 && !this.tokens.includes(token)) return { ok: false, error: 'invalid_auth' };
     return this.refuse(method, body) ?? this.reply(method, body);
   }
 
@@ -198,7 +170,6 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
 
   /** The answer to an authenticated call that was not refused. */
   protected reply(method: string, body: Record<string, unknown>): Record<string, unknown> {
-    const { teamId, botUserId, botId } = this.options;
     switch (method) {
       case 'auth.test':
         return {
@@ -206,19 +177,14 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
           url: 'https://local.slack/',
           team: 'Local',
           user: 'audit-bot',
-          team_id: teamId,
-          user_id: botUserId,
-          bot_id: botId,
+          team_id: 'T0LOCAL',
+          user_id: 'U0AUDITBOT',
+          bot_id: BOT_ID,
         };
       case 'chat.postMessage':
       case 'chat.postEphemeral':
       case 'chat.update':
         return this.chat(method, body);
-      case 'chat.delete': {
-        const key = `${String(body.channel)}/${String(body.ts)}`;
-        if (!this.messages.delete(key)) return { ok: false, error: 'message_not_found' };
-        return { ok: true, channel: body.channel, ts: body.ts };
-      }
       case 'chat.getPermalink':
         return {
           ok: true,
@@ -230,11 +196,6 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       case 'views.update':
       case 'views.publish':
         return this.view(method, body);
-      case 'users.info':
-        return {
-          ok: true,
-          user: { id: body.user, name: String(body.user).toLowerCase(), tz: 'UTC', is_bot: false },
-        };
       case 'usergroups.users.list':
         return { ok: true, users: [] };
       case 'conversations.history': {
@@ -281,11 +242,6 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
           response_metadata: { next_cursor: next },
         };
       }
-      case 'conversations.info':
-        return {
-          ok: true,
-          channel: { id: body.channel, name: String(body.channel).toLowerCase(), is_member: true },
-        };
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -298,7 +254,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
       type: 'message',
       ts: m.ts,
       text: m.text,
-      bot_id: this.options.botId,
+      bot_id: BOT_ID,
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       ...(m.metadata && withMetadata ? { metadata: m.metadata } : {}),
     };
@@ -311,13 +267,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     const blocks = Array.isArray(body.blocks) ? body.blocks : undefined;
     if (!hasText && !blocks && method !== 'chat.update') return { ok: false, error: 'no_text' };
     const problems = blockProblems('message', body);
-    if (problems.length > 0)
-      return {
-        ok: false,
-        error: 'invalid_blocks',
-        errors: problems,
-        response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
-      };
+    if (problems.length > 0) return refusal('invalid_blocks', problems, { errors: problems });
 
     if (method === 'chat.update') {
       const key = `${channel}/${String(body.ts)}`;
@@ -341,20 +291,14 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     if (typeof body.thread_ts === 'string') message.thread_ts = body.thread_ts;
     if (body.metadata !== undefined) message.metadata = body.metadata;
     this.messages.set(`${channel}/${ts}`, message);
-    return { ok: true, channel, ts, message: { ...message, type: 'message', bot_id: this.options.botId } };
+    return { ok: true, channel, ts, message: { ...message, type: 'message', bot_id: BOT_ID } };
   }
 
   private view(method: string, body: Record<string, unknown>): Record<string, unknown> {
     const view = body.view;
-    if (!isRecord(view))
-      return {
-        ok: false,
-        error: 'invalid_arguments',
-        response_metadata: { messages: ['[ERROR] missing required field: view'] },
-      };
-    if (method === 'views.open' || method === 'views.push') {
-      if (typeof body.trigger_id !== 'string') return { ok: false, error: 'invalid_trigger_id' };
-    }
+    if (!isRecord(view)) return refusal('invalid_arguments', ['missing required field: view']);
+    if ((method === 'views.open' || method === 'views.push') && typeof body.trigger_id !== 'string')
+      return { ok: false, error: 'invalid_trigger_id' };
     if (method === 'views.publish' && typeof body.user_id !== 'string')
       return { ok: false, error: 'user_not_found' };
     const surface: Surface = view.type === 'home' ? 'home' : 'modal';
@@ -362,12 +306,7 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
     const problems = formatProblems(findBlockKitProblems(surface, view)).map((p) =>
       p.replace('[json-pointer:/', '[json-pointer:/view/'),
     );
-    if (problems.length > 0)
-      return {
-        ok: false,
-        error: 'invalid_arguments',
-        response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
-      };
+    if (problems.length > 0) return refusal('invalid_arguments', problems);
     this.viewCounter += 1;
     const id =
       typeof body.view_id === 'string' ? body.view_id : `V${String(this.viewCounter).padStart(8, '0')}`;
@@ -378,4 +317,9 @@ export class LocalSlack extends EventEmitter<{ call: [SlackCall] }> {
 function blockProblems(surface: Surface, body: Record<string, unknown>): string[] {
   if (body.blocks === undefined) return [];
   return formatProblems(findBlockKitProblems(surface, body));
+}
+
+/** Slack's refusal of a payload, each problem an `[ERROR]` line of `response_metadata.messages`. */
+function refusal(error: string, problems: string[], extra?: { errors: string[] }): Record<string, unknown> {
+  return { ok: false, error, ...extra, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
 }

@@ -2,6 +2,8 @@
 // person would read in Slack, with every button numbered so it can be pressed by typing `press N`.
 // Input is whatever the bot sent, so anything malformed is skipped rather than thrown on.
 
+import { isRecord } from './wire.js';
+
 export interface RenderedButton {
   number: number;
   text: string;
@@ -75,16 +77,11 @@ export function renderMessage(
   message: { text?: string; blocks?: readonly unknown[] },
   options?: RenderOptions,
 ): Rendered {
-  return guarded(() => {
-    const renderer = new Renderer(options?.firstButtonNumber);
-    const source: unknown = message;
-    const blocks = isRecord(source) ? asArray(source.blocks) : [];
-    const text = isRecord(source) && typeof source.text === 'string' ? mrkdwnToText(source.text) : '';
-    const rendered = renderer.blocks(blocks);
-    // Blocks that render to nothing (all of unknown types) would leave a blank answer; the
-    // notification text is what Slack itself would fall back to.
-    return rendered.text || rendered.buttons.length > 0 ? rendered : { text, buttons: [] };
-  });
+  // Blocks that render to nothing (all of unknown types) would leave a blank answer; the
+  // notification text is what Slack itself would fall back to.
+  return render(message, options, (source, body) =>
+    body.text || body.buttons.length > 0 ? body : { text: mrkdwnToText(source.text), buttons: [] },
+  );
 }
 
 /** Renders a modal or Home tab: title, blocks, then the submit/close labels a modal shows. */
@@ -92,14 +89,8 @@ export function renderView(
   view: { title?: unknown; blocks?: readonly unknown[]; submit?: unknown; close?: unknown },
   options?: RenderOptions,
 ): Rendered {
-  return guarded(() => {
-    const renderer = new Renderer(options?.firstButtonNumber);
-    const source: unknown = view;
-    if (!isRecord(source)) return { text: '', buttons: [] };
-    const lines: string[] = [];
-    const title = plainText(source.title);
-    if (title) lines.push(title, '='.repeat(width(title)));
-    const body = renderer.blocks(asArray(source.blocks));
+  return render(view, options, (source, body) => {
+    const lines = underlined(plainText(source.title));
     if (body.text) lines.push(body.text);
     const close = plainText(source.close);
     const submit = plainText(source.submit);
@@ -109,12 +100,18 @@ export function renderView(
   });
 }
 
-// Only a hostile value (a throwing getter or Proxy) gets past the type checks; the console
-// should print an empty answer rather than die on it.
-function guarded(render: () => Rendered): Rendered {
+/** Renders the blocks of a message or view, then `finish` adds what surrounds them. */
+function render(
+  source: unknown,
+  options: RenderOptions | undefined,
+  finish: (source: Json, body: Rendered) => Rendered,
+): Rendered {
   try {
-    return render();
+    if (!isRecord(source)) return { text: '', buttons: [] };
+    return finish(source, new Renderer(options?.firstButtonNumber).blocks(asArray(source.blocks)));
   } catch {
+    // Only a hostile value (a throwing getter or Proxy) gets past the type checks; the console
+    // should print an empty answer rather than die on it.
     return { text: '', buttons: [] };
   }
 }
@@ -124,7 +121,7 @@ function guarded(render: () => Rendered): Rendered {
  * entities are unescaped, inline code loses its backticks and common emoji shortcodes become
  * Unicode. `*bold*` and `_italic_` markers stay, since a console shows them well enough as they are.
  */
-export function mrkdwnToText(text: string): string {
+export function mrkdwnToText(text: unknown): string {
   if (typeof text !== 'string') return '';
   const linked = text.replace(/<([^<>]*)>/g, (_match, inner: string) => special(inner));
   // Inline code loses its backticks (a console has no monospace to switch to); ``` fences stay
@@ -137,15 +134,15 @@ function special(inner: string): string {
   const bar = inner.indexOf('|');
   const target = bar === -1 ? inner : inner.slice(0, bar);
   const label = bar === -1 ? undefined : inner.slice(bar + 1);
-  if (target.startsWith('@')) return label ? `@${label.replace(/^@/, '')}` : target;
-  if (target.startsWith('#')) return label ? `#${label.replace(/^#/, '')}` : target;
-  if (target.startsWith('!')) {
+  const sigil = target.charAt(0);
+  if (sigil === '@' || sigil === '#')
+    return label ? `${sigil}${label.startsWith(sigil) ? label.slice(1) : label}` : target;
+  if (sigil === '!') {
     const command = target.slice(1);
     if (command === 'here' || command === 'channel' || command === 'everyone') return `@${command}`;
     if (label) return label;
     // `<!subteam^S123>` without a label: the group's ID is the best we have.
-    const caret = command.indexOf('^');
-    return caret === -1 ? `@${command}` : `@${command.slice(caret + 1)}`;
+    return `@${command.slice(command.indexOf('^') + 1)}`;
   }
   if (!label || label === target) return target;
   return `${label} (${target})`;
@@ -192,10 +189,8 @@ class Renderer {
     if (!isRecord(block)) return [];
     const blockId = typeof block.block_id === 'string' ? block.block_id : undefined;
     switch (block.type) {
-      case 'header': {
-        const text = plainText(block.text);
-        return text ? [text, '='.repeat(width(text))] : [];
-      }
+      case 'header':
+        return underlined(plainText(block.text));
       case 'section':
         return this.section(block, blockId);
       case 'context': {
@@ -310,23 +305,18 @@ function imageLabel(image: Json): string {
 
 /** Rich text is what Slack's own composer sends; flatten it to its words. */
 function richText(elements: unknown): string[] {
-  const lines: string[] = [];
-  for (const element of asArray(elements)) {
-    if (!isRecord(element)) continue;
-    if (element.type === 'rich_text_list') {
-      for (const item of asArray(element.elements)) {
-        if (isRecord(item)) lines.push(`• ${inlineRichText(item.elements)}`);
-      }
-    } else {
+  return asArray(elements)
+    .filter(isRecord)
+    .flatMap((element) => {
+      if (element.type === 'rich_text_list')
+        return asArray(element.elements)
+          .filter(isRecord)
+          .map((item) => `• ${inlineRichText(item.elements)}`);
       const prefix = element.type === 'rich_text_quote' ? '> ' : '';
-      lines.push(
-        ...inlineRichText(element.elements)
-          .split('\n')
-          .map((line) => `${prefix}${line}`),
-      );
-    }
-  }
-  return lines;
+      return inlineRichText(element.elements)
+        .split('\n')
+        .map((line) => `${prefix}${line}`);
+    });
 }
 
 function inlineRichText(elements: unknown): string {
@@ -372,23 +362,22 @@ function plainText(value: unknown): string {
 
 function oneLine(text: string): string {
   return text
-    .split('\n')
-    .map((line) => line.trim())
+    .trim()
+    .split(/\s*\n\s*/)
     .filter(Boolean)
     .join(' ');
 }
 
 // Code points, so an emoji counts once when underlining or padding.
 function width(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
+  return [...text].length;
+}
+
+/** A title and its `===` underline, or nothing when there is no title. */
+function underlined(title: string): string[] {
+  return title ? [title, '='.repeat(width(title))] : [];
 }
 
 function asArray(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

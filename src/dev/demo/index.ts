@@ -12,7 +12,6 @@ export interface RunningDemo {
 }
 
 export async function startDemo(demo: NonNullable<Config['demo']>, logger: Logger): Promise<RunningDemo> {
-  let eagle: EagleServer | undefined;
   if (demo.djay) {
     try {
       ensureDemoDjayLibrary(demo.djay);
@@ -21,20 +20,16 @@ export async function startDemo(demo: NonNullable<Config['demo']>, logger: Logge
     }
   }
   if (demo.eagle) {
-    const server = new EagleServer({
+    const eagle = new EagleServer({
       items: generateDemoItems(demo.eagle.items, demo.eagle.fingerprinted, demo.eagle.tag_prefix),
     });
     try {
-      await server.start(demo.eagle.port);
-      eagle = server;
+      await eagle.start(demo.eagle.port);
+      return eagle;
     } catch (error) {
       // Another copy of the bot may be serving it already; the probe reports what it finds.
       logger.warn(`demo Eagle not started on port ${demo.eagle.port}: ${describeError(error)}`);
     }
   }
-  return {
-    async stop() {
-      await eagle?.stop();
-    },
-  };
+  return { async stop() {} };
 }
