@@ -27,6 +27,7 @@ import { createProbes } from './probes/index.js';
 import { PushResults } from './probes/push-results.js';
 import { ProbeResults } from './probes/results-store.js';
 import { ProbeRunner } from './probes/runner.js';
+import { formatFigure } from './status/blocks.js';
 import { Retention } from './store/retention.js';
 import type { Store } from './store/store.js';
 
@@ -119,6 +120,16 @@ export function buildServices(options: ServiceOptions): Services {
     now,
     instance,
     retryDelayMs: options.waits?.issueRetryDelayMs,
+    describeCheck: (id) => {
+      const probe = runner.probe(id);
+      if (!probe) return undefined;
+      const latest = results.latestMeasured(id);
+      return {
+        id,
+        title: probe.title,
+        figure: latest ? formatFigure(latest.measurement) : 'not measured yet',
+      };
+    },
   });
   // Each new reading of the audit report proposes its documented issues (once each).
   runner.onResult((result) => {

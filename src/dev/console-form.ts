@@ -75,7 +75,9 @@ export class ShellForm {
       : '';
     if (field.kind === 'select') {
       const choices = field.options.map((o, i) => `${i + 1} ${o}`).join(', ');
-      this.print(`${field.label} (${choices})${initial}:`);
+      this.print(
+        `${field.label} (${choices})${initial}${field.optional ? ' (optional: Enter for none)' : ''}:`,
+      );
     } else if (field.kind === 'multiline') {
       this.print(
         `${field.label}${initial} — several lines; a line with only "." ends it${field.optional ? ' (optional)' : ''}:`,

@@ -14,7 +14,13 @@ export class ProposalMessenger {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly logger: Logger,
+    /** The title of a check, for the line naming the check a proposal tracks. */
+    private readonly checkTitle: (probeId: string) => string | undefined = () => undefined,
   ) {}
+
+  private message(proposal: Proposal) {
+    return proposalMessage(proposal, proposal.probeId ? this.checkTitle(proposal.probeId) : undefined);
+  }
 
   /** The ts of the proposal's message in `channel`, if an earlier attempt posted it. */
   find(proposal: Proposal, channel: string): Promise<string | undefined> {
@@ -28,7 +34,7 @@ export class ProposalMessenger {
 
   /** Posts the proposal; returns the message's ts. */
   async post(proposal: Proposal, channel: string): Promise<string> {
-    const message = proposalMessage(proposal);
+    const message = this.message(proposal);
     const answer = await this.client.chat.postMessage({
       channel,
       text: message.text,
@@ -43,7 +49,7 @@ export class ProposalMessenger {
   /** Shows the proposal's current state in its message; a failure is logged, never thrown. */
   async update(proposal: Proposal): Promise<void> {
     if (!proposal.channel || !proposal.ts) return;
-    const message = proposalMessage(proposal);
+    const message = this.message(proposal);
     try {
       await this.client.chat.update({
         channel: proposal.channel,

@@ -26,6 +26,14 @@ export interface IssueDraft {
   readonly slackLink?: string;
   /** The audit report it was documented in. */
   readonly reportFile?: string;
+  /** The check the issue tracks, with its figure when the page is created. */
+  readonly check?: TrackedCheck;
+}
+
+export interface TrackedCheck {
+  readonly id: string;
+  readonly title: string;
+  readonly figure: string;
 }
 
 export interface CreatedIssue {
@@ -86,7 +94,9 @@ export function splitText(text: string, limit = NOTION_TEXT_LIMIT): string[] {
 }
 
 /** Page content: the description as paragraphs, then where the issue came from. */
-export function issueBlocks(draft: Pick<IssueDraft, 'description' | 'slackLink' | 'reportFile'>): unknown[] {
+export function issueBlocks(
+  draft: Pick<IssueDraft, 'description' | 'slackLink' | 'reportFile' | 'check'>,
+): unknown[] {
   const paragraph = (content: string, link?: string) => ({
     object: 'block',
     type: 'paragraph',
@@ -98,6 +108,12 @@ export function issueBlocks(draft: Pick<IssueDraft, 'description' | 'slackLink' 
     .flatMap((p) => splitText(p).map((piece) => paragraph(piece)));
   if (draft.slackLink) blocks.push(paragraph('Slack message', draft.slackLink));
   if (draft.reportFile) blocks.push(paragraph(`From audit report ${draft.reportFile}`));
+  if (draft.check)
+    blocks.push(
+      paragraph(
+        `Tracks the check "${draft.check.title}" (${draft.check.id}); at creation: ${draft.check.figure}`,
+      ),
+    );
   return blocks;
 }
 

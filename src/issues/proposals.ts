@@ -37,6 +37,8 @@ const rowSchema = z.object({
   reason: z.string().nullable(),
   error: z.string().nullable(),
   created_at: isoTime,
+  // Absent in rows read through an older schema's SELECT list; NULL when no check is linked.
+  probe_id: z.string().nullish(),
 });
 
 export interface Proposal {
@@ -65,6 +67,8 @@ export interface Proposal {
   readonly reason: string | undefined;
   readonly error: string | undefined;
   readonly createdAt: string;
+  /** The check this issue tracks. */
+  readonly probeId: string | undefined;
 }
 
 /** A row that does not read as a proposal, and why (for the log and the metrics). */
@@ -101,6 +105,7 @@ function fromRow(r: z.infer<typeof rowSchema>): Proposal {
     reason: r.reason ?? undefined,
     error: r.error ?? undefined,
     createdAt: r.created_at,
+    probeId: r.probe_id ?? undefined,
   };
 }
 
@@ -141,6 +146,7 @@ export interface NewProposal {
   readonly description: string;
   readonly reportFile?: string;
   readonly slackLink?: string;
+  readonly probeId?: string | undefined;
 }
 
 export class Proposals {
@@ -164,8 +170,8 @@ export class Proposals {
     const at = now.toISOString();
     const info = this.store.db
       .prepare(
-        `INSERT INTO issue_proposals (source_key, title, priority, type, description, report_file, slack_link, state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?) ON CONFLICT(source_key) DO NOTHING`,
+        `INSERT INTO issue_proposals (source_key, title, priority, type, description, report_file, slack_link, probe_id, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?) ON CONFLICT(source_key) DO NOTHING`,
       )
       .run(
         proposal.sourceKey,
@@ -175,6 +181,7 @@ export class Proposals {
         proposal.description,
         proposal.reportFile ?? null,
         proposal.slackLink ?? null,
+        proposal.probeId ?? null,
         at,
         at,
       );
@@ -313,15 +320,29 @@ export class Proposals {
 
   edit(
     id: number,
-    fields: { title: string; priority: string; type: string; description: string },
+    fields: {
+      title: string;
+      priority: string;
+      type: string;
+      description: string;
+      probeId?: string | undefined;
+    },
     now: Date,
   ): boolean {
     const info = this.store.db
       .prepare(
-        `UPDATE issue_proposals SET title = ?, priority = ?, type = ?, description = ?, updated_at = ?
+        `UPDATE issue_proposals SET title = ?, priority = ?, type = ?, description = ?, probe_id = ?, updated_at = ?
          WHERE id = ? AND state IN ('proposed', 'failed')`,
       )
-      .run(fields.title, fields.priority, fields.type, fields.description, now.toISOString(), id);
+      .run(
+        fields.title,
+        fields.priority,
+        fields.type,
+        fields.description,
+        fields.probeId ?? null,
+        now.toISOString(),
+        id,
+      );
     return info.changes === 1;
   }
 }

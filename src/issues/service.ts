@@ -22,8 +22,9 @@ import { describeSlackError } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
+import { linkedCheck } from './check-links.js';
 import { ProposalMessenger } from './messenger.js';
-import { type IssueDraft, IssueSetupError, type NotionIssues } from './notion.js';
+import { type IssueDraft, IssueSetupError, type NotionIssues, type TrackedCheck } from './notion.js';
 import {
   type ApproveOutcome,
   type NewProposal,
@@ -51,6 +52,8 @@ export interface IssueServiceDeps {
   /** This process; claims it makes carry its id. */
   readonly instance?: ProcessInstance;
   readonly retryDelayMs?: number;
+  /** The check `probeId` names, with its latest figure; undefined for an unknown id. */
+  readonly describeCheck?: (probeId: string) => TrackedCheck | undefined;
 }
 
 export class IssueService {
@@ -71,7 +74,7 @@ export class IssueService {
     this.instance = deps.instance ?? newProcessInstance(deps.now());
     this.proposals = new Proposals(deps.store, (reader, row) => this.reportUnreadable(reader, row));
     this.throttle = new LogThrottle(deps.logger);
-    this.messenger = new ProposalMessenger(deps.client, deps.logger);
+    this.messenger = new ProposalMessenger(deps.client, deps.logger, (id) => deps.describeCheck?.(id)?.title);
   }
 
   /** How long a live process keeps its claim (notion.issues.claim_lease). */
@@ -121,6 +124,15 @@ export class IssueService {
     return running;
   }
 
+  /** The checks an issue may track: every configured probe. */
+  get checks(): { id: string; title: string; issue_match?: string | undefined }[] {
+    return this.deps.config.probes.map((p) => ({
+      id: p.id,
+      title: p.title ?? p.id,
+      issue_match: p.issue_match,
+    }));
+  }
+
   /** Proposes each documented issue of a report once, and posts what is not posted yet. */
   async proposeFromReport(report: Extract<Measurement, { kind: 'report' }>): Promise<void> {
     for (const issue of report.issues) {
@@ -132,6 +144,14 @@ export class IssueService {
           type: issue.type ?? 'Internal Issue',
           description: issue.description,
           reportFile: report.file,
+          probeId: linkedCheck(
+            issue.title,
+            this.deps.config.probes.map((p) => ({
+              id: p.id,
+              title: p.title ?? p.id,
+              issue_match: p.issue_match,
+            })),
+          ),
         },
         this.deps.now(),
       );
@@ -281,7 +301,7 @@ export class IssueService {
   }
 
   /** The form: create right away (or keep a local draft without Notion). */
-  async createFromForm(draft: IssueDraft, userId: string): Promise<ApproveOutcome> {
+  async createFromForm(draft: IssueDraft & { probeId?: string }, userId: string): Promise<ApproveOutcome> {
     const { proposal } = this.proposals.propose(
       {
         sourceKey: `form:${userId}:${this.deps.now().toISOString()}:${Math.random().toString(36).slice(2, 8)}`,
@@ -291,6 +311,7 @@ export class IssueService {
         description: draft.description,
         ...(draft.slackLink ? { slackLink: draft.slackLink } : {}),
         ...(draft.reportFile ? { reportFile: draft.reportFile } : {}),
+        probeId: draft.probeId,
       },
       this.deps.now(),
     );
@@ -333,6 +354,7 @@ export class IssueService {
           description: proposal.description,
           ...(proposal.slackLink ? { slackLink: proposal.slackLink } : {}),
           ...(proposal.reportFile ? { reportFile: proposal.reportFile } : {}),
+          ...this.trackedCheck(proposal),
         });
         this.proposals.created(id, page, userId, this.deps.now());
         await this.refreshMessage(id);
@@ -350,6 +372,11 @@ export class IssueService {
     this.proposals.failed(id, lastError, this.deps.now());
     await this.refreshMessage(id);
     return { kind: 'failed', proposal: this.proposals.get(id) ?? proposal, error: lastError };
+  }
+
+  private trackedCheck(proposal: Proposal): { check?: TrackedCheck } {
+    const check = proposal.probeId ? this.deps.describeCheck?.(proposal.probeId) : undefined;
+    return check ? { check } : {};
   }
 
   private async refreshMessage(id: number): Promise<void> {

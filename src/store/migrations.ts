@@ -255,4 +255,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX slack_requests_seen_by_time ON slack_requests_seen (seen_at);
     `,
   },
+  {
+    version: 10,
+    name: 'issues know their check',
+    up: `
+      -- The check (probe id) an issue tracks: set by Propose issue, by the linking rule for an
+      -- audit report's issues, or in the issue form; NULL when it tracks none.
+      ALTER TABLE issue_proposals ADD COLUMN probe_id TEXT;
+    `,
+  },
 ];

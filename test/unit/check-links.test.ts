@@ -14,7 +14,7 @@ const checks = example.probes.map((p) => ({ id: p.id, title: p.title ?? p.id, is
 
 describe('linkedCheck', () => {
   it("links the fixture report's three issues to the fingerprint, DriveSheetsSync and djay checks", () => {
-    // examples/plans holds the fixture report of ../shared/fixtures, as the demo reads it.
+    // examples/plans holds the report of ../shared/fixtures (blank lines aside), as the demo reads it.
     const file = 'AUDIT_FOLLOWUP_REPORT_20260118.md';
     const report = parseAuditReport(readFileSync(path.join(ROOT, 'examples', 'plans', file), 'utf8'), file);
     expect(report.issues.map((issue) => linkedCheck(issue.title, checks))).toEqual([
