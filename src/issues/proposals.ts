@@ -8,6 +8,7 @@
 
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
+import type { IssueState } from './notion-state.js';
 
 export type ProposalState = 'proposed' | 'creating' | 'created' | 'failed' | 'dismissed';
 
@@ -39,6 +40,10 @@ const rowSchema = z.object({
   created_at: isoTime,
   // Absent in rows read through an older schema's SELECT list; NULL when no check is linked.
   probe_id: z.string().nullish(),
+  notion_status: z.string().nullish(),
+  notion_assignee: z.string().nullish(),
+  notion_edited_at: z.string().nullish(),
+  notion_gone: z.number().nullish(),
 });
 
 export interface Proposal {
@@ -69,6 +74,16 @@ export interface Proposal {
   readonly createdAt: string;
   /** The check this issue tracks. */
   readonly probeId: string | undefined;
+  /** The created page as Notion last told: undefined until it was read back once. */
+  readonly notion: NotionView | undefined;
+}
+
+export interface NotionView {
+  readonly status: string | undefined;
+  readonly assignee: string | undefined;
+  readonly editedAt: string;
+  /** Trashed or deleted in Notion. */
+  readonly gone: boolean;
 }
 
 /** A row that does not read as a proposal, and why (for the log and the metrics). */
@@ -106,6 +121,14 @@ function fromRow(r: z.infer<typeof rowSchema>): Proposal {
     error: r.error ?? undefined,
     createdAt: r.created_at,
     probeId: r.probe_id ?? undefined,
+    notion: r.notion_edited_at
+      ? {
+          status: r.notion_status ?? undefined,
+          assignee: r.notion_assignee ?? undefined,
+          editedAt: r.notion_edited_at,
+          gone: r.notion_gone === 1,
+        }
+      : undefined,
   };
 }
 
@@ -316,6 +339,43 @@ export class Proposals {
       )
       .run(userId, reason, now.toISOString(), id);
     return info.changes === 1;
+  }
+
+  /**
+   * Records what Notion says of page `state.pageId` on every proposal created as that page; a
+   * reading older than the one stored, or as old and the same, is ignored (webhook signals come
+   * repeated and out of order). Returns the proposals it changed.
+   */
+  applyNotionState(state: IssueState): Proposal[] {
+    const changed = this.store.db
+      .prepare(
+        `UPDATE issue_proposals SET notion_status = ?, notion_assignee = ?, notion_edited_at = ?, notion_gone = ?
+         WHERE state = 'created' AND replace(page_id, '-', '') = ?
+           AND (notion_edited_at IS NULL OR notion_edited_at < ? OR (notion_edited_at = ?
+             AND (notion_status IS NOT ? OR notion_assignee IS NOT ? OR notion_gone IS NOT ?)))
+         RETURNING id`,
+      )
+      .all(
+        state.status ?? null,
+        state.assignee ?? null,
+        state.editedAt,
+        state.gone ? 1 : 0,
+        state.pageId.replaceAll('-', ''),
+        state.editedAt,
+        state.editedAt,
+        state.status ?? null,
+        state.assignee ?? null,
+        state.gone ? 1 : 0,
+      ) as Array<{ id: number }>;
+    return changed.map((r) => this.get(r.id)).filter((p) => p !== undefined);
+  }
+
+  /** Pages of created issues still open to change (not gone), for a first reading of their state. */
+  unread(): Proposal[] {
+    return this.list(
+      'open',
+      `SELECT * FROM issue_proposals WHERE state = 'created' AND notion_edited_at IS NULL`,
+    );
   }
 
   edit(
