@@ -16,12 +16,18 @@ import {
   packLines,
   section,
 } from '../kit/blocks.js';
-import { formatAge, formatPointsDelta, formatTime, formatValueDelta, sparkline } from '../kit/format.js';
+import { formatAge, formatTime, sparkline } from '../kit/format.js';
 import { ACTION, perProbeActionId } from '../kit/ids.js';
-import { ratioOf } from '../probes/evaluate.js';
 import type { ProbeSnapshot, ReportSnapshot } from '../probes/snapshot.js';
 import { figureOf } from '../probes/snapshot.js';
-import { formatFigure, formatTarget, STATUS_EMOJI } from '../status/blocks.js';
+import {
+  figureSummary,
+  formatChange,
+  formatFigure,
+  formatTarget,
+  openTaskBlocks,
+  STATUS_EMOJI,
+} from '../status/blocks.js';
 
 export interface DigestProbe {
   readonly probe: ProbeSnapshot;
@@ -60,17 +66,6 @@ export function digestHeadline(input: Pick<DigestInput, 'title' | 'probes'>): st
   return `${input.title} — ${needing} of ${total} checks need attention`;
 }
 
-function changeSincePrevious({ probe, previousFigure }: DigestProbe): string | undefined {
-  const m = probe.latest?.measurement;
-  if (previousFigure === undefined || !m) return undefined;
-  if (m.kind === 'ratio') {
-    const now = ratioOf(m);
-    return now === undefined ? undefined : `${formatPointsDelta(now, previousFigure)} since last digest`;
-  }
-  if (m.kind === 'value') return `${formatValueDelta(m.value, previousFigure)} since last digest`;
-  return undefined;
-}
-
 export function digestLine(entry: DigestProbe, now: Date): string {
   const { probe } = entry;
   const title = `*${escapeMrkdwn(probe.title)}*`;
@@ -81,7 +76,7 @@ export function digestLine(entry: DigestProbe, now: Date): string {
   const parts = [escapeMrkdwn(formatFigure(probe.latest.measurement))];
   const target = formatTarget(probe);
   if (target) parts.push(target);
-  const change = changeSincePrevious(entry);
+  const change = formatChange(probe.latest.measurement, entry.previousFigure, 'since last digest');
   if (change) parts.push(change);
   if (probe.history.length >= 2) parts.push(`\`${sparkline(probe.history.slice(-12))}\``);
   if (probe.status === 'stale') parts.push(`stale, measured ${formatAge(probe.latest.measuredAt, now)}`);
@@ -98,18 +93,9 @@ export function digestMessage(input: DigestInput): MessageContent {
       ),
     );
   }
-  if (input.probes.length > 0)
-    blocks.push(...packLines(input.probes.map((p) => digestLine(p, input.now))).slice(0, 20));
-  if (input.report && input.report.openTasks.length > 0) {
-    const lines = input.report.openTasks.map(
-      (t) =>
-        `• *${escapeMrkdwn(t.title)}*: ${escapeMrkdwn(t.status)}${t.notes ? ` — ${escapeMrkdwn(t.notes)}` : ''}`,
-    );
-    blocks.push(
-      divider(),
-      ...packLines([`*Open tasks* from _${escapeMrkdwn(input.report.file)}_`, ...lines]).slice(0, 5),
-    );
-  }
+  blocks.push(...packLines(input.probes.map((p) => digestLine(p, input.now))).slice(0, 20));
+  if (input.report && input.report.openTasks.length > 0)
+    blocks.push(divider(), ...openTaskBlocks(input.report));
   const below = input.probes.filter((p) => p.probe.status === 'below_target');
   if (below.length > 0) {
     const buttons = below.slice(0, MAX_PROPOSE_BUTTONS).map((p) =>
@@ -132,12 +118,7 @@ export function digestMessage(input: DigestInput): MessageContent {
       `Digest \`${escapeMrkdwn(input.digestId)}\` · ${formatTime(input.slot, input.timezone)} ${input.timezone} · \`/audit status\` for every check`,
     ),
   );
-  const summary = input.probes
-    .map(
-      (p) =>
-        `${p.probe.title}: ${p.probe.latest ? formatFigure(p.probe.latest.measurement) : 'never measured'}`,
-    )
-    .join('; ');
+  const summary = figureSummary(input.probes.map((p) => p.probe));
   return {
     text: escapeMrkdwn(
       clamp(`${headline}${input.late ? ' (late)' : ''}. ${summary}`, LIMIT.fallbackText - 500),
@@ -148,12 +129,12 @@ export function digestMessage(input: DigestInput): MessageContent {
 
 /** The figures a digest showed, stored for the next digest's "since last digest". */
 export function digestFigures(probes: readonly DigestProbe[]): Record<string, number> {
-  const figures: Record<string, number> = {};
-  for (const { probe } of probes) {
-    const figure = figureOf(probe.latest?.measurement);
-    if (figure !== undefined) figures[probe.id] = figure;
-  }
-  return figures;
+  return Object.fromEntries(
+    probes.flatMap(({ probe }) => {
+      const figure = figureOf(probe.latest?.measurement);
+      return figure === undefined ? [] : [[probe.id, figure]];
+    }),
+  );
 }
 
 /** `/audit digest <id>` naming no digest. */
@@ -162,11 +143,16 @@ export function unknownDigestMessage(id: string, ids: readonly string[]): Messag
   return { text: escapeMrkdwn(text), blocks: [section(`:grey_question: ${escapeMrkdwn(text)}`)] };
 }
 
+/** Whether a digest was posted, where, and why not. */
+export interface PostOutcome {
+  readonly posted: boolean;
+  readonly channel: string;
+  readonly ts?: string;
+  readonly error?: string;
+}
+
 /** The answer to `/audit digest`: where it was posted, or why not. */
-export function digestPostedMessage(
-  id: string,
-  outcome: { readonly posted: boolean; readonly channel: string; readonly error?: string | undefined },
-): MessageContent {
+export function digestPostedMessage(id: string, outcome: PostOutcome): MessageContent {
   const text = outcome.posted
     ? `Posted the ${id} digest to <#${outcome.channel}>.`
     : `The ${id} digest could not be posted to <#${outcome.channel}>: ${escapeMrkdwn(outcome.error ?? 'unknown error')}. It has been logged.`;

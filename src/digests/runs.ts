@@ -16,38 +16,18 @@ const isoTime = z.iso.datetime({ offset: true });
 /** Figures shown by a digest, by probe id: finite numbers only (they are subtracted). */
 const figuresSchema = z.record(z.string(), z.number().refine(Number.isFinite, 'must be a finite number'));
 
-const unfinishedSchema = z.object({
-  key: z.string(),
-  digest_id: z.string(),
-  slot: isoTime,
-  late: z.number(),
-  claimed_at: isoTime,
-});
-
 /** A claim nobody recorded an outcome for (yet). */
-export interface UnfinishedRun {
-  readonly key: string;
-  readonly digestId: string;
-  readonly slot: string;
-  readonly late: boolean;
-  readonly claimedAt: string;
-}
+const unfinishedSchema = z
+  .object({ key: z.string(), digest_id: z.string(), slot: isoTime, late: z.number(), claimed_at: isoTime })
+  .transform((r) => ({ key: r.key, digestId: r.digest_id, slot: r.slot, claimedAt: r.claimed_at }));
+
+export type UnfinishedRun = Readonly<z.output<typeof unfinishedSchema>>;
 
 /** Told of a row that does not read: its key, digest and why. */
 export type UnreadableRun = (row: { key: string; digestId: string; reason: string }) => void;
 
 function reasonOf(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
-}
-
-export interface DigestRun {
-  readonly key: string;
-  readonly digestId: string;
-  readonly slot: string;
-  readonly late: boolean;
-  readonly state: RunState;
-  readonly ts: string | undefined;
-  readonly figures: Record<string, number>;
 }
 
 /** The key node-cron builds: `${coordinatorKeyPrefix}:${slot.toISOString()}`. */
@@ -104,32 +84,21 @@ export class DigestRuns {
 
   /** Claims nobody finished; unreadable ones are reported and parked as failed, not returned. */
   unfinished(): UnfinishedRun[] {
-    const rows = this.store.db
+    return this.store.db
       .prepare<[], { key: string; digest_id: string }>(
         "SELECT key, digest_id, slot, late, claimed_at FROM digest_runs WHERE state = 'claimed' ORDER BY key",
       )
-      .all();
-    const runs: UnfinishedRun[] = [];
-    for (const raw of rows) {
-      const parsed = unfinishedSchema.safeParse(raw);
-      if (!parsed.success) {
+      .all()
+      .flatMap((raw) => {
+        const parsed = unfinishedSchema.safeParse(raw);
+        if (parsed.success) return [parsed.data];
         const reason = reasonOf(parsed.error);
         this.onUnreadable({ key: raw.key, digestId: raw.digest_id, reason });
         this.store.db
           .prepare("UPDATE digest_runs SET state = 'failed', error = ? WHERE key = ? AND state = 'claimed'")
           .run(`unreadable claim: ${reason}`, raw.key);
-        continue;
-      }
-      const r = parsed.data;
-      runs.push({
-        key: r.key,
-        digestId: r.digest_id,
-        slot: r.slot,
-        late: r.late === 1,
-        claimedAt: r.claimed_at,
+        return [];
       });
-    }
-    return runs;
   }
 
   /** Takes over an unfinished claim, if it is still the one read; true for the one caller that did. */
@@ -144,59 +113,32 @@ export class DigestRuns {
     return this.store.db.prepare('SELECT 1 FROM digest_runs WHERE key = ?').get(key) !== undefined;
   }
 
-  /** The newest posted run of a digest, for its figures. */
-  lastPosted(digestId: string): DigestRun | undefined {
+  /** The newest posted run of a digest: its message and the figures it showed. */
+  lastPosted(digestId: string): { ts: string | undefined; figures: Record<string, number> } | undefined {
     const row = this.store.db
-      .prepare<
-        [string],
-        {
-          key: string;
-          digest_id: string;
-          slot: string;
-          late: number;
-          state: RunState;
-          ts: string | null;
-          figures: string | null;
-        }
-      >(
-        `SELECT key, digest_id, slot, late, state, ts, figures FROM digest_runs
+      .prepare<[string], { key: string; digest_id: string; ts: string | null; figures: string | null }>(
+        `SELECT key, digest_id, ts, figures FROM digest_runs
          WHERE digest_id = ? AND state = 'posted' ORDER BY slot DESC LIMIT 1`,
       )
       .get(digestId);
-    if (!row) return undefined;
-    return {
-      key: row.key,
-      digestId: row.digest_id,
-      slot: row.slot,
-      late: row.late === 1,
-      state: row.state,
-      ts: row.ts ?? undefined,
-      figures: this.figuresOf(row),
-    };
+    return row && { ts: row.ts ?? undefined, figures: this.figuresOf(row) };
   }
 
   /** The stored figures, or none when they do not read (reported): a digest then shows no change. */
   private figuresOf(row: { key: string; digest_id: string; figures: string | null }): Record<string, number> {
     if (!row.figures) return {};
+    const unreadable = (reason: string) => {
+      this.onUnreadable({ key: row.key, digestId: row.digest_id, reason: `figures: ${reason}` });
+      return {};
+    };
     let json: unknown;
     try {
       json = JSON.parse(row.figures);
     } catch (error) {
-      this.onUnreadable({
-        key: row.key,
-        digestId: row.digest_id,
-        reason: `figures: not JSON (${String(error)})`,
-      });
-      return {};
+      return unreadable(`not JSON (${String(error)})`);
     }
     const parsed = figuresSchema.safeParse(json);
-    if (parsed.success) return parsed.data;
-    this.onUnreadable({
-      key: row.key,
-      digestId: row.digest_id,
-      reason: `figures: ${reasonOf(parsed.error)}`,
-    });
-    return {};
+    return parsed.success ? parsed.data : unreadable(reasonOf(parsed.error));
   }
 
   /**

@@ -19,8 +19,9 @@ import { defaultRefresh } from '../probes/index.js';
 import type { ProbeResults } from '../probes/results-store.js';
 import type { ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
+import { runWithin } from '../status/service.js';
 import type { Store } from '../store/store.js';
-import { type DigestProbe, digestFigures, digestMessage, digestTitle } from './blocks.js';
+import { type DigestInput, digestFigures, digestMessage, digestTitle, type PostOutcome } from './blocks.js';
 import { DigestRuns, slotKey, storeRunCoordinator, taskName, type UnfinishedRun } from './runs.js';
 import { refreshIntervalMs, slotsBetween } from './slots.js';
 
@@ -48,13 +49,6 @@ export interface DigestSchedulerDeps {
   readonly logger: Logger;
   readonly metrics: BotMetrics;
   readonly now: () => Date;
-}
-
-export interface PostOutcome {
-  readonly posted: boolean;
-  readonly channel: string;
-  readonly ts?: string;
-  readonly error?: string;
 }
 
 export class DigestScheduler {
@@ -97,23 +91,28 @@ export class DigestScheduler {
   /** Schedules every digest, then posts slots missed while the bot was down (within grace). */
   async start(): Promise<void> {
     for (const digest of this.digests) {
-      const task = createTask(
-        digest.cron,
-        (context) => this.track(this.post(digest, context.date, { late: false, claimed: true })),
-        {
-          name: taskName(digest.id),
-          timezone: this.deps.config.timezone,
-          distributed: true,
-          runCoordinator: storeRunCoordinator(this.runs, digest.id, this.deps.now),
-          noOverlap: false,
-        },
-      );
+      const task = createTask(digest.cron, (context) => this.track(this.post(digest, context.date, false)), {
+        name: taskName(digest.id),
+        timezone: this.deps.config.timezone,
+        distributed: true,
+        runCoordinator: storeRunCoordinator(this.runs, digest.id, this.deps.now),
+        noOverlap: false,
+      });
       await task.start();
       this.tasks.push(task);
     }
     // In the background: a late digest may wait for probes, and the start should not.
     void this.recoverCutOff();
-    for (const digest of this.digests) void this.track(this.catchUpSafely(digest));
+    for (const digest of this.digests) {
+      void this.track(
+        this.catchUp(digest).catch((error: unknown) => {
+          this.deps.logger.error(
+            { digest: digest.id },
+            `catching up missed digests failed: ${describeError(error)}`,
+          );
+        }),
+      );
+    }
     this.recoverTimer = setInterval(() => void this.recoverCutOff(), RECOVER_EVERY_MS);
     this.recoverTimer.unref();
   }
@@ -130,7 +129,7 @@ export class DigestScheduler {
     const now = this.deps.now();
     const key = `manual:${digest.id}:${now.toISOString()}:${requestedBy}`;
     this.runs.claim(key, digest.id, now, false, now);
-    return this.track(this.post(digest, now, { late: false, claimed: true, key }));
+    return this.track(this.post(digest, now, false, key));
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -141,24 +140,12 @@ export class DigestScheduler {
     return work;
   }
 
-  private async catchUpSafely(digest: DigestConfig): Promise<void> {
-    try {
-      await this.catchUp(digest);
-    } catch (error) {
-      this.deps.logger.error(
-        { digest: digest.id },
-        `catching up missed digests failed: ${describeError(error)}`,
-      );
-    }
-  }
-
   /**
    * Settles claims a crash cut off (see the file's first lines). One pass at a time; never
    * rejects; one run failing to settle does not stop the others.
    */
   recoverCutOff(): Promise<void> {
-    if (this.recovering) return this.recovering;
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped) return this.recovering ?? Promise.resolve();
     const pass = async () => {
       let unfinished: UnfinishedRun[];
       try {
@@ -179,11 +166,10 @@ export class DigestScheduler {
         }
       }
     };
-    const running = this.track(pass()).finally(() => {
+    this.recovering ??= this.track(pass()).finally(() => {
       this.recovering = undefined;
     });
-    this.recovering = running;
-    return running;
+    return this.recovering;
   }
 
   private async settle(run: UnfinishedRun): Promise<void> {
@@ -195,23 +181,21 @@ export class DigestScheduler {
     if (!this.runs.takeOver(run, now)) return;
     const channel = this.channelOf(digest);
     const where = { digest: digest.id, slot: run.slot, channel };
-    let ts: string | undefined;
-    try {
-      ts = await findPostedByMetadata(this.deps.client, {
-        channel,
-        eventType: DIGEST_EVENT_TYPE,
-        match: (payload) => payload.digest === digest.id && payload.slot === run.slot,
-        since: new Date(run.claimedAt),
-      });
-    } catch (error) {
+    const ts = await findPostedByMetadata(this.deps.client, {
+      channel,
+      eventType: DIGEST_EVENT_TYPE,
+      match: (payload) => payload.digest === digest.id && payload.slot === run.slot,
+      since: new Date(run.claimedAt),
+    }).catch((error: unknown) => {
       // Not knowing whether it was posted, it is not posted: the claim (just renewed) is looked
       // at again once it is older than the lease.
       this.deps.logger.warn(
         where,
         `could not look for a digest cut off by a crash (will try again): ${describeSlackError(error)}`,
       );
-      return;
-    }
+      return null;
+    });
+    if (ts === null) return;
     if (ts) {
       this.runs.finish(run.key, { state: 'posted', channel, ts }, this.deps.now());
       this.deps.metrics.digestSlotsInterrupted.inc({ digest: digest.id, outcome: 'adopted' });
@@ -224,7 +208,7 @@ export class DigestScheduler {
     if (!manual && now.getTime() - slot.getTime() <= digest.grace) {
       this.deps.metrics.digestSlotsInterrupted.inc({ digest: digest.id, outcome: 'posted_late' });
       this.deps.logger.info(where, 'digest cut off by a crash is posted late');
-      await this.post(digest, slot, { late: true, claimed: true, key: run.key });
+      await this.post(digest, slot, true, run.key);
       return;
     }
     this.runs.finish(
@@ -268,38 +252,38 @@ export class DigestScheduler {
     if (!withinGrace) return;
     const key = slotKey(digest.id, newest);
     if (!this.runs.claim(key, digest.id, newest, true, now)) return;
-    await this.post(digest, newest, { late: true, claimed: true, key });
+    await this.post(digest, newest, true, key);
   }
 
+  /** Posts a slot already claimed under `key` (a scheduled slot's own key when not given). */
   private async post(
     digest: DigestConfig,
     slot: Date,
-    options: { late: boolean; claimed: true; key?: string },
+    late: boolean,
+    key = slotKey(digest.id, slot),
   ): Promise<PostOutcome> {
     const channel = this.channelOf(digest);
-    const key = options.key ?? slotKey(digest.id, slot);
     this.postingHere.add(key);
     try {
       if (this.stopped) throw new Error('audit-bot is stopping');
-      const probes = await this.compose(digest);
+      const { probes, report } = await this.compose(digest);
       const message = digestMessage({
         digestId: digest.id,
         title: digestTitle(digest.id, digest.title),
         slot,
-        late: options.late,
+        late,
         timezone: this.deps.config.timezone,
         now: this.deps.now(),
-        probes: probes.entries,
-        report: probes.report,
+        probes,
+        report,
       });
       const answer = await this.deps.client.chat.postMessage({
         channel,
-        text: message.text,
-        blocks: message.blocks,
+        ...message,
         unfurl_links: false,
         metadata: {
           event_type: DIGEST_EVENT_TYPE,
-          event_payload: { digest: digest.id, slot: slot.toISOString(), late: options.late },
+          event_payload: { digest: digest.id, slot: slot.toISOString(), late: late },
         },
       });
       this.runs.finish(
@@ -307,18 +291,15 @@ export class DigestScheduler {
         {
           state: 'posted',
           channel,
-          ...(answer.ts ? { ts: answer.ts } : {}),
-          figures: digestFigures(probes.entries),
-          late: options.late,
+          ts: answer.ts,
+          figures: digestFigures(probes),
+          late,
         },
         this.deps.now(),
       );
       this.deps.metrics.digestsPosted.inc({ digest: digest.id });
-      this.deps.logger.info(
-        { digest: digest.id, slot: slot.toISOString(), late: options.late, channel },
-        'digest posted',
-      );
-      return { posted: true, channel, ...(answer.ts ? { ts: answer.ts } : {}) };
+      this.deps.logger.info({ digest: digest.id, slot: slot.toISOString(), late, channel }, 'digest posted');
+      return { posted: true, channel, ts: answer.ts };
     } catch (error) {
       const reason = describeSlackError(error);
       this.runs.finish(key, { state: 'failed', channel, error: reason }, this.deps.now());
@@ -334,9 +315,7 @@ export class DigestScheduler {
   }
 
   /** Refreshes listed probes older than their refresh interval (bounded wait), then snapshots. */
-  private async compose(
-    digest: DigestConfig,
-  ): Promise<{ entries: DigestProbe[]; report: ReturnType<typeof takeSnapshot>['report'] }> {
+  private async compose(digest: DigestConfig): Promise<Pick<DigestInput, 'probes' | 'report'>> {
     const { runner, results } = this.deps;
     const now = this.deps.now();
     const stale = digest.probes.filter((id) => {
@@ -349,16 +328,7 @@ export class DigestScheduler {
         refreshIntervalMs(config.refresh ?? defaultRefresh(config), this.deps.config.timezone)
       );
     });
-    if (stale.length > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(stale.map((id) => runner.run(id))),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, digest.refresh_wait);
-        }),
-      ]);
-      clearTimeout(timer);
-    }
+    if (stale.length > 0) await runWithin(runner, stale, digest.refresh_wait);
     const previous = this.runs.lastPosted(digest.id)?.figures ?? {};
     const reportProbe = runner.ids.find((id) => runner.config(id)?.kind === 'report');
     const snapshot = takeSnapshot(runner, results, {
@@ -366,9 +336,9 @@ export class DigestScheduler {
       timezone: this.deps.config.timezone,
       only: [...digest.probes, ...(reportProbe && !digest.probes.includes(reportProbe) ? [reportProbe] : [])],
     });
-    const entries = snapshot.probes
+    const probes = snapshot.probes
       .filter((p) => digest.probes.includes(p.id))
       .map((probe) => ({ probe, previousFigure: previous[probe.id] }));
-    return { entries, report: snapshot.report };
+    return { probes, report: snapshot.report };
   }
 }

@@ -21,8 +21,7 @@ export function slotsBetween(cron: string, timezone: string, from: Date, to: Dat
     const withSeconds = cron.trim().split(/\s+/).length === 6;
     const step = withSeconds ? 1000 : 60_000;
     const slots: Date[] = [];
-    let t = Math.ceil(from.getTime() / step) * step;
-    for (; t <= to.getTime(); t += step) {
+    for (let t = Math.ceil(from.getTime() / step) * step; t <= to.getTime(); t += step) {
       const date = new Date(t);
       if (task.match(date)) slots.push(date);
     }

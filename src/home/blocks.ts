@@ -24,7 +24,6 @@ import type { StatusSnapshot } from '../probes/snapshot.js';
 import { probeLine, statusHeadline } from '../status/blocks.js';
 
 export interface HomeAlert {
-  readonly groupId: string;
   readonly title: string;
   readonly severity: string | undefined;
   readonly channel: string;
@@ -71,33 +70,27 @@ export function homeView(input: HomeInput): types.HomeView {
     ),
   );
 
+  // packLines and more() give nothing for nothing: an empty list is its header alone.
   const probes = input.status.probes;
-  blocks.push(header(statusHeadline(input.status)));
-  if (probes.length > 0) {
-    blocks.push(
-      ...packLines(probes.slice(0, HOME_LIMITS.checks).map((p) => probeLine(p, input.now))).slice(0, 6),
-    );
-    blocks.push(...more(probes.length, HOME_LIMITS.checks, 'checks — `/audit status`'));
-  }
+  blocks.push(
+    header(statusHeadline(input.status)),
+    ...packLines(probes.slice(0, HOME_LIMITS.checks).map((p) => probeLine(p, input.now))).slice(0, 6),
+    ...more(probes.length, HOME_LIMITS.checks, 'checks — `/audit status`'),
+  );
 
+  const alertLines = input.alerts.slice(0, HOME_LIMITS.alerts).map((a) => {
+    const title = clamp(a.title, 120);
+    const shown = a.ts
+      ? link(`https://slack.com/archives/${a.channel}/p${a.ts.replace('.', '')}`, title)
+      : escapeMrkdwn(title);
+    return `${severityEmoji(a.severity)} ${shown} · since ${formatAge(a.firingSince, input.now).replace(' ago', '')} · <#${a.channel}>`;
+  });
   blocks.push(
     divider(),
     header(input.alerts.length === 0 ? 'No alerts firing' : `Firing alerts (${input.alerts.length})`),
+    ...packLines(alertLines).slice(0, 6),
+    ...more(input.alerts.length, HOME_LIMITS.alerts, 'alert groups — `/audit alerts`'),
   );
-  if (input.alerts.length > 0) {
-    const lines = input.alerts.slice(0, HOME_LIMITS.alerts).map((a) => {
-      const emoji = severityEmoji(a.severity);
-      const title = clamp(a.title, 120);
-      const shown = a.ts
-        ? link(`https://slack.com/archives/${a.channel}/p${a.ts.replace('.', '')}`, title)
-        : escapeMrkdwn(title);
-      return `${emoji} ${shown} · since ${formatAge(a.firingSince, input.now).replace(' ago', '')} · <#${a.channel}>`;
-    });
-    blocks.push(
-      ...packLines(lines).slice(0, 6),
-      ...more(input.alerts.length, HOME_LIMITS.alerts, 'alert groups — `/audit alerts`'),
-    );
-  }
   if (input.alertsNote) blocks.push(context(input.alertsNote));
 
   blocks.push(

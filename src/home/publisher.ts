@@ -45,7 +45,6 @@ export interface HomeDeps {
   readonly logger: Logger;
   readonly metrics?: BotMetrics;
 }
-type Deps = HomeDeps;
 
 export class HomePublisher {
   /** What each user who opened Home was last sent (by content hash). */
@@ -61,7 +60,7 @@ export class HomePublisher {
   private readonly failureLog: LogThrottle;
 
   constructor(
-    private readonly deps: Deps,
+    private readonly deps: HomeDeps,
     private readonly client: webApi.WebClient,
     private readonly spacingMs = PUBLISH_SPACING_MS,
     private readonly changeCheckMs = CHANGE_CHECK_MS,
@@ -92,7 +91,7 @@ export class HomePublisher {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    clearInterval(this.timer);
     this.queue.length = 0;
     await this.draining;
   }
@@ -164,7 +163,6 @@ export class HomePublisher {
       this.cache = { at: now.getTime(), views: new Map() };
     const cached = noticeText === undefined ? this.cache.views.get(variant) : undefined;
     if (cached) return cached;
-    const alertsNote = visibilityNote(access);
     const view = homeView({
       subcommands: SUBCOMMANDS.map((name) => SUBCOMMAND_SPECS[name]),
       notes: configurationNotes(this.deps),
@@ -174,7 +172,6 @@ export class HomePublisher {
       alerts: firing
         .filter((row) => canSee(access, row.channel))
         .map((row) => ({
-          groupId: row.groupId,
           title: row.state.title,
           severity: row.state.severity,
           channel: row.channel,
@@ -189,8 +186,8 @@ export class HomePublisher {
         failed: p.state === 'failed',
       })),
       canApprove,
-      ...(alertsNote ? { alertsNote } : {}),
-      ...(noticeText ? { notice: noticeText } : {}),
+      alertsNote: visibilityNote(access),
+      notice: noticeText,
     });
     // The "Updated" time changes every minute; leave it out of the comparison.
     const hash = createHash('sha256')

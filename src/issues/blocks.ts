@@ -207,16 +207,9 @@ export function dismissForm(proposalId: number): types.ModalView {
 /** What a person does to a proposal; all of it needs `approve_issues` (approvers by default). */
 export type Decision = 'approve' | 'edit' | 'dismiss';
 
-const REFUSED: Record<Decision, string> = {
-  approve:
-    ':no_entry: Only approvers can create proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was created.',
-  edit: ':no_entry: Only approvers can edit proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was changed.',
-  dismiss:
-    ':no_entry: Only approvers can dismiss proposed issues (permission `approve_issues` in audit-bot.yml). Nothing was changed.',
-};
-
 export function decisionRefused(action: Decision): string {
-  return REFUSED[action];
+  const approving = action === 'approve';
+  return `:no_entry: Only approvers can ${approving ? 'create' : action} proposed issues (permission \`approve_issues\` in audit-bot.yml). Nothing was ${approving ? 'created' : 'changed'}.`;
 }
 
 /** The refusal of a view submission, shown in the modal (in `field`) and changing nothing. */
@@ -224,7 +217,7 @@ export function formRefusal(allowed: undefined | false, action: Decision, field:
   const text =
     allowed === undefined
       ? 'Your permission could not be checked just now; nothing was changed. Please try again.'
-      : REFUSED[action].replace(':no_entry: ', '').replaceAll('`', '');
+      : decisionRefused(action).replace(':no_entry: ', '').replaceAll('`', '');
   return { response_action: 'errors' as const, errors: { [field]: text } };
 }
 
@@ -250,7 +243,6 @@ export function describeOutcome(outcome: ApproveOutcome): string {
   }
 }
 
-/** Told to whoever pressed "Propose issue". */
 /** Why Edit or Dismiss did nothing: the proposal was created, dismissed or is being created. */
 export function noLongerOpen(action: 'edit' | 'dismiss'): string {
   return `This proposal can no longer be ${action === 'edit' ? 'edited' : 'dismissed'}.`;
@@ -260,6 +252,7 @@ export function editedNote(saved: boolean): string {
   return saved ? ':pencil2: The proposal was updated.' : noLongerOpen('edit');
 }
 
+/** Told to whoever pressed "Propose issue". */
 export function proposedNote(proposal: Proposal): string {
   const where = proposal.channel ? ` in <#${proposal.channel}>` : '';
   return `:memo: Proposed “${proposal.title}”${where}; an approver can create it in Notion.`;

@@ -50,10 +50,7 @@ export function undecided(proposals: Proposals, id: number): Proposal | undefine
 
 const refusalLogs = new WeakMap<Logger, LogThrottle>();
 function refusalLog(logger: Logger): LogThrottle {
-  let throttle = refusalLogs.get(logger);
-  if (!throttle) {
-    throttle = new LogThrottle(logger);
-    refusalLogs.set(logger, throttle);
-  }
+  const throttle = refusalLogs.get(logger) ?? new LogThrottle(logger);
+  refusalLogs.set(logger, throttle);
   return throttle;
 }

@@ -5,7 +5,7 @@ import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import { ISSUE_FIELD } from '../kit/ids.js';
 import { type IssueFormInput, issueForm } from './blocks.js';
-import { ISSUE_TYPES, PRIORITIES } from './notion.js';
+import { ISSUE_TYPES, type IssueDraft, PRIORITIES } from './notion.js';
 
 const valueSchema = z.object({
   value: z.string().nullish(),
@@ -13,14 +13,10 @@ const valueSchema = z.object({
 });
 const stateSchema = z.record(z.string(), z.record(z.string(), valueSchema));
 
-export interface IssueFields {
-  readonly title: string;
-  readonly priority: string;
-  readonly type: string;
-  readonly description: string;
+export type IssueFields = Pick<IssueDraft, 'title' | 'priority' | 'type' | 'description'> & {
   /** The check the issue tracks (optional in the form). */
   readonly probeId: string | undefined;
-}
+};
 
 export type FormResult = { ok: true; fields: IssueFields } | { ok: false; errors: Record<string, string> };
 

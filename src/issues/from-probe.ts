@@ -3,8 +3,7 @@
 
 import type { ProbeResults } from '../probes/results-store.js';
 import type { ProbeRunner } from '../probes/runner.js';
-import { type ProbeSnapshot, takeSnapshot } from '../probes/snapshot.js';
-import type { ProbeResult } from '../probes/types.js';
+import { takeSnapshot } from '../probes/snapshot.js';
 import { formatFigure, formatTarget } from '../status/blocks.js';
 import type { NewProposal } from './proposals.js';
 
@@ -16,11 +15,8 @@ export function proposalForProbe(
 ): NewProposal | undefined {
   const { now, timezone } = deps;
   const probe = takeSnapshot(deps.runner, deps.results, { now, timezone, only: [probeId] }).probes[0];
-  return probe?.latest ? probeProposal(probe, probe.latest, userId, now) : undefined;
-}
-
-function probeProposal(probe: ProbeSnapshot, latest: ProbeResult, userId: string, now: Date): NewProposal {
-  const figure = formatFigure(latest.measurement);
+  if (!probe?.latest) return undefined;
+  const figure = formatFigure(probe.latest.measurement);
   const target = formatTarget(probe);
   const day = now.toISOString().slice(0, 10);
   return {

@@ -34,11 +34,9 @@ export class ProposalMessenger {
 
   /** Posts the proposal; returns the message's ts. */
   async post(proposal: Proposal, channel: string): Promise<string> {
-    const message = this.message(proposal);
     const answer = await this.client.chat.postMessage({
       channel,
-      text: message.text,
-      blocks: message.blocks,
+      ...this.message(proposal),
       unfurl_links: false,
       metadata: { event_type: PROPOSAL_EVENT_TYPE, event_payload: { proposal_id: proposal.id } },
     });
@@ -51,12 +49,7 @@ export class ProposalMessenger {
     if (!proposal.channel || !proposal.ts) return;
     const message = this.message(proposal);
     try {
-      await this.client.chat.update({
-        channel: proposal.channel,
-        ts: proposal.ts,
-        text: message.text,
-        blocks: message.blocks,
-      });
+      await this.client.chat.update({ channel: proposal.channel, ts: proposal.ts, ...message });
     } catch (error) {
       this.logger.warn(
         { proposal: proposal.id },

@@ -131,30 +131,22 @@ export class NotionIssues {
     const schema = await this.readSchema();
     const duplicate = await this.findByTitle(schema, draft.title);
     if (duplicate) return { ...duplicate, existing: true };
-    const properties: Record<string, unknown> = {
+    const properties = {
       [schema.title]: {
         title: splitText(draft.title).map((content) => ({ type: 'text', text: { content } })),
       },
+      ...selectProperty(schema.priority, draft.priority, 'Priority'),
+      ...selectProperty(schema.type, draft.type, 'Type'),
     };
-    if (schema.priority)
-      properties[schema.priority.name] = {
-        select: { name: pickOption(schema.priority, draft.priority, 'Priority') },
-      };
-    if (schema.type)
-      properties[schema.type.name] = { select: { name: pickOption(schema.type, draft.type, 'Type') } };
-    try {
-      const page = pageSchema.parse(
-        await this.client.pages.create({
-          parent: { data_source_id: schema.dataSourceId },
-          properties: properties as Parameters<Client['pages']['create']>[0]['properties'],
-          children: issueBlocks(draft) as NonNullable<Parameters<Client['pages']['create']>[0]['children']>,
-        }),
-      );
-      return { id: page.id, url: page.url, existing: false };
-    } catch (error) {
-      if (error instanceof z.ZodError) throw new IssueSetupError('Notion answered the new page unexpectedly');
-      throw error;
-    }
+    const page = pageSchema.safeParse(
+      await this.client.pages.create({
+        parent: { data_source_id: schema.dataSourceId },
+        properties: properties as Parameters<Client['pages']['create']>[0]['properties'],
+        children: issueBlocks(draft) as NonNullable<Parameters<Client['pages']['create']>[0]['children']>,
+      }),
+    );
+    if (!page.success) throw new IssueSetupError('Notion answered the new page unexpectedly');
+    return { id: page.data.id, url: page.data.url, existing: false };
   }
 
   /** The page's current state; `gone` when Notion no longer has it (or it was trashed). */
@@ -249,27 +241,21 @@ export class NotionIssues {
     this.schema = {
       dataSourceId: parsed.data.id,
       title,
-      ...optional('priority', select(names.priority, 'Priority')),
-      ...optional('type', select(names.type, 'Type')),
+      priority: select(names.priority, 'Priority'),
+      type: select(names.type, 'Type'),
     };
     return this.schema;
   }
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function pickOption(
-  select: { name: string; options: readonly string[] },
-  wanted: string,
-  label: string,
-): string {
+/** The select property set to its option named `wanted` (in any case); none without the property. */
+function selectProperty(select: Schema['priority'], wanted: string, label: string): Record<string, unknown> {
+  if (!select) return {};
   const found = select.options.find((o) => o.toLowerCase() === wanted.toLowerCase());
   if (!found) {
     throw new IssueSetupError(
       `${label} "${wanted}" is not an option of "${select.name}" in Notion (options: ${select.options.join(', ') || 'none'})`,
     );
   }
-  return found;
+  return { [select.name]: { select: { name: found } } };
 }

@@ -8,96 +8,46 @@
 
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
+import type { IssueFields } from './form.js';
+import type { IssueDraft } from './notion.js';
 import type { IssueState } from './notion-state.js';
-
-export type ProposalState = 'proposed' | 'creating' | 'created' | 'failed' | 'dismissed';
 
 /** Times the bot wrote with toISOString(); anything else was not written by it. */
 const isoTime = z.iso.datetime({ offset: true });
 
-const rowSchema = z.object({
-  id: z.number(),
-  source_key: z.string(),
-  title: z.string(),
-  priority: z.string(),
-  type: z.string(),
-  description: z.string(),
-  report_file: z.string().nullable(),
-  slack_link: z.string().nullable(),
-  channel: z.string().nullable(),
-  ts: z.string().nullable(),
-  state: z.enum(['proposed', 'creating', 'created', 'failed', 'dismissed']),
-  claimed_by: z.string().nullable(),
-  claimed_at: isoTime.nullable(),
-  claimed_instance: z.string().nullable(),
-  posting_by: z.string().nullable(),
-  posting_at: isoTime.nullable(),
-  page_url: z.string().nullable(),
-  existing: z.number(),
-  decided_by: z.string().nullable(),
-  reason: z.string().nullable(),
-  error: z.string().nullable(),
-  created_at: isoTime,
-  // Absent in rows read through an older schema's SELECT list; NULL when no check is linked.
-  probe_id: z.string().nullish(),
-  notion_status: z.string().nullish(),
-  notion_assignee: z.string().nullish(),
-  notion_edited_at: z.string().nullish(),
-  notion_gone: z.number().nullish(),
-});
-
-export interface Proposal {
-  readonly id: number;
-  readonly sourceKey: string;
-  readonly title: string;
-  readonly priority: string;
-  readonly type: string;
-  readonly description: string;
-  readonly reportFile: string | undefined;
-  readonly slackLink: string | undefined;
-  readonly channel: string | undefined;
-  readonly ts: string | undefined;
-  readonly state: ProposalState;
-  readonly claimedBy: string | undefined;
-  readonly claimedAt: string | undefined;
-  /** The process instance that claimed the creation (undefined: a build before migration 7). */
-  readonly claimedInstance: string | undefined;
-  /** The process instance posting the message, while it posts (cleared if that failed). */
-  readonly postingBy: string | undefined;
-  /** When posting the message was last claimed; set while a post may have reached Slack. */
-  readonly postingAt: string | undefined;
-  readonly pageUrl: string | undefined;
-  readonly existing: boolean;
-  readonly decidedBy: string | undefined;
-  readonly reason: string | undefined;
-  readonly error: string | undefined;
-  readonly createdAt: string;
-  /** The check this issue tracks. */
-  readonly probeId: string | undefined;
-  /** The created page as Notion last told: undefined until it was read back once. */
-  readonly notion: NotionView | undefined;
-}
-
-export interface NotionView {
-  readonly status: string | undefined;
-  readonly assignee: string | undefined;
-  readonly editedAt: string;
-  /** Trashed or deleted in Notion. */
-  readonly gone: boolean;
-}
-
-/** A row that does not read as a proposal, and why (for the log and the metrics). */
-export interface UnreadableProposal {
-  readonly id: number | undefined;
-  readonly reason: string;
-}
-
-function toProposal(raw: unknown): Proposal {
-  return fromRow(rowSchema.parse(raw));
-}
-
-function fromRow(r: z.infer<typeof rowSchema>): Proposal {
-  return {
+/** An issue_proposals row, read as a proposal (NULL columns as undefined). */
+const rowSchema = z
+  .object({
+    id: z.number(),
+    source_key: z.string(),
+    title: z.string(),
+    priority: z.string(),
+    type: z.string(),
+    description: z.string(),
+    report_file: z.string().nullable(),
+    slack_link: z.string().nullable(),
+    channel: z.string().nullable(),
+    ts: z.string().nullable(),
+    state: z.enum(['proposed', 'creating', 'created', 'failed', 'dismissed']),
+    claimed_by: z.string().nullable(),
+    claimed_at: isoTime.nullable(),
+    claimed_instance: z.string().nullable(),
+    posting_by: z.string().nullable(),
+    posting_at: isoTime.nullable(),
+    page_url: z.string().nullable(),
+    existing: z.number(),
+    decided_by: z.string().nullable(),
+    reason: z.string().nullable(),
+    error: z.string().nullable(),
+    created_at: isoTime,
+    // NULL when no check is linked / the page was never read back (columns of migration 10).
+    probe_id: z.string().nullish(),
+    notion_status: z.string().nullish(),
+    notion_assignee: z.string().nullish(),
+    notion_edited_at: z.string().nullish(),
+    notion_gone: z.number().nullish(),
+  })
+  .transform((r) => ({
     id: r.id,
     sourceKey: r.source_key,
     title: r.title,
@@ -111,8 +61,11 @@ function fromRow(r: z.infer<typeof rowSchema>): Proposal {
     state: r.state,
     claimedBy: r.claimed_by ?? undefined,
     claimedAt: r.claimed_at ?? undefined,
+    /** The process instance that claimed the creation (undefined: a build before migration 7). */
     claimedInstance: r.claimed_instance ?? undefined,
+    /** The process instance posting the message, while it posts (cleared if that failed). */
     postingBy: r.posting_by ?? undefined,
+    /** When posting the message was last claimed; set while a post may have reached Slack. */
     postingAt: r.posting_at ?? undefined,
     pageUrl: r.page_url ?? undefined,
     existing: r.existing === 1,
@@ -120,39 +73,30 @@ function fromRow(r: z.infer<typeof rowSchema>): Proposal {
     reason: r.reason ?? undefined,
     error: r.error ?? undefined,
     createdAt: r.created_at,
+    /** The check this issue tracks. */
     probeId: r.probe_id ?? undefined,
+    /** The created page as Notion last told: undefined until it was read back once. */
     notion: r.notion_edited_at
       ? {
           status: r.notion_status ?? undefined,
           assignee: r.notion_assignee ?? undefined,
           editedAt: r.notion_edited_at,
+          /** Trashed or deleted in Notion. */
           gone: r.notion_gone === 1,
         }
       : undefined,
-  };
+  }));
+
+export type Proposal = Readonly<z.output<typeof rowSchema>>;
+
+/** A row that does not read as a proposal, and why (for the log and the metrics). */
+export interface UnreadableProposal {
+  readonly id: number | undefined;
+  readonly reason: string;
 }
 
 /** Who reads a list of proposals, for the report of a row skipped there. */
 export type ProposalReader = 'claims' | 'posts' | 'open' | 'get';
-
-/** Reads rows one by one: the good ones as proposals, each bad one with the schema's reason. */
-function readRows(raws: readonly unknown[]): { proposals: Proposal[]; unreadable: UnreadableProposal[] } {
-  const proposals: Proposal[] = [];
-  const unreadable: UnreadableProposal[] = [];
-  for (const raw of raws) {
-    const parsed = rowSchema.safeParse(raw);
-    if (parsed.success) {
-      proposals.push(fromRow(parsed.data));
-      continue;
-    }
-    const id = (raw as { id?: unknown }).id;
-    unreadable.push({
-      id: typeof id === 'number' ? id : undefined,
-      reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; '),
-    });
-  }
-  return { proposals, unreadable };
-}
 
 /** The claim a caller read, for compare-and-swap: taken over only if nobody changed it since. */
 export interface ReadClaim {
@@ -161,16 +105,8 @@ export interface ReadClaim {
   readonly instance: string | undefined;
 }
 
-export interface NewProposal {
-  readonly sourceKey: string;
-  readonly title: string;
-  readonly priority: string;
-  readonly type: string;
-  readonly description: string;
-  readonly reportFile?: string;
-  readonly slackLink?: string;
-  readonly probeId?: string | undefined;
-}
+/** What is proposed, and the source (report issue, check and day, form) it is proposed once for. */
+export type NewProposal = IssueDraft & { readonly sourceKey: string; readonly probeId?: string | undefined };
 
 export class Proposals {
   /**
@@ -182,21 +118,35 @@ export class Proposals {
     private readonly onUnreadable: (reader: ProposalReader, row: UnreadableProposal) => void = () => {},
   ) {}
 
+  /** The rows that read as proposals; each one that does not is reported with the schema's reason. */
   private list(reader: ProposalReader, sql: string, ...params: unknown[]): Proposal[] {
-    const { proposals, unreadable } = readRows(this.store.db.prepare(sql).all(...params));
-    for (const row of unreadable) this.onUnreadable(reader, row);
-    return proposals;
+    return this.store.db
+      .prepare(sql)
+      .all(...params)
+      .flatMap((raw) => {
+        const parsed = rowSchema.safeParse(raw);
+        if (parsed.success) return [parsed.data];
+        const id = (raw as { id?: unknown }).id;
+        this.onUnreadable(reader, {
+          id: typeof id === 'number' ? id : undefined,
+          reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; '),
+        });
+        return [];
+      });
+  }
+
+  /** Runs a write; true when it changed a row (of concurrent conditional writes, one does). */
+  private write(sql: string, params: readonly unknown[]): boolean {
+    return this.store.db.prepare(sql).run(...params).changes === 1;
   }
 
   /** Inserts unless the source already proposed it; returns the row and whether it is new. */
   propose(proposal: NewProposal, now: Date): { proposal: Proposal; created: boolean } {
     const at = now.toISOString();
-    const info = this.store.db
-      .prepare(
-        `INSERT INTO issue_proposals (source_key, title, priority, type, description, report_file, slack_link, probe_id, state, created_at, updated_at)
+    const created = this.write(
+      `INSERT INTO issue_proposals (source_key, title, priority, type, description, report_file, slack_link, probe_id, state, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?) ON CONFLICT(source_key) DO NOTHING`,
-      )
-      .run(
+      [
         proposal.sourceKey,
         proposal.title,
         proposal.priority,
@@ -207,20 +157,18 @@ export class Proposals {
         proposal.probeId ?? null,
         at,
         at,
-      );
-    const row = this.bySource(proposal.sourceKey);
+      ],
+    );
+    const row = this.store.db
+      .prepare('SELECT * FROM issue_proposals WHERE source_key = ?')
+      .get(proposal.sourceKey);
     if (!row) throw new Error(`proposal ${proposal.sourceKey} vanished`);
-    return { proposal: row, created: info.changes === 1 };
+    return { proposal: rowSchema.parse(row), created };
   }
 
   /** The proposal, or undefined when there is none (or its row does not read as one: reported). */
   get(id: number): Proposal | undefined {
     return this.list('get', 'SELECT * FROM issue_proposals WHERE id = ?', id)[0];
-  }
-
-  bySource(sourceKey: string): Proposal | undefined {
-    const raw = this.store.db.prepare('SELECT * FROM issue_proposals WHERE source_key = ?').get(sourceKey);
-    return raw ? toProposal(raw) : undefined;
   }
 
   /** Proposals waiting for a decision (proposed, or failed and waiting for Retry), newest first. */
@@ -245,22 +193,22 @@ export class Proposals {
   }
 
   setMessage(id: number, channel: string, ts: string): void {
-    this.store.db
-      .prepare('UPDATE issue_proposals SET channel = ?, ts = ?, posting_by = NULL WHERE id = ?')
-      .run(channel, ts, id);
+    this.write('UPDATE issue_proposals SET channel = ?, ts = ?, posting_by = NULL WHERE id = ?', [
+      channel,
+      ts,
+      id,
+    ]);
   }
 
   /** proposed/failed → creating; true for the one caller that changed it. */
   claim(id: number, userId: string, instance: string, now: Date): boolean {
     const at = now.toISOString();
-    const info = this.store.db
-      .prepare(
-        `UPDATE issue_proposals SET state = 'creating', claimed_by = ?, claimed_at = ?, claimed_instance = ?,
+    return this.write(
+      `UPDATE issue_proposals SET state = 'creating', claimed_by = ?, claimed_at = ?, claimed_instance = ?,
            error = NULL, updated_at = ?
          WHERE id = ? AND state IN ('proposed', 'failed')`,
-      )
-      .run(userId, at, instance, at, id);
-    return info.changes === 1;
+      [userId, at, instance, at, id],
+    );
   }
 
   /**
@@ -270,24 +218,20 @@ export class Proposals {
    */
   takeOver(claim: ReadClaim, instance: string, now: Date, userId?: string): boolean {
     const at = now.toISOString();
-    const info = this.store.db
-      .prepare(
-        `UPDATE issue_proposals SET claimed_at = ?, claimed_instance = ?, claimed_by = COALESCE(?, claimed_by),
+    return this.write(
+      `UPDATE issue_proposals SET claimed_at = ?, claimed_instance = ?, claimed_by = COALESCE(?, claimed_by),
            error = NULL, updated_at = ?
          WHERE id = ? AND state = 'creating' AND claimed_at IS ? AND claimed_instance IS ?`,
-      )
-      .run(at, instance, userId ?? null, at, claim.id, claim.at ?? null, claim.instance ?? null);
-    return info.changes === 1;
+      [at, instance, userId ?? null, at, claim.id, claim.at ?? null, claim.instance ?? null],
+    );
   }
 
   /** Keeps this instance's creation claim fresh between attempts; false if it was taken over. */
   renew(id: number, instance: string, now: Date): boolean {
-    const info = this.store.db
-      .prepare(
-        "UPDATE issue_proposals SET claimed_at = ? WHERE id = ? AND state = 'creating' AND claimed_instance = ?",
-      )
-      .run(now.toISOString(), id, instance);
-    return info.changes === 1;
+    return this.write(
+      "UPDATE issue_proposals SET claimed_at = ? WHERE id = ? AND state = 'creating' AND claimed_instance = ?",
+      [now.toISOString(), id, instance],
+    );
   }
 
   /**
@@ -295,13 +239,11 @@ export class Proposals {
    * one still there. Posting is one conditional UPDATE, so of concurrent callers one posts.
    */
   claimPosting(previous: ReadClaim, instance: string, now: Date): boolean {
-    const info = this.store.db
-      .prepare(
-        `UPDATE issue_proposals SET posting_by = ?, posting_at = ?
+    return this.write(
+      `UPDATE issue_proposals SET posting_by = ?, posting_at = ?
          WHERE id = ? AND ts IS NULL AND posting_by IS ? AND posting_at IS ?`,
-      )
-      .run(instance, now.toISOString(), previous.id, previous.instance ?? null, previous.at ?? null);
-    return info.changes === 1;
+      [instance, now.toISOString(), previous.id, previous.instance ?? null, previous.at ?? null],
+    );
   }
 
   /**
@@ -309,36 +251,49 @@ export class Proposals {
    * reached Slack, so whoever posts next looks in the channel first.
    */
   releasePosting(id: number, instance: string): void {
-    this.store.db
-      .prepare('UPDATE issue_proposals SET posting_by = NULL WHERE id = ? AND posting_by = ?')
-      .run(id, instance);
+    this.write('UPDATE issue_proposals SET posting_by = NULL WHERE id = ? AND posting_by = ?', [
+      id,
+      instance,
+    ]);
   }
 
   created(id: number, page: { id: string; url: string; existing: boolean }, userId: string, now: Date): void {
-    this.store.db
-      .prepare(
-        `UPDATE issue_proposals SET state = 'created', page_id = ?, page_url = ?, existing = ?, decided_by = ?, updated_at = ?
+    this.write(
+      `UPDATE issue_proposals SET state = 'created', page_id = ?, page_url = ?, existing = ?, decided_by = ?, updated_at = ?
          WHERE id = ?`,
-      )
-      .run(page.id, page.url, page.existing ? 1 : 0, userId, now.toISOString(), id);
+      [page.id, page.url, page.existing ? 1 : 0, userId, now.toISOString(), id],
+    );
   }
 
   failed(id: number, error: string, now: Date): void {
-    this.store.db
-      .prepare(
-        "UPDATE issue_proposals SET state = 'failed', error = ?, updated_at = ? WHERE id = ? AND state = 'creating'",
-      )
-      .run(error, now.toISOString(), id);
+    this.write(
+      "UPDATE issue_proposals SET state = 'failed', error = ?, updated_at = ? WHERE id = ? AND state = 'creating'",
+      [error, now.toISOString(), id],
+    );
   }
 
   dismiss(id: number, userId: string, reason: string, now: Date): boolean {
-    const info = this.store.db
-      .prepare(
-        `UPDATE issue_proposals SET state = 'dismissed', decided_by = ?, reason = ?, updated_at = ?
+    return this.write(
+      `UPDATE issue_proposals SET state = 'dismissed', decided_by = ?, reason = ?, updated_at = ?
          WHERE id = ? AND state IN ('proposed', 'failed')`,
-      )
-      .run(userId, reason, now.toISOString(), id);
-    return info.changes === 1;
+      [userId, reason, now.toISOString(), id],
+    );
+  }
+
+  edit(id: number, fields: IssueFields, now: Date): boolean {
+    return this.write(
+      `UPDATE issue_proposals SET title = ?, priority = ?, type = ?, description = ?, probe_id = ?, updated_at = ?
+         WHERE id = ? AND state IN ('proposed', 'failed')`,
+      [
+        fields.title,
+        fields.priority,
+        fields.type,
+        fields.description,
+        fields.probeId ?? null,
+        now.toISOString(),
+        id,
+      ],
+    );
   }
 
   /**
@@ -347,7 +302,7 @@ export class Proposals {
    * repeated and out of order). Returns the proposals it changed.
    */
   applyNotionState(state: IssueState): Proposal[] {
-    const changed = this.store.db
+    const rows = this.store.db
       .prepare(
         `UPDATE issue_proposals SET notion_status = ?, notion_assignee = ?, notion_edited_at = ?, notion_gone = ?
          WHERE state = 'created' AND replace(page_id, '-', '') = ?
@@ -367,43 +322,15 @@ export class Proposals {
         state.assignee ?? null,
         state.gone ? 1 : 0,
       ) as Array<{ id: number }>;
-    return changed.map((r) => this.get(r.id)).filter((p) => p !== undefined);
+    return rows.map((r) => this.get(r.id)).filter((p) => p !== undefined);
   }
 
-  /** Pages of created issues still open to change (not gone), for a first reading of their state. */
+  /** Created issues whose page was never read back. */
   unread(): Proposal[] {
     return this.list(
       'open',
-      `SELECT * FROM issue_proposals WHERE state = 'created' AND notion_edited_at IS NULL`,
+      "SELECT * FROM issue_proposals WHERE state = 'created' AND notion_edited_at IS NULL",
     );
-  }
-
-  edit(
-    id: number,
-    fields: {
-      title: string;
-      priority: string;
-      type: string;
-      description: string;
-      probeId?: string | undefined;
-    },
-    now: Date,
-  ): boolean {
-    const info = this.store.db
-      .prepare(
-        `UPDATE issue_proposals SET title = ?, priority = ?, type = ?, description = ?, probe_id = ?, updated_at = ?
-         WHERE id = ? AND state IN ('proposed', 'failed')`,
-      )
-      .run(
-        fields.title,
-        fields.priority,
-        fields.type,
-        fields.description,
-        fields.probeId ?? null,
-        now.toISOString(),
-        id,
-      );
-    return info.changes === 1;
   }
 }
 

@@ -23,6 +23,7 @@ import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
 import { linkedCheck } from './check-links.js';
+import type { IssueFields } from './form.js';
 import { ProposalMessenger } from './messenger.js';
 import { type IssueDraft, IssueSetupError, type NotionIssues, type TrackedCheck } from './notion.js';
 import {
@@ -103,25 +104,18 @@ export class IssueService {
    * unhandled rejection ends the process); at most one pass runs at a time.
    */
   sweep(): Promise<void> {
-    if (this.sweeping) return this.sweeping;
-    if (this.stopped) return Promise.resolve();
-    const pass = async () => {
-      try {
-        await this.resumeCutOff();
-      } catch (error) {
+    if (this.stopped) return this.sweeping ?? Promise.resolve();
+    this.sweeping ??= (async () => {
+      await this.resumeCutOff().catch((error: unknown) => {
         this.deps.logger.error(`resuming issue creations failed: ${describeError(error)}`);
-      }
-      try {
-        await this.postUnposted();
-      } catch (error) {
+      });
+      await this.postUnposted().catch((error: unknown) => {
         this.deps.logger.error(`posting issue proposals failed: ${describeError(error)}`);
-      }
-    };
-    const running = pass().finally(() => {
+      });
+    })().finally(() => {
       this.sweeping = undefined;
     });
-    this.sweeping = running;
-    return running;
+    return this.sweeping;
   }
 
   /** The checks an issue may track: every configured probe. */
@@ -200,16 +194,13 @@ export class IssueService {
   private async postClaimed(proposal: Proposal, channel: string): Promise<void> {
     // An earlier attempt may have reached Slack before a crash or a lost answer.
     const found = proposal.postingAt !== undefined ? await this.messenger.find(proposal, channel) : undefined;
-    if (found) {
-      this.proposals.setMessage(proposal.id, channel, found);
-      this.deps.logger.info(
-        { proposal: proposal.id, channel, ts: found },
-        'proposal message found in the channel after an interrupted post; adopted',
-      );
-      await this.refreshMessage(proposal.id);
-      return;
-    }
-    this.proposals.setMessage(proposal.id, channel, await this.messenger.post(proposal, channel));
+    this.proposals.setMessage(proposal.id, channel, found || (await this.messenger.post(proposal, channel)));
+    if (!found) return;
+    this.deps.logger.info(
+      { proposal: proposal.id, channel, ts: found },
+      'proposal message found in the channel after an interrupted post; adopted',
+    );
+    await this.refreshMessage(proposal.id);
   }
 
   /** Approve (or Retry): claim (or take over a claim cut off by a crash), create once, update the message. */
@@ -291,10 +282,7 @@ export class IssueService {
     return ok;
   }
 
-  async edit(
-    id: number,
-    fields: { title: string; priority: string; type: string; description: string },
-  ): Promise<boolean> {
+  async edit(id: number, fields: IssueFields): Promise<boolean> {
     const ok = this.proposals.edit(id, fields, this.deps.now());
     if (ok) await this.refreshMessage(id);
     return ok;
@@ -304,14 +292,8 @@ export class IssueService {
   async createFromForm(draft: IssueDraft & { probeId?: string }, userId: string): Promise<ApproveOutcome> {
     const { proposal } = this.proposals.propose(
       {
+        ...draft,
         sourceKey: `form:${userId}:${this.deps.now().toISOString()}:${Math.random().toString(36).slice(2, 8)}`,
-        title: draft.title,
-        priority: draft.priority,
-        type: draft.type,
-        description: draft.description,
-        ...(draft.slackLink ? { slackLink: draft.slackLink } : {}),
-        ...(draft.reportFile ? { reportFile: draft.reportFile } : {}),
-        probeId: draft.probeId,
       },
       this.deps.now(),
     );
@@ -347,15 +329,7 @@ export class IssueService {
       if ((attempt > 1 && this.stopped) || !this.proposals.renew(id, this.instance.id, this.deps.now()))
         return { kind: 'busy', proposal: this.proposals.get(id) ?? proposal };
       try {
-        const page = await notion.create({
-          title: proposal.title,
-          priority: proposal.priority,
-          type: proposal.type,
-          description: proposal.description,
-          ...(proposal.slackLink ? { slackLink: proposal.slackLink } : {}),
-          ...(proposal.reportFile ? { reportFile: proposal.reportFile } : {}),
-          ...this.trackedCheck(proposal),
-        });
+        const page = await notion.create({ ...proposal, ...this.trackedCheck(proposal) });
         this.proposals.created(id, page, userId, this.deps.now());
         await this.refreshMessage(id);
         const done = this.proposals.get(id) ?? proposal;

@@ -30,7 +30,8 @@ import {
 } from '../kit/format.js';
 import { ACTION } from '../kit/ids.js';
 import { ratioOf } from '../probes/evaluate.js';
-import type { ProbeSnapshot, StatusSnapshot } from '../probes/snapshot.js';
+import type { ProbeSnapshot, ReportSnapshot, StatusSnapshot } from '../probes/snapshot.js';
+import { figureOf } from '../probes/snapshot.js';
 import type { Measurement, ProbeResult } from '../probes/types.js';
 
 export const STATUS_EMOJI: Readonly<Record<ProbeSnapshot['status'], string>> = {
@@ -51,11 +52,6 @@ export const STATUS_LABEL: Readonly<Record<ProbeSnapshot['status'], string>> = {
   never: 'never measured',
 };
 
-/** How many checks need someone's attention (anything not OK, measured or not). */
-export function attentionCount(probes: readonly ProbeSnapshot[]): number {
-  return probes.filter((p) => p.status !== 'ok').length;
-}
-
 /** `20.1% (4,244 / 21,125)`, `412`, `5 passed, 0 failed`, `3 documented issues`. */
 export function formatFigure(measurement: Measurement | undefined): string {
   if (!measurement) return '—';
@@ -67,12 +63,10 @@ export function formatFigure(measurement: Measurement | undefined): string {
     }
     case 'value':
       return `${formatNumber(measurement.value)}${measurement.unit ? ` ${measurement.unit}` : ''}`;
-    case 'tests': {
-      if (measurement.passedCount !== undefined || measurement.failedCount !== undefined) {
+    case 'tests':
+      if (measurement.passedCount !== undefined || measurement.failedCount !== undefined)
         return `${measurement.passedCount ?? 0} passed, ${measurement.failedCount ?? 0} failed`;
-      }
       return measurement.passed ? 'passed' : 'failed';
-    }
     case 'report': {
       const n = measurement.issues.length;
       return `${measurement.tasks.length} tasks, ${n} documented issue${n === 1 ? '' : 's'}`;
@@ -83,9 +77,8 @@ export function formatFigure(measurement: Measurement | undefined): string {
 /** `target 80.0%`, `max 500`, `between 1 and 5`, or nothing. */
 export function formatTarget(probe: ProbeSnapshot): string | undefined {
   const c = probe.config;
-  if ('target' in c && c.target !== undefined && probe.latest?.measurement?.kind !== 'value') {
+  if ('target' in c && c.target !== undefined && probe.latest?.measurement?.kind !== 'value')
     return `target ${formatPercent(c.target)}`;
-  }
   const min = 'min' in c ? c.min : undefined;
   const max = 'max' in c ? c.max : undefined;
   if (min !== undefined && max !== undefined) return `between ${formatNumber(min)} and ${formatNumber(max)}`;
@@ -94,19 +87,25 @@ export function formatTarget(probe: ProbeSnapshot): string | undefined {
   return undefined;
 }
 
-/** Change against the figure a day earlier: `+1.2 pp since yesterday`. */
-export function formatTrend(probe: ProbeSnapshot, label = 'since yesterday'): string | undefined {
-  const now = probe.latest?.measurement;
-  const before = probe.dayBefore?.measurement;
-  if (!now || !before || now.kind !== before.kind) return undefined;
-  if (now.kind === 'ratio' && before.kind === 'ratio') {
-    const a = ratioOf(now);
-    const b = ratioOf(before);
-    return a === undefined || b === undefined ? undefined : `${formatPointsDelta(a, b)} ${label}`;
+/** `+1.2 pp <label>` (ratios) or `+3 <label>` (values) from the figure `before`; else nothing. */
+export function formatChange(
+  now: Measurement | undefined,
+  before: number | undefined,
+  label: string,
+): string | undefined {
+  if (!now || before === undefined) return undefined;
+  if (now.kind === 'ratio') {
+    const ratio = ratioOf(now);
+    return ratio === undefined ? undefined : `${formatPointsDelta(ratio, before)} ${label}`;
   }
-  if (now.kind === 'value' && before.kind === 'value')
-    return `${formatValueDelta(now.value, before.value)} ${label}`;
-  return undefined;
+  return now.kind === 'value' ? `${formatValueDelta(now.value, before)} ${label}` : undefined;
+}
+
+/** Change against the figure a day earlier (of the same kind): `+1.2 pp since yesterday`. */
+function formatTrend(probe: ProbeSnapshot, label = 'since yesterday'): string | undefined {
+  const before = probe.dayBefore?.measurement;
+  if (before?.kind !== probe.latest?.measurement?.kind) return undefined;
+  return formatChange(probe.latest?.measurement, figureOf(before), label);
 }
 
 /** One line of the overview for one probe. */
@@ -115,11 +114,10 @@ export function probeLine(probe: ProbeSnapshot, now: Date): string {
   const running = probe.running ? ' · _measuring…_' : '';
   if (!probe.latest) return `${STATUS_EMOJI.never} ${title} — never measured yet${running}`;
   const parts: string[] = [];
-  const measured = probe.latest.measurement;
   if (probe.latest.status === 'error') {
     parts.push(`error: ${escapeMrkdwn(clamp(probe.latest.error ?? 'unknown', 200))}`);
   } else {
-    parts.push(escapeMrkdwn(formatFigure(measured)));
+    parts.push(escapeMrkdwn(formatFigure(probe.latest.measurement)));
     const target = formatTarget(probe);
     if (target) parts.push(target);
     const trend = formatTrend(probe);
@@ -132,7 +130,7 @@ export function probeLine(probe: ProbeSnapshot, now: Date): string {
 
 export function statusHeadline(snapshot: StatusSnapshot): string {
   const total = snapshot.probes.length;
-  const attention = attentionCount(snapshot.probes);
+  const attention = snapshot.probes.filter((p) => p.status !== 'ok').length;
   if (total === 0) return 'Pipeline checks — none configured';
   if (attention === 0) return `Pipeline checks — ${total === 1 ? 'the check is' : `all ${total}`} OK`;
   return `Pipeline checks — ${attention} of ${total} need attention`;
@@ -161,27 +159,33 @@ export function statusMessage(snapshot: StatusSnapshot, options: StatusOptions =
     return { text: escapeMrkdwn(statusHeadline(snapshot)), blocks };
   }
   blocks.push(...packLines(snapshot.probes.map((p) => probeLine(p, snapshot.now))));
-  if (snapshot.report) {
-    const { openTasks, file } = snapshot.report;
-    blocks.push(divider());
-    if (openTasks.length === 0) {
-      blocks.push(context(`No open tasks in ${escapeMrkdwn(file)}`));
-    } else {
-      const lines = openTasks.map((t) => {
-        const notes = t.notes ? ` — ${escapeMrkdwn(t.notes)}` : '';
-        return `• *${escapeMrkdwn(t.title)}*: ${escapeMrkdwn(t.status)}${notes}`;
-      });
-      blocks.push(...packLines([`*Open tasks* from _${escapeMrkdwn(file)}_`, ...lines]).slice(0, 5));
-    }
-  }
+  if (snapshot.report?.openTasks.length === 0)
+    blocks.push(divider(), context(`No open tasks in ${escapeMrkdwn(snapshot.report.file)}`));
+  else if (snapshot.report) blocks.push(divider(), ...openTaskBlocks(snapshot.report));
   blocks.push(
     context(
       `Figures are the latest stored measurements · times in ${snapshot.timezone} · \`/audit status ${escapeMrkdwn('<probe-id>')}\` for detail`,
     ),
     statusFooter('all', options),
   );
-  const text = `${statusHeadline(snapshot)}. ${snapshot.probes.map((p) => `${p.title}: ${p.latest ? formatFigure(p.latest.measurement) : 'never measured'}`).join('; ')}`;
+  const text = `${statusHeadline(snapshot)}. ${figureSummary(snapshot.probes)}`;
   return { text: escapeMrkdwn(clamp(text, LIMIT.fallbackText - 500)), blocks };
+}
+
+/** The report's open tasks under their heading, in at most five blocks. */
+export function openTaskBlocks({ openTasks, file }: ReportSnapshot): Block[] {
+  const lines = openTasks.map(
+    (t) =>
+      `• *${escapeMrkdwn(t.title)}*: ${escapeMrkdwn(t.status)}${t.notes ? ` — ${escapeMrkdwn(t.notes)}` : ''}`,
+  );
+  return packLines([`*Open tasks* from _${escapeMrkdwn(file)}_`, ...lines]).slice(0, 5);
+}
+
+/** `Title: figure; …` for a message's fallback text. */
+export function figureSummary(probes: readonly ProbeSnapshot[]): string {
+  return probes
+    .map((p) => `${p.title}: ${p.latest ? formatFigure(p.latest.measurement) : 'never measured'}`)
+    .join('; ');
 }
 
 export interface DetailInput {
@@ -208,8 +212,8 @@ export function probeDetailMessage(
   if (latest) {
     pairs.push(
       `*Measured*\n${formatAge(latest.measuredAt, now)} (${formatTime(latest.measuredAt, timezone)})`,
+      `*Took*\n${formatDuration(latest.durationMs)}`,
     );
-    pairs.push(`*Took*\n${formatDuration(latest.durationMs)}`);
   }
   blocks.push(fields(pairs));
   if (probe.history.length >= 2) {
@@ -229,7 +233,7 @@ export function probeDetailMessage(
         `${t.status === 'pass' ? ':white_check_mark:' : t.status === 'fail' ? ':x:' : ':heavy_minus_sign:'} ${escapeMrkdwn(t.name)}${t.message ? ` — ${escapeMrkdwn(clamp(t.message, 300))}` : ''}`,
     );
     if (m.summary) lines.unshift(escapeMrkdwn(m.summary));
-    if (lines.length > 0) blocks.push(...packLines(lines).slice(0, 10));
+    blocks.push(...packLines(lines).slice(0, 10));
   }
   if (m?.kind === 'report') {
     const taskLines = m.tasks.map((t) => `• *${escapeMrkdwn(t.title)}*: ${escapeMrkdwn(t.status)}`);

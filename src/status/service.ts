@@ -37,14 +37,8 @@ export function renderStatus(
   const now = deps.now();
   const timezone = deps.config.timezone;
   if (!probeId) return statusMessage(takeSnapshot(deps.runner, deps.results, { now, timezone }), options);
-  if (!deps.runner.probe(probeId)) return unknownProbeMessage(probeId, deps.runner.ids);
-  const snapshot = takeSnapshot(deps.runner, deps.results, {
-    now,
-    timezone,
-    only: [probeId],
-    historyLength: 30,
-  });
-  const probe = snapshot.probes[0];
+  const only = [probeId];
+  const probe = takeSnapshot(deps.runner, deps.results, { now, timezone, only, historyLength: 30 }).probes[0];
   if (!probe) return unknownProbeMessage(probeId, deps.runner.ids);
   return probeDetailMessage({ probe, lastError: deps.results.lastError(probeId), now, timezone }, options);
 }
@@ -56,10 +50,16 @@ export async function refreshThenRender(
   waitMs = REFRESH_WAIT_MS,
   options: StatusOptions = {},
 ): Promise<MessageContent> {
-  const ids = probeId ? [probeId] : deps.runner.ids;
-  const work = Promise.all(ids.map((id) => deps.runner.run(id)));
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-  clearTimeout(timer);
+  await runWithin(deps.runner, probeId ? [probeId] : deps.runner.ids, waitMs);
   return renderStatus(deps, probeId, options);
+}
+
+/** Runs the probes, waiting for them at most `waitMs` (slower ones go on and store later). */
+export async function runWithin(runner: ProbeRunner, ids: readonly string[], waitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(ids.map((id) => runner.run(id))),
+    new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
+  ]);
+  clearTimeout(timer);
 }
