@@ -50,6 +50,8 @@ export interface ServiceOptions {
     readonly issueRetryDelayMs?: number;
     /** How long a view submission waits for a user-group lookup (production: 2 s). */
     readonly permissionDeadlineMs?: number;
+    /** How often Notion is polled for edited issues (production: notion.issues.poll_every). */
+    readonly notionPollMs?: number;
   };
 }
 
@@ -130,6 +132,9 @@ export function buildServices(options: ServiceOptions): Services {
         figure: latest ? formatFigure(latest.measurement) : 'not measured yet',
       };
     },
+    // Built below; called only once the bot runs.
+    onChange: () => home.refreshSoon(),
+    pollEveryMs: options.waits?.notionPollMs,
   });
   // Each new reading of the audit report proposes its documented issues (once each).
   runner.onResult((result) => {

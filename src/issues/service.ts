@@ -26,6 +26,7 @@ import { linkedCheck } from './check-links.js';
 import type { IssueFields } from './form.js';
 import { ProposalMessenger } from './messenger.js';
 import { type IssueDraft, IssueSetupError, type NotionIssues, type TrackedCheck } from './notion.js';
+import { NotionIssueSync } from './notion-sync.js';
 import {
   type ApproveOutcome,
   type NewProposal,
@@ -55,6 +56,10 @@ export interface IssueServiceDeps {
   readonly retryDelayMs?: number;
   /** The check `probeId` names, with its latest figure; undefined for an unknown id. */
   readonly describeCheck?: (probeId: string) => TrackedCheck | undefined;
+  /** Told when a proposal changed outside a Slack action (Notion's state read back). */
+  readonly onChange?: () => void;
+  /** How often Notion is polled for edited issues; default notion.issues.poll_every. */
+  readonly pollEveryMs?: number | undefined;
 }
 
 export class IssueService {
@@ -67,6 +72,8 @@ export class IssueService {
   private readonly reported = new Set<string>();
   private readonly throttle: LogThrottle;
   private readonly messenger: ProposalMessenger;
+  /** Notion's state of created issues read back (undefined without Notion). */
+  readonly notionSync: NotionIssueSync | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
@@ -76,6 +83,22 @@ export class IssueService {
     this.proposals = new Proposals(deps.store, (reader, row) => this.reportUnreadable(reader, row));
     this.throttle = new LogThrottle(deps.logger);
     this.messenger = new ProposalMessenger(deps.client, deps.logger, (id) => deps.describeCheck?.(id)?.title);
+    const issuesConfig = deps.config.notion.issues;
+    this.notionSync =
+      deps.notion && issuesConfig
+        ? new NotionIssueSync({
+            notion: deps.notion,
+            proposals: this.proposals,
+            store: deps.store,
+            logger: deps.logger,
+            now: deps.now,
+            pollEveryMs: deps.pollEveryMs ?? issuesConfig.poll_every,
+            onChange: async (proposal) => {
+              await this.refreshMessage(proposal.id);
+              deps.onChange?.();
+            },
+          })
+        : undefined;
   }
 
   /** How long a live process keeps its claim (notion.issues.claim_lease). */
@@ -90,12 +113,13 @@ export class IssueService {
     // The sweep never keeps the process alive on its own.
     this.timer.unref();
     void this.sweep();
+    this.notionSync?.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.sweeping;
+    await Promise.all([this.sweeping, this.notionSync?.stop()]);
   }
 
   /**
