@@ -13,6 +13,7 @@ import {
   type MessageContent,
   section,
 } from '../kit/blocks.js';
+import { formatTime } from '../kit/format.js';
 import { ACTION, ISSUE_FIELD, VIEW } from '../kit/ids.js';
 import { own } from '../kit/text.js';
 import { ISSUE_TYPES, PRIORITIES } from './notion.js';
@@ -23,6 +24,17 @@ const PRIORITY_EMOJI: Record<string, string> = {
   Medium: ':large_yellow_circle:',
   Low: ':white_circle:',
 };
+
+/** What Notion last said of the page: status, assignee, last edit (UTC), or that it is gone. */
+function notionLine(notion: NonNullable<Proposal['notion']>): string {
+  if (notion.gone) return ':wastebasket: The page was deleted in Notion.';
+  const parts = [
+    `Notion: *${escapeMrkdwn(clamp(notion.status ?? 'no status', 100))}*`,
+    notion.assignee ? `assigned to ${escapeMrkdwn(clamp(notion.assignee, 200))}` : 'nobody assigned',
+    `last edited ${formatTime(notion.editedAt, 'UTC')} UTC`,
+  ];
+  return `:notebook: ${parts.join(' · ')}`;
+}
 
 /** `checkTitle`: the title of the check the issue tracks, when it is linked to one. */
 export function proposalMessage(p: Proposal, checkTitle?: string): MessageContent {
@@ -60,6 +72,7 @@ export function proposalMessage(p: Proposal, checkTitle?: string): MessageConten
             : `:white_check_mark: Created in Notion by <@${p.decidedBy}>: ${link(p.pageUrl, clamp(p.title, 300))}`,
         ),
       );
+      if (p.notion) blocks.push(context(notionLine(p.notion)));
       break;
     case 'failed':
       blocks.push(
