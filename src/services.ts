@@ -153,7 +153,7 @@ export function buildServices(options: ServiceOptions): Services {
     webhooks: env.webhookToken !== undefined,
   };
   const home = new HomePublisher(
-    { config, features, now, runner, results, alerts, issues, permissions, logger, metrics },
+    { config, store, features, now, runner, results, alerts, issues, permissions, logger, metrics },
     client,
     options.waits?.homePublishSpacingMs,
     options.waits?.homeChangeCheckMs,

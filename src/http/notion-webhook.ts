@@ -9,13 +9,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Express } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps.js';
+import { NOTION_VERIFICATION_TOKEN, NOTION_WEBHOOK_VERIFIED_AT } from '../issues/notion-sync.js';
 import { describeError } from '../kit/errors.js';
 import { WEBHOOK_BODY_LIMIT, WebhookGuard } from './webhook.js';
 
 const ROUTE = '/notion/webhooks';
-/** Settings keys: the token Notion sent, and when a signed request first passed with it. */
-export const NOTION_VERIFICATION_TOKEN = 'notion_webhook_verification_token';
-export const NOTION_WEBHOOK_VERIFIED_AT = 'notion_webhook_verified_at';
 
 const verificationSchema = z.object({ verification_token: z.string().min(1) });
 /** One event as Notion documents it; only what the bot reads is required. */
@@ -33,7 +31,7 @@ export function notionSignatureValid(body: Buffer, signature: string, token: str
 
 export function registerNotionWebhook(
   http: Express,
-  deps: Pick<AppDeps, 'issues' | 'store' | 'logger' | 'metrics' | 'lifecycle' | 'now'>,
+  deps: Pick<AppDeps, 'issues' | 'store' | 'logger' | 'metrics' | 'lifecycle' | 'now' | 'home'>,
   /** NOTION_WEBHOOK_TOKEN: the verification token set by hand, over the one Notion sent. */
   configuredToken: string | undefined,
 ): void {
@@ -62,6 +60,7 @@ export function registerNotionWebhook(
       deps.logger.warn(
         'Notion sent the webhook verification token: approvers find it on the bot\'s Home tab, to paste into Notion\'s "Verify" dialog',
       );
+      deps.home.refreshSoon();
       res.status(200).json({ ok: true });
       return;
     }
@@ -87,8 +86,10 @@ export function registerNotionWebhook(
       guard.refuse(ROUTE, res, 400, 'invalid_event', { message: 'the body is not a Notion webhook event' });
       return;
     }
-    if (!deps.store.getSetting(NOTION_WEBHOOK_VERIFIED_AT))
+    if (!deps.store.getSetting(NOTION_WEBHOOK_VERIFIED_AT)) {
       deps.store.setSetting(NOTION_WEBHOOK_VERIFIED_AT, deps.now().toISOString(), deps.now());
+      deps.home.refreshSoon();
+    }
     const pages = [events.data]
       .flat()
       .filter((e) => e.entity.type === 'page')

@@ -13,6 +13,17 @@ import type { NotionIssues } from './notion.js';
 import type { IssueState } from './notion-state.js';
 import type { Proposal, Proposals } from './proposals.js';
 
+/** Settings keys: the webhook verification token Notion sent, and when a signed event first passed. */
+export const NOTION_VERIFICATION_TOKEN = 'notion_webhook_verification_token';
+export const NOTION_WEBHOOK_VERIFIED_AT = 'notion_webhook_verified_at';
+
+/** The token Notion sent, while no event signed with it has arrived (approvers see it on Home). */
+export function pendingVerificationToken(store: Store): string | undefined {
+  return store.getSetting(NOTION_WEBHOOK_VERIFIED_AT)
+    ? undefined
+    : store.getSetting(NOTION_VERIFICATION_TOKEN);
+}
+
 /** Settings key: the newest last_edited_time the poll has read up to. */
 const POLLED_TO = 'notion_issues_polled_to';
 /** Notion's edit times are minute-precise: each poll reads the last minute again. */
