@@ -9,6 +9,7 @@ import type { Config, Env } from './config/index.js';
 import { ShellConsole } from './dev/console.js';
 import { startDemo } from './dev/demo/index.js';
 import { registerAlertRoutes } from './http/alert-routes.js';
+import { registerNotionWebhook } from './http/notion-webhook.js';
 import { registerPushRoute } from './http/probe-results.js';
 import { addFallbackHandlers, closeServer, createHttpApp, listen, serverUrl } from './http/server.js';
 import { describeError } from './kit/errors.js';
@@ -108,6 +109,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
 
     registerPushRoute(http, services, env.webhookToken);
     registerAlertRoutes(http, services, env.webhookToken);
+    registerNotionWebhook(http, services, env.notionWebhookToken);
     addFallbackHandlers(http, services);
     const server = await listen(http, env.port, env.host);
     cleanups.push(() => closeServer(server, 1000));

@@ -27,6 +27,7 @@ import { createProbes } from './probes/index.js';
 import { PushResults } from './probes/push-results.js';
 import { ProbeResults } from './probes/results-store.js';
 import { ProbeRunner } from './probes/runner.js';
+import { formatFigure } from './status/blocks.js';
 import { Retention } from './store/retention.js';
 import type { Store } from './store/store.js';
 
@@ -49,6 +50,8 @@ export interface ServiceOptions {
     readonly issueRetryDelayMs?: number;
     /** How long a view submission waits for a user-group lookup (production: 2 s). */
     readonly permissionDeadlineMs?: number;
+    /** How often Notion is polled for edited issues (production: notion.issues.poll_every). */
+    readonly notionPollMs?: number;
   };
 }
 
@@ -119,6 +122,19 @@ export function buildServices(options: ServiceOptions): Services {
     now,
     instance,
     retryDelayMs: options.waits?.issueRetryDelayMs,
+    describeCheck: (id) => {
+      const probe = runner.probe(id);
+      if (!probe) return undefined;
+      const latest = results.latestMeasured(id);
+      return {
+        id,
+        title: probe.title,
+        figure: latest ? formatFigure(latest.measurement) : 'not measured yet',
+      };
+    },
+    // Built below; called only once the bot runs.
+    onChange: () => home.refreshSoon(),
+    pollEveryMs: options.waits?.notionPollMs,
   });
   // Each new reading of the audit report proposes its documented issues (once each).
   runner.onResult((result) => {
@@ -137,7 +153,7 @@ export function buildServices(options: ServiceOptions): Services {
     webhooks: env.webhookToken !== undefined,
   };
   const home = new HomePublisher(
-    { config, features, now, runner, results, alerts, issues, permissions, logger, metrics },
+    { config, store, features, now, runner, results, alerts, issues, permissions, logger, metrics },
     client,
     options.waits?.homePublishSpacingMs,
     options.waits?.homeChangeCheckMs,

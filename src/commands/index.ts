@@ -20,7 +20,7 @@ export function buildSubcommands(deps: AppDeps): Map<SubcommandName, Subcommand>
     statusSubcommand(deps),
     refreshSubcommand(deps),
     digestSubcommand(deps),
-    issueSubcommand(),
+    issueSubcommand(deps),
     alertsSubcommand(deps),
   ])
     table.set(subcommand.name, subcommand);

@@ -40,6 +40,7 @@ const envSchema = z
     ),
     SLACK_API_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://slack.com/api/')),
     NOTION_TOKEN: optionalSecret,
+    NOTION_WEBHOOK_TOKEN: optionalSecret,
     NOTION_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://api.notion.com')),
     ALERTMANAGER_URL: z.preprocess(emptyToUndefined, serviceUrl('ALERTMANAGER_AUTHORIZATION').optional()),
     /** The whole Authorization header value sent to Alertmanager (`Bearer …`, `Basic …`). */
@@ -130,6 +131,8 @@ export interface Env {
   readonly slackApiUrl: string;
   readonly transport: Transport;
   readonly notionToken: string | undefined;
+  /** The Notion webhook's verification token, when set by hand (else the one Notion sent). */
+  readonly notionWebhookToken: string | undefined;
   readonly notionBaseUrl: string;
   readonly alertmanagerUrl: string | undefined;
   /** Authorization header value for Alertmanager's API. */
@@ -164,6 +167,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
     transport,
     notionToken: env.NOTION_TOKEN,
+    notionWebhookToken: env.NOTION_WEBHOOK_TOKEN,
     notionBaseUrl: env.NOTION_BASE_URL.replace(/\/+$/, ''),
     alertmanagerUrl: env.ALERTMANAGER_URL?.replace(/\/+$/, ''),
     alertmanagerAuthorization: env.ALERTMANAGER_AUTHORIZATION,
@@ -189,6 +193,7 @@ export function secretValues(env: Env): string[] {
     ...(transport.kind === 'http' ? [transport.botToken, transport.signingSecret] : []),
     ...(transport.kind === 'socket' ? [transport.botToken, transport.appToken] : []),
     env.notionToken,
+    env.notionWebhookToken,
     env.webhookToken,
     env.alertmanagerAuthorization,
     // The credentials alone too: a log line may show them without the scheme.

@@ -107,8 +107,19 @@ const configFileSchema = z
                 priority: z.string().optional(),
                 type: z.string().optional(),
                 description: z.string().optional(),
+                /** The issue's state: a Notion `status` property, or a select (default: found). */
+                status: z.string().optional(),
+                /** Who works on it: a `people` property (default: the first one). */
+                assignee: z.string().optional(),
               })
               .default({}),
+            /**
+             * How often pages edited in Notion are read back, for installs Notion's webhooks
+             * cannot reach (Socket Mode, no public URL); webhooks make it faster, not needed.
+             */
+            poll_every: duration
+              .refine((ms) => ms >= 10_000, { message: 'must be at least 10s' })
+              .default(120_000),
             /**
              * How long an issue creation (or a proposal post) claimed by a live process is left to
              * it; after that the periodic sweep or the next Approve resumes it. Claims of a process

@@ -74,7 +74,8 @@ export class ShellForm {
     const choices = kind === 'select' ? ` (${field.options.map((o, i) => `${i + 1} ${o}`).join(', ')})` : '';
     const current = initial ? ` [${initial.length > 40 ? `${initial.slice(0, 40)}…` : initial}]` : '';
     const ending = `several lines; a line with only "." ends it${optional ? ' (optional)' : ''}`;
-    this.print(`${label}${choices}${current}${kind === 'multiline' ? ` — ${ending}` : ''}:`);
+    const optionalChoice = kind === 'select' && optional ? ' (optional: Enter for none)' : '';
+    this.print(`${label}${choices}${current}${optionalChoice}${kind === 'multiline' ? ` — ${ending}` : ''}:`);
   }
 
   /** One typed line: more to ask, the dialog cancelled, or every field answered. */

@@ -52,7 +52,9 @@ export interface HomeInput {
   /** What was left out of the alerts (channels the viewer is not in), as mrkdwn. */
   readonly alertsNote?: string;
   /** The answer to the viewer's last button press on this tab, as mrkdwn (shown on top). */
-  readonly notice?: string;
+  readonly notice?: string | undefined;
+  /** For approvers: the token Notion's webhook sent, to paste into Notion, until it is verified. */
+  readonly notionWebhookToken?: string | undefined;
 }
 
 export const HOME_LIMITS = { checks: 30, alerts: 40, proposals: 20 } as const;
@@ -128,6 +130,12 @@ export function homeView(input: HomeInput): types.HomeView {
         .join('\n'),
     ),
   );
+  if (input.notionWebhookToken)
+    blocks.push(
+      section(
+        `:key: *Notion webhook:* paste this verification token into Notion's "Verify subscription" dialog: \`${escapeMrkdwn(clamp(input.notionWebhookToken, 200))}\``,
+      ),
+    );
   if (input.notes.length > 0) blocks.push(context(...input.notes.map(escapeMrkdwn)));
   blocks.push(context(`Updated ${formatTime(input.now, input.timezone)} (${input.timezone})`));
   return { type: 'home', blocks };

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { types, webApi } from '@slack/bolt';
 import type { AlertGroups } from '../alerts/groups.js';
 import { type AlertVisibility, canSee, visibilityNote } from '../alerts/visibility.js';
+import { pendingVerificationToken } from '../issues/notion-sync.js';
 import type { IssueService } from '../issues/service.js';
 import { describeError } from '../kit/errors.js';
 import type { Features } from '../kit/features.js';
@@ -23,6 +24,7 @@ import type { ProbeConfig } from '../probes/index.js';
 import type { ProbeResults } from '../probes/results-store.js';
 import type { ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
+import type { Store } from '../store/store.js';
 import { homeView } from './blocks.js';
 import { configurationNotes } from './notes.js';
 
@@ -35,6 +37,8 @@ const NOTICE_MS = 10 * 60_000;
 
 export interface HomeDeps {
   readonly config: { readonly timezone: string; readonly probes: readonly ProbeConfig[] };
+  /** Where the Notion webhook's verification token waits to be shown to approvers. */
+  readonly store: Store;
   readonly features: Features;
   readonly now: () => Date;
   readonly runner: ProbeRunner;
@@ -158,7 +162,8 @@ export class HomePublisher {
     const noticeText = this.notices.get(userId)?.text;
     // Views differ by approval rights and by which alert channels the viewer may see; a crowd
     // opening Home builds each variant once. A notice makes a view its viewer's own.
-    const variant = `${canApprove}|${access.visible === 'all' ? '*' : [...access.visible].sort().join(',')}|${access.restricted}|${access.unknown.join(',')}`;
+    const token = canApprove ? pendingVerificationToken(this.deps.store) : undefined;
+    const variant = `${canApprove}|${token ? 'token' : ''}|${access.visible === 'all' ? '*' : [...access.visible].sort().join(',')}|${access.restricted}|${access.unknown.join(',')}`;
     if (!this.cache || now.getTime() - this.cache.at > 1000)
       this.cache = { at: now.getTime(), views: new Map() };
     const cached = noticeText === undefined ? this.cache.views.get(variant) : undefined;
@@ -188,6 +193,7 @@ export class HomePublisher {
       canApprove,
       alertsNote: visibilityNote(access),
       notice: noticeText,
+      notionWebhookToken: token,
     });
     // The "Updated" time changes every minute; leave it out of the comparison.
     const hash = createHash('sha256')

@@ -13,6 +13,7 @@ import {
   type MessageContent,
   section,
 } from '../kit/blocks.js';
+import { formatTime } from '../kit/format.js';
 import { ACTION, ISSUE_FIELD, VIEW } from '../kit/ids.js';
 import { own } from '../kit/text.js';
 import { ISSUE_TYPES, PRIORITIES } from './notion.js';
@@ -24,7 +25,19 @@ const PRIORITY_EMOJI: Record<string, string> = {
   Low: ':white_circle:',
 };
 
-export function proposalMessage(p: Proposal): MessageContent {
+/** What Notion last said of the page: status, assignee, last edit (UTC), or that it is gone. */
+function notionLine(notion: NonNullable<Proposal['notion']>): string {
+  if (notion.gone) return ':wastebasket: The page was deleted in Notion.';
+  const parts = [
+    `Notion: *${escapeMrkdwn(clamp(notion.status ?? 'no status', 100))}*`,
+    notion.assignee ? `assigned to ${escapeMrkdwn(clamp(notion.assignee, 200))}` : 'nobody assigned',
+    `last edited ${formatTime(notion.editedAt, 'UTC')} UTC`,
+  ];
+  return `:notebook: ${parts.join(' · ')}`;
+}
+
+/** `checkTitle`: the title of the check the issue tracks, when it is linked to one. */
+export function proposalMessage(p: Proposal, checkTitle?: string): MessageContent {
   const title = escapeMrkdwn(clamp(p.title, 300));
   const blocks: Block[] = [
     section(`:memo: *Proposed Notion issue*\n*${title}*`),
@@ -33,6 +46,10 @@ export function proposalMessage(p: Proposal): MessageContent {
     ),
   ];
   if (p.reportFile) blocks.push(context(`From audit report _${escapeMrkdwn(p.reportFile)}_`));
+  if (p.probeId)
+    blocks.push(
+      context(`:bar_chart: Tracks the check _${escapeMrkdwn(clamp(checkTitle ?? p.probeId, 200))}_`),
+    );
   const value = String(p.id);
   switch (p.state) {
     case 'proposed':
@@ -55,6 +72,7 @@ export function proposalMessage(p: Proposal): MessageContent {
             : `:white_check_mark: Created in Notion by <@${p.decidedBy}>: ${link(p.pageUrl, clamp(p.title, 300))}`,
         ),
       );
+      if (p.notion) blocks.push(context(notionLine(p.notion)));
       break;
     case 'failed':
       blocks.push(
@@ -81,9 +99,45 @@ export interface IssueFormInput {
   readonly priority?: string;
   readonly type?: string;
   readonly description?: string;
+  /** The check the issue tracks, preselected. */
+  readonly check?: string | undefined;
+  /** The checks offered in the optional Check select (none: no select). */
+  readonly checks?: readonly { readonly id: string; readonly title: string }[];
   /** JSON kept with the view: where the form was opened and for what. */
   readonly metadata: string;
   readonly submitLabel?: string;
+}
+
+/** Slack's limits of a static select: 100 options, 75 characters of text each. */
+const MAX_CHECK_OPTIONS = 100;
+
+function checkSelect(input: IssueFormInput): types.InputBlock[] {
+  const checks = (input.checks ?? []).slice(0, MAX_CHECK_OPTIONS);
+  if (checks.length === 0) return [];
+  const choice = (c: { id: string; title: string }): types.PlainTextOption => ({
+    text: { type: 'plain_text', text: clamp(c.title, 75) },
+    value: c.id,
+  });
+  const initial = checks.find((c) => c.id === input.check);
+  return [
+    {
+      type: 'input',
+      block_id: ISSUE_FIELD.check,
+      optional: true,
+      label: { type: 'plain_text', text: 'Check' },
+      hint: {
+        type: 'plain_text',
+        text: 'The check this issue tracks: it can be closed when the check meets its target.',
+      },
+      element: {
+        type: 'static_select',
+        action_id: ISSUE_FIELD.check,
+        placeholder: { type: 'plain_text', text: 'None' },
+        options: checks.map(choice),
+        ...(initial ? { initial_option: choice(initial) } : {}),
+      },
+    },
+  ];
 }
 
 const option = (text: string): types.PlainTextOption => ({ text: { type: 'plain_text', text }, value: text });
@@ -126,6 +180,7 @@ export function issueForm(input: IssueFormInput): types.ModalView {
       },
       select(ISSUE_FIELD.priority, 'Priority', PRIORITIES, input.priority ?? 'Medium'),
       select(ISSUE_FIELD.type, 'Type', ISSUE_TYPES, input.type ?? 'Internal Issue'),
+      ...checkSelect(input),
       {
         type: 'input',
         block_id: ISSUE_FIELD.description,

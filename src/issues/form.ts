@@ -4,7 +4,7 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import { ISSUE_FIELD } from '../kit/ids.js';
-import { issueForm } from './blocks.js';
+import { type IssueFormInput, issueForm } from './blocks.js';
 import { ISSUE_TYPES, type IssueDraft, PRIORITIES } from './notion.js';
 
 const valueSchema = z.object({
@@ -13,11 +13,15 @@ const valueSchema = z.object({
 });
 const stateSchema = z.record(z.string(), z.record(z.string(), valueSchema));
 
-export type IssueFields = Pick<IssueDraft, 'title' | 'priority' | 'type' | 'description'>;
+export type IssueFields = Pick<IssueDraft, 'title' | 'priority' | 'type' | 'description'> & {
+  /** The check the issue tracks (optional in the form). */
+  readonly probeId: string | undefined;
+};
 
 export type FormResult = { ok: true; fields: IssueFields } | { ok: false; errors: Record<string, string> };
 
-export function readIssueForm(values: unknown): FormResult {
+/** `checks`: the ids the Check select offered; another id (a forged view) is refused. */
+export function readIssueForm(values: unknown, checks: readonly string[] = []): FormResult {
   const parsed = stateSchema.safeParse(values);
   if (!parsed.success)
     return { ok: false, errors: { [ISSUE_FIELD.title]: 'The form could not be read; please try again.' } };
@@ -26,14 +30,17 @@ export function readIssueForm(values: unknown): FormResult {
   const priority = get(ISSUE_FIELD.priority)?.selected_option?.value ?? '';
   const type = get(ISSUE_FIELD.type)?.selected_option?.value ?? '';
   const description = (get(ISSUE_FIELD.description)?.value ?? '').trim();
+  const probeId = get(ISSUE_FIELD.check)?.selected_option?.value ?? undefined;
   const errors: Record<string, string> = {};
+  if (probeId !== undefined && !checks.includes(probeId))
+    errors[ISSUE_FIELD.check] = 'Choose one of the listed checks, or none.';
   if (title.length < 3) errors[ISSUE_FIELD.title] = 'Give the issue a title of at least 3 characters.';
   if (!(PRIORITIES as readonly string[]).includes(priority))
     errors[ISSUE_FIELD.priority] = `Choose one of ${PRIORITIES.join(', ')}.`;
   if (!(ISSUE_TYPES as readonly string[]).includes(type))
     errors[ISSUE_FIELD.type] = `Choose one of ${ISSUE_TYPES.join(', ')}.`;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, fields: { title, priority, type, description } };
+  return { ok: true, fields: { title, priority, type, description, probeId } };
 }
 
 const metadataSchema = z.object({
@@ -56,12 +63,22 @@ export function readMetadata(text: string | undefined): FormMetadata {
 export async function openIssueForm(
   client: webApi.WebClient,
   triggerId: string,
-  prefill: { title?: string; description?: string; priority?: string; type?: string },
-  metadata: Record<string, unknown>,
-  submitLabel?: string,
+  form: {
+    readonly prefill: Omit<IssueFormInput, 'metadata' | 'submitLabel' | 'checks'>;
+    /** Kept with the view: where the form was opened and for what. */
+    readonly metadata: Record<string, unknown>;
+    /** The checks an issue may track, offered in the Check select. */
+    readonly checks: IssueFormInput['checks'];
+    readonly submitLabel?: string;
+  },
 ): Promise<void> {
   await client.views.open({
     trigger_id: triggerId,
-    view: issueForm({ ...prefill, metadata: JSON.stringify(metadata), submitLabel }),
+    view: issueForm({
+      ...form.prefill,
+      metadata: JSON.stringify(form.metadata),
+      checks: form.checks,
+      ...(form.submitLabel ? { submitLabel: form.submitLabel } : {}),
+    }),
   });
 }

@@ -21,6 +21,7 @@ export function proposalForProbe(
   const day = now.toISOString().slice(0, 10);
   return {
     sourceKey: `probe:${probe.id}:${day}`,
+    probeId: probe.id,
     title: `[AUDIT] ${probe.title} at ${figure.split(' (')[0]}${target ? ` - ${target.replace('target ', 'below ')}` : ''}`,
     priority: 'Medium',
     type: 'Internal Issue',

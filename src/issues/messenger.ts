@@ -14,7 +14,13 @@ export class ProposalMessenger {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly logger: Logger,
+    /** The title of a check, for the line naming the check a proposal tracks. */
+    private readonly checkTitle: (probeId: string) => string | undefined = () => undefined,
   ) {}
+
+  private message(proposal: Proposal) {
+    return proposalMessage(proposal, proposal.probeId ? this.checkTitle(proposal.probeId) : undefined);
+  }
 
   /** The ts of the proposal's message in `channel`, if an earlier attempt posted it. */
   find(proposal: Proposal, channel: string): Promise<string | undefined> {
@@ -30,7 +36,7 @@ export class ProposalMessenger {
   async post(proposal: Proposal, channel: string): Promise<string> {
     const answer = await this.client.chat.postMessage({
       channel,
-      ...proposalMessage(proposal),
+      ...this.message(proposal),
       unfurl_links: false,
       metadata: { event_type: PROPOSAL_EVENT_TYPE, event_payload: { proposal_id: proposal.id } },
     });
@@ -41,7 +47,7 @@ export class ProposalMessenger {
   /** Shows the proposal's current state in its message; a failure is logged, never thrown. */
   async update(proposal: Proposal): Promise<void> {
     if (!proposal.channel || !proposal.ts) return;
-    const message = proposalMessage(proposal);
+    const message = this.message(proposal);
     try {
       await this.client.chat.update({ channel: proposal.channel, ts: proposal.ts, ...message });
     } catch (error) {

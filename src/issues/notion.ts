@@ -7,7 +7,8 @@ import type { Client } from '@notionhq/client';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
 import { AuditBotError } from '../kit/errors.js';
-import { describeNotionError, retrieveDataSource } from '../kit/notion.js';
+import { describeNotionError, isNotFound, retrieveDataSource } from '../kit/notion.js';
+import { type IssueState, readIssueState } from './notion-state.js';
 
 type IssuesConfig = Pick<NonNullable<Config['notion']['issues']>, 'data_source' | 'properties'>;
 
@@ -26,6 +27,14 @@ export interface IssueDraft {
   readonly slackLink?: string;
   /** The audit report it was documented in. */
   readonly reportFile?: string;
+  /** The check the issue tracks, with its figure when the page is created. */
+  readonly check?: TrackedCheck;
+}
+
+export interface TrackedCheck {
+  readonly id: string;
+  readonly title: string;
+  readonly figure: string;
 }
 
 export interface CreatedIssue {
@@ -86,7 +95,9 @@ export function splitText(text: string, limit = NOTION_TEXT_LIMIT): string[] {
 }
 
 /** Page content: the description as paragraphs, then where the issue came from. */
-export function issueBlocks(draft: Pick<IssueDraft, 'description' | 'slackLink' | 'reportFile'>): unknown[] {
+export function issueBlocks(
+  draft: Pick<IssueDraft, 'description' | 'slackLink' | 'reportFile' | 'check'>,
+): unknown[] {
   const paragraph = (content: string, link?: string) => ({
     object: 'block',
     type: 'paragraph',
@@ -98,6 +109,12 @@ export function issueBlocks(draft: Pick<IssueDraft, 'description' | 'slackLink' 
     .flatMap((p) => splitText(p).map((piece) => paragraph(piece)));
   if (draft.slackLink) blocks.push(paragraph('Slack message', draft.slackLink));
   if (draft.reportFile) blocks.push(paragraph(`From audit report ${draft.reportFile}`));
+  if (draft.check)
+    blocks.push(
+      paragraph(
+        `Tracks the check "${draft.check.title}" (${draft.check.id}); at creation: ${draft.check.figure}`,
+      ),
+    );
   return blocks;
 }
 
@@ -130,6 +147,48 @@ export class NotionIssues {
     );
     if (!page.success) throw new IssueSetupError('Notion answered the new page unexpectedly');
     return { id: page.data.id, url: page.data.url, existing: false };
+  }
+
+  /** The page's current state; `gone` when Notion no longer has it (or it was trashed). */
+  async state(pageId: string): Promise<IssueState | undefined> {
+    try {
+      return readIssueState(await this.client.pages.retrieve({ page_id: pageId }), this.config.properties);
+    } catch (error) {
+      if (isNotFound(error))
+        return {
+          pageId,
+          status: undefined,
+          assignee: undefined,
+          editedAt: new Date(0).toISOString(),
+          gone: true,
+        };
+      throw error;
+    }
+  }
+
+  /**
+   * Pages of the Issues data source edited at or after `since`, oldest first, at most `limit`
+   * (the poll asks again from the newest it saw). Pages that do not read as pages are skipped.
+   */
+  async editedSince(since: string, limit = 200): Promise<IssueState[]> {
+    const schema = await this.readSchema();
+    const states: IssueState[] = [];
+    let cursor: string | undefined;
+    do {
+      const answer = await this.client.dataSources.query({
+        data_source_id: schema.dataSourceId,
+        filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: since } },
+        sorts: [{ timestamp: 'last_edited_time', direction: 'ascending' }],
+        page_size: 100,
+        ...(cursor ? { start_cursor: cursor } : {}),
+      });
+      for (const raw of answer.results) {
+        const state = readIssueState(raw, this.config.properties);
+        if (state) states.push(state);
+      }
+      cursor = answer.has_more ? (answer.next_cursor ?? undefined) : undefined;
+    } while (cursor && states.length < limit);
+    return states;
   }
 
   private async findByTitle(schema: Schema, title: string): Promise<{ id: string; url: string } | undefined> {

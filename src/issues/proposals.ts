@@ -8,7 +8,9 @@
 
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
+import type { IssueFields } from './form.js';
 import type { IssueDraft } from './notion.js';
+import type { IssueState } from './notion-state.js';
 
 /** Times the bot wrote with toISOString(); anything else was not written by it. */
 const isoTime = z.iso.datetime({ offset: true });
@@ -38,6 +40,12 @@ const rowSchema = z
     reason: z.string().nullable(),
     error: z.string().nullable(),
     created_at: isoTime,
+    // NULL when no check is linked / the page was never read back (columns of migration 10).
+    probe_id: z.string().nullish(),
+    notion_status: z.string().nullish(),
+    notion_assignee: z.string().nullish(),
+    notion_edited_at: z.string().nullish(),
+    notion_gone: z.number().nullish(),
   })
   .transform((r) => ({
     id: r.id,
@@ -65,6 +73,18 @@ const rowSchema = z
     reason: r.reason ?? undefined,
     error: r.error ?? undefined,
     createdAt: r.created_at,
+    /** The check this issue tracks. */
+    probeId: r.probe_id ?? undefined,
+    /** The created page as Notion last told: undefined until it was read back once. */
+    notion: r.notion_edited_at
+      ? {
+          status: r.notion_status ?? undefined,
+          assignee: r.notion_assignee ?? undefined,
+          editedAt: r.notion_edited_at,
+          /** Trashed or deleted in Notion. */
+          gone: r.notion_gone === 1,
+        }
+      : undefined,
   }));
 
 export type Proposal = Readonly<z.output<typeof rowSchema>>;
@@ -86,7 +106,7 @@ export interface ReadClaim {
 }
 
 /** What is proposed, and the source (report issue, check and day, form) it is proposed once for. */
-export type NewProposal = IssueDraft & { readonly sourceKey: string };
+export type NewProposal = IssueDraft & { readonly sourceKey: string; readonly probeId?: string | undefined };
 
 export class Proposals {
   /**
@@ -124,8 +144,8 @@ export class Proposals {
   propose(proposal: NewProposal, now: Date): { proposal: Proposal; created: boolean } {
     const at = now.toISOString();
     const created = this.write(
-      `INSERT INTO issue_proposals (source_key, title, priority, type, description, report_file, slack_link, state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?) ON CONFLICT(source_key) DO NOTHING`,
+      `INSERT INTO issue_proposals (source_key, title, priority, type, description, report_file, slack_link, probe_id, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?) ON CONFLICT(source_key) DO NOTHING`,
       [
         proposal.sourceKey,
         proposal.title,
@@ -134,6 +154,7 @@ export class Proposals {
         proposal.description,
         proposal.reportFile ?? null,
         proposal.slackLink ?? null,
+        proposal.probeId ?? null,
         at,
         at,
       ],
@@ -259,15 +280,56 @@ export class Proposals {
     );
   }
 
-  edit(
-    id: number,
-    fields: { title: string; priority: string; type: string; description: string },
-    now: Date,
-  ): boolean {
+  edit(id: number, fields: IssueFields, now: Date): boolean {
     return this.write(
-      `UPDATE issue_proposals SET title = ?, priority = ?, type = ?, description = ?, updated_at = ?
+      `UPDATE issue_proposals SET title = ?, priority = ?, type = ?, description = ?, probe_id = ?, updated_at = ?
          WHERE id = ? AND state IN ('proposed', 'failed')`,
-      [fields.title, fields.priority, fields.type, fields.description, now.toISOString(), id],
+      [
+        fields.title,
+        fields.priority,
+        fields.type,
+        fields.description,
+        fields.probeId ?? null,
+        now.toISOString(),
+        id,
+      ],
+    );
+  }
+
+  /**
+   * Records what Notion says of page `state.pageId` on every proposal created as that page; a
+   * reading older than the one stored, or as old and the same, is ignored (webhook signals come
+   * repeated and out of order). Returns the proposals it changed.
+   */
+  applyNotionState(state: IssueState): Proposal[] {
+    const rows = this.store.db
+      .prepare(
+        `UPDATE issue_proposals SET notion_status = ?, notion_assignee = ?, notion_edited_at = ?, notion_gone = ?
+         WHERE state = 'created' AND replace(page_id, '-', '') = ?
+           AND (notion_edited_at IS NULL OR notion_edited_at < ? OR (notion_edited_at = ?
+             AND (notion_status IS NOT ? OR notion_assignee IS NOT ? OR notion_gone IS NOT ?)))
+         RETURNING id`,
+      )
+      .all(
+        state.status ?? null,
+        state.assignee ?? null,
+        state.editedAt,
+        state.gone ? 1 : 0,
+        state.pageId.replaceAll('-', ''),
+        state.editedAt,
+        state.editedAt,
+        state.status ?? null,
+        state.assignee ?? null,
+        state.gone ? 1 : 0,
+      ) as Array<{ id: number }>;
+    return rows.map((r) => this.get(r.id)).filter((p) => p !== undefined);
+  }
+
+  /** Created issues whose page was never read back. */
+  unread(): Proposal[] {
+    return this.list(
+      'open',
+      "SELECT * FROM issue_proposals WHERE state = 'created' AND notion_edited_at IS NULL",
     );
   }
 }

@@ -22,9 +22,11 @@ import { describeSlackError } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
+import { linkedCheck } from './check-links.js';
 import type { IssueFields } from './form.js';
 import { ProposalMessenger } from './messenger.js';
-import { type IssueDraft, IssueSetupError, type NotionIssues } from './notion.js';
+import { type IssueDraft, IssueSetupError, type NotionIssues, type TrackedCheck } from './notion.js';
+import { NotionIssueSync } from './notion-sync.js';
 import {
   type ApproveOutcome,
   type NewProposal,
@@ -52,6 +54,12 @@ export interface IssueServiceDeps {
   /** This process; claims it makes carry its id. */
   readonly instance?: ProcessInstance;
   readonly retryDelayMs?: number;
+  /** The check `probeId` names, with its latest figure; undefined for an unknown id. */
+  readonly describeCheck?: (probeId: string) => TrackedCheck | undefined;
+  /** Told when a proposal changed outside a Slack action (Notion's state read back). */
+  readonly onChange?: () => void;
+  /** How often Notion is polled for edited issues; default notion.issues.poll_every. */
+  readonly pollEveryMs?: number | undefined;
 }
 
 export class IssueService {
@@ -64,6 +72,8 @@ export class IssueService {
   private readonly reported = new Set<string>();
   private readonly throttle: LogThrottle;
   private readonly messenger: ProposalMessenger;
+  /** Notion's state of created issues read back (undefined without Notion). */
+  readonly notionSync: NotionIssueSync | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
@@ -72,7 +82,23 @@ export class IssueService {
     this.instance = deps.instance ?? newProcessInstance(deps.now());
     this.proposals = new Proposals(deps.store, (reader, row) => this.reportUnreadable(reader, row));
     this.throttle = new LogThrottle(deps.logger);
-    this.messenger = new ProposalMessenger(deps.client, deps.logger);
+    this.messenger = new ProposalMessenger(deps.client, deps.logger, (id) => deps.describeCheck?.(id)?.title);
+    const issuesConfig = deps.config.notion.issues;
+    this.notionSync =
+      deps.notion && issuesConfig
+        ? new NotionIssueSync({
+            notion: deps.notion,
+            proposals: this.proposals,
+            store: deps.store,
+            logger: deps.logger,
+            now: deps.now,
+            pollEveryMs: deps.pollEveryMs ?? issuesConfig.poll_every,
+            onChange: async (proposal) => {
+              await this.refreshMessage(proposal.id);
+              deps.onChange?.();
+            },
+          })
+        : undefined;
   }
 
   /** How long a live process keeps its claim (notion.issues.claim_lease). */
@@ -87,12 +113,13 @@ export class IssueService {
     // The sweep never keeps the process alive on its own.
     this.timer.unref();
     void this.sweep();
+    this.notionSync?.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.sweeping;
+    await Promise.all([this.sweeping, this.notionSync?.stop()]);
   }
 
   /**
@@ -115,6 +142,15 @@ export class IssueService {
     return this.sweeping;
   }
 
+  /** The checks an issue may track: every configured probe. */
+  get checks(): { id: string; title: string; issue_match?: string | undefined }[] {
+    return this.deps.config.probes.map((p) => ({
+      id: p.id,
+      title: p.title ?? p.id,
+      issue_match: p.issue_match,
+    }));
+  }
+
   /** Proposes each documented issue of a report once, and posts what is not posted yet. */
   async proposeFromReport(report: Extract<Measurement, { kind: 'report' }>): Promise<void> {
     for (const issue of report.issues) {
@@ -126,6 +162,14 @@ export class IssueService {
           type: issue.type ?? 'Internal Issue',
           description: issue.description,
           reportFile: report.file,
+          probeId: linkedCheck(
+            issue.title,
+            this.deps.config.probes.map((p) => ({
+              id: p.id,
+              title: p.title ?? p.id,
+              issue_match: p.issue_match,
+            })),
+          ),
         },
         this.deps.now(),
       );
@@ -269,7 +313,7 @@ export class IssueService {
   }
 
   /** The form: create right away (or keep a local draft without Notion). */
-  async createFromForm(draft: IssueDraft, userId: string): Promise<ApproveOutcome> {
+  async createFromForm(draft: IssueDraft & { probeId?: string }, userId: string): Promise<ApproveOutcome> {
     const { proposal } = this.proposals.propose(
       {
         ...draft,
@@ -309,7 +353,7 @@ export class IssueService {
       if ((attempt > 1 && this.stopped) || !this.proposals.renew(id, this.instance.id, this.deps.now()))
         return { kind: 'busy', proposal: this.proposals.get(id) ?? proposal };
       try {
-        const page = await notion.create(proposal);
+        const page = await notion.create({ ...proposal, ...this.trackedCheck(proposal) });
         this.proposals.created(id, page, userId, this.deps.now());
         await this.refreshMessage(id);
         const done = this.proposals.get(id) ?? proposal;
@@ -326,6 +370,11 @@ export class IssueService {
     this.proposals.failed(id, lastError, this.deps.now());
     await this.refreshMessage(id);
     return { kind: 'failed', proposal: this.proposals.get(id) ?? proposal, error: lastError };
+  }
+
+  private trackedCheck(proposal: Proposal): { check?: TrackedCheck } {
+    const check = proposal.probeId ? this.deps.describeCheck?.(proposal.probeId) : undefined;
+    return check ? { check } : {};
   }
 
   private async refreshMessage(id: number): Promise<void> {

@@ -42,6 +42,7 @@ export const ISSUE_FIELD = {
   priority: 'priority',
   type: 'type',
   description: 'description',
+  check: 'check',
   reason: 'reason',
 } as const;
 

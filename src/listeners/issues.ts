@@ -33,7 +33,7 @@ import type { ButtonArgs, Registrations } from './registered.js';
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
 type SubmitArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
-export function createIssueShortcut() {
+export function createIssueShortcut(deps: Pick<AppDeps, 'issues'>) {
   return async ({
     shortcut,
     ack,
@@ -46,12 +46,11 @@ export function createIssueShortcut() {
       .getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message_ts })
       .then((r) => r.permalink)
       .catch(() => undefined);
-    await openIssueForm(
-      client,
-      shortcut.trigger_id,
-      { title: text.split('\n')[0]?.slice(0, 150) ?? '', description: text },
-      { channel: shortcut.channel.id, ...(permalink ? { slackLink: permalink } : {}) },
-    );
+    await openIssueForm(client, shortcut.trigger_id, {
+      prefill: { title: text.split('\n')[0]?.slice(0, 150) ?? '', description: text },
+      metadata: { channel: shortcut.channel.id, ...(permalink ? { slackLink: permalink } : {}) },
+      checks: deps.issues.checks,
+    });
   };
 }
 
@@ -68,7 +67,10 @@ export function issueFormSubmitted(deps: Deps) {
         return;
       }
     }
-    const form = readIssueForm(view.state.values);
+    const form = readIssueForm(
+      view.state.values,
+      deps.issues.checks.map((c) => c.id),
+    );
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
@@ -162,14 +164,13 @@ export function editIssueAction(deps: Deps) {
     const proposal = await openProposal(deps, args, 'edit');
     if (!proposal) return;
     const { body, client } = args;
-    const { title, description, priority, type } = proposal;
-    await openIssueForm(
-      client,
-      body.trigger_id,
-      { title, description, priority, type },
-      { proposalId: proposal.id, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
-      'Save',
-    );
+    const { title, description, priority, type, probeId } = proposal;
+    await openIssueForm(client, body.trigger_id, {
+      prefill: { title, description, priority, type, check: probeId },
+      metadata: { proposalId: proposal.id, ...(body.channel?.id ? { channel: body.channel.id } : {}) },
+      checks: deps.issues.checks,
+      submitLabel: 'Save',
+    });
   };
 }
 
@@ -200,7 +201,7 @@ export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 're
 }
 
 export function registerIssueListeners(app: App, deps: AppDeps): Registrations {
-  app.shortcut(SHORTCUT.createNotionIssue, createIssueShortcut());
+  app.shortcut(SHORTCUT.createNotionIssue, createIssueShortcut(deps));
   app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction(deps));
   app.action<BlockButtonAction>(ACTION.issueApprove, approveIssueAction(deps));
   app.action<BlockButtonAction>(ACTION.issueRetry, approveIssueAction(deps));

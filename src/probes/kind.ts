@@ -11,9 +11,24 @@ import type { PushResults } from './push-results.js';
 import type { Probe } from './types.js';
 
 /** Fields every probe has. */
+/** A regular expression, checked when the file is read (matched case-insensitively). */
+const pattern = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a valid regular expression' },
+);
+
 export const probeBase = {
   id: slug,
   title: z.string().min(1).optional(),
+  /** Issue titles this check tracks (an audit report's documented issues), beyond the default rule. */
+  issue_match: pattern.optional(),
   refresh: cronExpression.optional(),
   timeout: duration.optional(),
 };

@@ -255,4 +255,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX slack_requests_seen_by_time ON slack_requests_seen (seen_at);
     `,
   },
+  {
+    version: 10,
+    name: 'issues know their check and their state in Notion',
+    up: `
+      -- The check (probe id) an issue tracks: set by Propose issue, by the linking rule for an
+      -- audit report's issues, or in the issue form; NULL when it tracks none.
+      ALTER TABLE issue_proposals ADD COLUMN probe_id TEXT;
+      -- What Notion says of the created page, as last read (webhook signal or poll): its
+      -- status, assignee and last edit; an older reading never overwrites a newer one.
+      ALTER TABLE issue_proposals ADD COLUMN notion_status TEXT;
+      ALTER TABLE issue_proposals ADD COLUMN notion_assignee TEXT;
+      ALTER TABLE issue_proposals ADD COLUMN notion_edited_at TEXT;
+      ALTER TABLE issue_proposals ADD COLUMN notion_gone INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX issue_proposals_by_page ON issue_proposals (page_id);
+    `,
+  },
 ];

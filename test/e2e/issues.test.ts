@@ -266,7 +266,7 @@ notion:
     expect(pagesTitled(FIXTURE_TITLES[2] as string)).toHaveLength(1);
   });
 
-  it('/audit issue opens the form with its four inputs; submitting creates the page', async () => {
+  it('/audit issue opens the form with its inputs; submitting creates the page', async () => {
     const responseUrl = slack.newResponseUrl();
     const triggerId = slack.newTriggerId();
     await postCommand(events(), SECRET, {
@@ -284,7 +284,13 @@ notion:
       private_metadata: string;
       blocks: Array<{ label?: { text: string } }>;
     };
-    expect(view.blocks.map((b) => b.label?.text)).toEqual(['Title', 'Priority', 'Type', 'Description']);
+    expect(view.blocks.map((b) => b.label?.text)).toEqual([
+      'Title',
+      'Priority',
+      'Type',
+      'Check',
+      'Description',
+    ]);
     expect(JSON.stringify(view.blocks)).toContain('Eagle export misses BPM tags');
 
     const submit = (values: Record<string, unknown>) =>

@@ -13,12 +13,13 @@ describe('shell mode issues as a child process', () => {
     dir = tempDir();
   });
 
-  it('/audit issue asks for the four fields and keeps a local draft without Notion', async () => {
+  it('/audit issue asks for the five fields and keeps a local draft without Notion', async () => {
     const input = [
       '/audit issue Eagle export misses BPM tags',
       '',
       '3',
       'Bug',
+      '1',
       'The export drops BPM tags.',
       'Seen on 2026-01-18.',
       '.',
@@ -31,10 +32,15 @@ describe('shell mode issues as a child process', () => {
     expect(result.stdout).toContain('Title [Eagle export misses BPM tags]:');
     expect(result.stdout).toContain('Priority (1 High, 2 Medium, 3 Low) [Medium]:');
     expect(result.stdout).toContain('Type (1 Internal Issue, 2 Bug, 3 Question, 4 Task) [Internal Issue]:');
+    expect(result.stdout).toContain(
+      'Check (1 fingerprint-coverage, 2 djay-id-sync, 3 drivesheets-tests, 4 dashboard-modules, 5 audit-report) (optional: Enter for none):',
+    );
     expect(result.stdout).toContain('kept as a local draft in the issues channel');
-    // The draft is proposed in #C0ISSUES with Low priority, type Bug and both description lines.
+    // The draft is proposed in #C0ISSUES with Low priority, type Bug, the check it tracks and
+    // both description lines.
     const draft = result.stdout.slice(result.stdout.lastIndexOf('*Eagle export misses BPM tags*'));
     expect(draft).toContain('Low · Bug');
+    expect(draft).toContain('Tracks the check _Fingerprint coverage (Eagle)_');
     expect(draft).toContain('The export drops BPM tags.\nSeen on 2026-01-18.');
   });
 

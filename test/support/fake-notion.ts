@@ -38,6 +38,11 @@ export interface FakeNotionOptions {
   readonly retryAfterSeconds?: number;
   /** Rows one query (filter + sort) returns at most before answering `incomplete`. */
   readonly resultCap?: number;
+  /**
+   * Where the fake's clock (created and edited times) starts; default 2025-06-01. Tests that
+   * compare Notion's times with the bot's own clock start it at the real time.
+   */
+  readonly clockStart?: number;
 }
 
 const NOTION_VERSION = '2025-09-03';
@@ -54,7 +59,9 @@ export class FakeNotion {
   /** Called for each data source query before it is answered (to act at a given point of a scan). */
   onQuery: (() => void) | undefined;
   private server: Server | undefined;
-  private readonly options: { -readonly [K in keyof FakeNotionOptions]-?: NonNullable<FakeNotionOptions[K]> };
+  private readonly options: {
+    -readonly [K in keyof Omit<FakeNotionOptions, 'clockStart'>]-?: NonNullable<FakeNotionOptions[K]>;
+  };
   private tokens: number;
   private lastRefill = performance.now();
   private failures: Array<{ status: number; code: string }> = [];
@@ -79,6 +86,7 @@ export class FakeNotion {
       resultCap: options.resultCap ?? 10_000,
     };
     this.tokens = this.options.burst;
+    if (options.clockStart !== undefined) this.clock = options.clockStart;
   }
 
   static async start(options: FakeNotionOptions = {}): Promise<FakeNotion> {
@@ -290,6 +298,11 @@ export class FakeNotion {
       );
       return;
     }
+    match = /^GET \/v1\/pages\/([\w-]+)$/.exec(route);
+    if (match?.[1]) {
+      this.retrievePage(res, req, match[1]);
+      return;
+    }
     match = /^GET \/v1\/data_sources\/([\w-]+)$/.exec(route);
     if (match?.[1]) {
       this.retrieveDataSource(res, req, match[1]);
@@ -377,6 +390,24 @@ export class FakeNotion {
     this.queryCache.clear();
     this.created.push({ page, source, children });
     this.send(res, req, 200, toJson(page, source, undefined));
+  }
+
+  /** GET /v1/pages/:id — a trashed page is still returned (in_trash: true), as Notion does. */
+  private retrievePage(res: ServerResponse, req: IncomingMessage, id: string): void {
+    for (const source of this.dataSources.values()) {
+      const page = source.pages.find((p) => normalise(p.id) === normalise(id));
+      if (page) {
+        this.send(res, req, 200, toJson(page, source, undefined));
+        return;
+      }
+    }
+    this.error(
+      res,
+      req,
+      404,
+      'object_not_found',
+      `Could not find page with ID: ${id}. Make sure the relevant pages and databases are shared with your integration.`,
+    );
   }
 
   private findSource(id: string): FakeDataSource | undefined {
@@ -632,6 +663,16 @@ export const notionValue = {
     id,
     type: 'checkbox',
     checkbox: checked,
+  }),
+  status: (id: string, name: string | null): FakePropertyValue => ({
+    id,
+    type: 'status',
+    status: name ? { id: name, name, color: 'default' } : null,
+  }),
+  people: (id: string, names: readonly string[]): FakePropertyValue => ({
+    id,
+    type: 'people',
+    people: names.map((name, i) => ({ object: 'user', id: `user-${i + 1}`, name })),
   }),
   select: (id: string, name: string | null): FakePropertyValue => ({
     id,

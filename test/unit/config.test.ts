@@ -162,6 +162,7 @@ describe('parseConfig: valid files', () => {
     });
     expect(config.notion.issues).toEqual({
       data_source: NOTION_ID,
+      poll_every: 120_000,
       properties: { title: 'Name', priority: 'Priority', type: 'Type' },
       claim_lease: 5 * 60_000,
     });

@@ -1,0 +1,61 @@
+// What Notion says of a created issue now: its status, who is assigned, when it was last edited,
+// and whether it is gone (trashed). Read from a page object, whether retrieved one by one (after
+// a webhook's signal) or listed by an incremental query of the data source (the poll).
+
+import { z } from 'zod';
+
+export interface IssueState {
+  readonly pageId: string;
+  readonly status: string | undefined;
+  readonly assignee: string | undefined;
+  readonly editedAt: string;
+  readonly gone: boolean;
+}
+
+/** Property names from notion.issues.properties; undefined: discovered from the page. */
+export interface StateProperties {
+  readonly status?: string | undefined;
+  readonly assignee?: string | undefined;
+}
+
+const named = z.object({ name: z.string().nullish() }).loose();
+const property = z
+  .object({
+    type: z.string(),
+    status: named.nullish(),
+    select: named.nullish(),
+    people: z.array(z.object({ id: z.string(), name: z.string().nullish() }).loose()).nullish(),
+  })
+  .loose();
+const pageSchema = z
+  .object({
+    object: z.literal('page').optional(),
+    id: z.string(),
+    last_edited_time: z.string(),
+    in_trash: z.boolean().optional(),
+    archived: z.boolean().optional(),
+    properties: z.record(z.string(), property).default({}),
+  })
+  .loose();
+
+/** The state of one page; undefined when the object is not a page Notion would send. */
+export function readIssueState(raw: unknown, names: StateProperties = {}): IssueState | undefined {
+  const parsed = pageSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const page = parsed.data;
+  const entries = Object.entries(page.properties);
+  const pick = (wanted: string | undefined, found: (p: z.infer<typeof property>, name: string) => boolean) =>
+    wanted !== undefined ? page.properties[wanted] : entries.find(([name, p]) => found(p, name))?.[1];
+  const status = pick(
+    names.status,
+    (p, name) => p.type === 'status' || (p.type === 'select' && /^status$/i.test(name)),
+  );
+  const people = pick(names.assignee, (p) => p.type === 'people');
+  return {
+    pageId: page.id,
+    status: (status?.type === 'status' ? status.status?.name : status?.select?.name) ?? undefined,
+    assignee: people?.people?.map((p) => p.name ?? p.id).join(', ') || undefined,
+    editedAt: page.last_edited_time,
+    gone: page.in_trash === true || page.archived === true,
+  };
+}
