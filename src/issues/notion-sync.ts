@@ -91,11 +91,10 @@ export class NotionIssueSync {
     // The first poll starts from the oldest created issue never read back (or now).
     const from =
       store.getSetting(POLLED_TO) ??
-      this.deps.proposals
-        .unread()
-        .reduce((oldest, p) => (p.createdAt < oldest ? p.createdAt : oldest), now().toISOString());
-    const since = new Date(Date.parse(from) - POLL_OVERLAP_MS).toISOString();
-    let newest = from;
+      [now().toISOString(), ...this.deps.proposals.unread().map((p) => p.createdAt)].sort()[0];
+    const start = from ?? now().toISOString();
+    const since = new Date(Date.parse(start) - POLL_OVERLAP_MS).toISOString();
+    let newest = start;
     for (const state of await notion.editedSince(since)) {
       if (this.stopped) return;
       await this.apply(state);
