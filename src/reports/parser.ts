@@ -155,13 +155,19 @@ function fieldOfLine(line: string, lower: string): string | undefined {
 
 function toIso(text: string): string | undefined {
   const match = /(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)\s*(UTC|Z)?/.exec(text);
-  if (match) {
+  if (match?.[1]) {
     const time = match[2]?.length === 5 ? `${match[2]}:00` : match[2];
-    const date = new Date(`${match[1]}T${time}Z`);
-    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+    return validDate(match[1], new Date(`${match[1]}T${time}Z`));
   }
   const dateOnly = /(\d{4}-\d{2}-\d{2})/.exec(text);
-  return dateOnly ? new Date(`${dateOnly[1]}T00:00:00Z`).toISOString() : undefined;
+  return dateOnly?.[1] ? validDate(dateOnly[1], new Date(`${dateOnly[1]}T00:00:00Z`)) : undefined;
+}
+
+/** The time, unless the written day does not exist (2026-13-45, 2026-02-31): no date, not another day. */
+function validDate(day: string, date: Date): string | undefined {
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day
+    ? undefined
+    : date.toISOString();
 }
 
 /** Done, documented, pending… from the written status; the emoji decides when present. */

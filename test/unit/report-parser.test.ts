@@ -11,6 +11,18 @@ const FIXTURE = readFileSync(
   'utf8',
 );
 
+describe('parseAuditReport on impossible dates', () => {
+  it('reads a day that does not exist as no date, not another day, and never throws', () => {
+    for (const written of ['2026-13-45', '2026-02-31 10:00', '2026-02-30T08:00 UTC', '2026-01-18 25:00']) {
+      const report = parseAuditReport(`# Audit\n**Generated:** ${written}\n`, 'odd.md');
+      expect(report.generatedAt, written).toBeUndefined();
+    }
+    expect(parseAuditReport('# Audit\n**Generated:** 2028-02-29\n', 'leap.md').generatedAt).toBe(
+      '2028-02-29T00:00:00.000Z',
+    );
+  });
+});
+
 describe('parseAuditReport on the real report', () => {
   const report = parseAuditReport(FIXTURE, 'AUDIT_FOLLOWUP_REPORT_20260118.md');
 
