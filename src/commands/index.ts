@@ -8,6 +8,7 @@ import { auditCommand } from './audit.js';
 import { digestSubcommand } from './digest.js';
 import { helpSubcommand } from './help.js';
 import { issueSubcommand } from './issue.js';
+import { issuesSubcommand } from './issues.js';
 import { refreshSubcommand } from './refresh.js';
 import type { Subcommand } from './registry.js';
 import { statusSubcommand } from './status.js';
@@ -21,6 +22,7 @@ export function buildSubcommands(deps: AppDeps): Map<SubcommandName, Subcommand>
     refreshSubcommand(deps),
     digestSubcommand(deps),
     issueSubcommand(deps),
+    issuesSubcommand(deps),
     alertsSubcommand(deps),
   ])
     table.set(subcommand.name, subcommand);

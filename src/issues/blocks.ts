@@ -13,7 +13,7 @@ import {
   type MessageContent,
   section,
 } from '../kit/blocks.js';
-import { formatTime } from '../kit/format.js';
+import { formatAge, formatTime } from '../kit/format.js';
 import { ACTION, ISSUE_FIELD, VIEW } from '../kit/ids.js';
 import { own } from '../kit/text.js';
 import { ISSUE_TYPES, PRIORITIES } from './notion.js';
@@ -269,4 +269,52 @@ export function editedNote(saved: boolean): string {
 export function proposedNote(proposal: Proposal): string {
   const where = proposal.channel ? ` in <#${proposal.channel}>` : '';
   return `:memo: Proposed “${proposal.title}”${where}; an approver can create it in Notion.`;
+}
+
+/** Notion statuses that mean an issue is finished, whatever the team named them. */
+const DONE_STATUS = /^(done|closed|resolved|complete|completed|fixed|won'?t fix|archived)$/i;
+
+/** Whether the issue is still open: not finished in Notion, not deleted there. */
+export function isOpenIssue(p: Proposal): boolean {
+  return !p.notion?.gone && !DONE_STATUS.test(p.notion?.status ?? '');
+}
+
+/** The list `/audit issues` answers (and shares): open issues with their check, status and age. */
+export function openIssuesMessage(
+  issues: readonly Proposal[],
+  input: {
+    now: Date;
+    checkTitle: (probeId: string) => string | undefined;
+    waiting: number;
+    sharedBy?: string;
+  },
+): MessageContent {
+  const open = issues.filter(isOpenIssue);
+  const shown = open.slice(0, 20);
+  const lines = shown.map((p) => {
+    const check = p.probeId ? (input.checkTitle(p.probeId) ?? p.probeId) : undefined;
+    return [
+      `*${link(p.pageUrl, clamp(p.title, 200))}*`,
+      check ? `check _${escapeMrkdwn(clamp(check, 100))}_` : 'no check',
+      `*${escapeMrkdwn(clamp(p.notion?.status ?? 'status not read yet', 60))}*`,
+      p.notion?.assignee ? escapeMrkdwn(clamp(p.notion.assignee, 100)) : undefined,
+      `opened ${formatAge(p.createdAt, input.now)}`,
+    ]
+      .filter((part) => part !== undefined)
+      .join(' · ');
+  });
+  const headline = open.length === 0 ? 'No open Notion issues' : `Open Notion issues (${open.length})`;
+  const blocks: Block[] = [section(`:notebook: *${headline}*`)];
+  if (lines.length > 0) blocks.push(section(lines.join('\n')));
+  if (open.length > shown.length) blocks.push(context(`and ${open.length - shown.length} more in Notion`));
+  if (input.waiting > 0)
+    blocks.push(context(`${input.waiting} proposal${input.waiting === 1 ? '' : 's'} waiting for approval`));
+  if (input.sharedBy) blocks.push(context(`Shared by <@${input.sharedBy}>`));
+  else
+    blocks.push(
+      actions('issues-actions', [
+        button({ text: 'Share in channel', actionId: ACTION.shareIssues, value: 'open' }),
+      ]),
+    );
+  return { text: headline, blocks };
 }

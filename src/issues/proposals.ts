@@ -325,6 +325,11 @@ export class Proposals {
     return rows.map((r) => this.get(r.id)).filter((p) => p !== undefined);
   }
 
+  /** Created issues, newest first, whatever Notion says of them (the caller tells open from done). */
+  createdIssues(): Proposal[] {
+    return this.list('open', "SELECT * FROM issue_proposals WHERE state = 'created' ORDER BY id DESC");
+  }
+
   /** Created issues whose page was never read back. */
   unread(): Proposal[] {
     return this.list(

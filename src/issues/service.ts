@@ -13,6 +13,7 @@
 
 import type { webApi } from '@slack/bolt';
 import { type Config, DEFAULT_CLAIM_LEASE_MS } from '../config/index.js';
+import type { MessageContent } from '../kit/blocks.js';
 import { describeError } from '../kit/errors.js';
 import { claimIsStale, newProcessInstance, type ProcessInstance } from '../kit/instance.js';
 import type { Logger } from '../kit/logger.js';
@@ -22,6 +23,7 @@ import { describeSlackError } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
+import { openIssuesMessage } from './blocks.js';
 import { linkedCheck } from './check-links.js';
 import type { IssueFields } from './form.js';
 import { ProposalMessenger } from './messenger.js';
@@ -149,6 +151,17 @@ export class IssueService {
       title: p.title ?? p.id,
       issue_match: p.issue_match,
     }));
+  }
+
+  /** The `/audit issues` answer: open issues with their checks (shared: says who shared it). */
+  openIssues(sharedBy?: string): MessageContent {
+    const titles = new Map(this.checks.map((c) => [c.id, c.title]));
+    return openIssuesMessage(this.proposals.createdIssues(), {
+      now: this.deps.now(),
+      checkTitle: (id) => titles.get(id),
+      waiting: this.proposals.open().length,
+      ...(sharedBy ? { sharedBy } : {}),
+    });
   }
 
   /** Proposes each documented issue of a report once, and posts what is not posted yet. */

@@ -4,7 +4,7 @@
 export const COMMAND = '/audit' as const;
 
 /** Subcommands of `/audit`, in the order `/audit help` lists them. */
-export const SUBCOMMANDS = ['help', 'status', 'refresh', 'digest', 'issue', 'alerts'] as const;
+export const SUBCOMMANDS = ['help', 'status', 'refresh', 'digest', 'issue', 'issues', 'alerts'] as const;
 export type SubcommandName = (typeof SUBCOMMANDS)[number];
 
 export const SHORTCUT = {
@@ -28,6 +28,8 @@ export const ACTION = {
   issueEdit: 'issue_edit',
   issueDismiss: 'issue_dismiss',
   issueRetry: 'issue_retry',
+  /** "Share in channel" under a private `/audit issues` answer. */
+  shareIssues: 'issues_share',
 } as const;
 
 export const VIEW = {

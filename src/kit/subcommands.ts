@@ -44,6 +44,12 @@ export const SUBCOMMAND_SPECS: Readonly<Record<SubcommandName, SubcommandSpec>> 
     summary: 'Open the form for a new Notion issue',
     example: `${COMMAND} issue Eagle export misses BPM tags`,
   },
+  issues: {
+    name: 'issues',
+    args: '',
+    summary: 'List the open Notion issues: the check each tracks, status and age',
+    example: `${COMMAND} issues`,
+  },
   alerts: {
     name: 'alerts',
     args: '',

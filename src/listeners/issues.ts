@@ -200,7 +200,20 @@ export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 're
   };
 }
 
+/** "Share in channel" under a private `/audit issues` answer: the same list, visibly, attributed. */
+export function shareIssuesAction(deps: Pick<AppDeps, 'issues'>) {
+  return async ({ ack, body, respond }: ButtonArgs): Promise<void> => {
+    await ack();
+    await respond({
+      response_type: 'in_channel',
+      replace_original: false,
+      ...deps.issues.openIssues(body.user.id),
+    });
+  };
+}
+
 export function registerIssueListeners(app: App, deps: AppDeps): Registrations {
+  app.action<BlockButtonAction>(ACTION.shareIssues, shareIssuesAction(deps));
   app.shortcut(SHORTCUT.createNotionIssue, createIssueShortcut(deps));
   app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction(deps));
   app.action<BlockButtonAction>(ACTION.issueApprove, approveIssueAction(deps));

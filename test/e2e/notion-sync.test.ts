@@ -190,4 +190,29 @@ notion:
     await bot.test.bot.deps.issues.notionSync?.poll();
     expect(updatesOf(id)).toBe(updates);
   });
+
+  it('/audit issues lists the open issues with their status, privately, and shares them', async () => {
+    const { page } = await created('Fingerprint coverage below target');
+    notion.editPage(page, {
+      Status: notionValue.status('stat', 'In progress'),
+      Assignee: notionValue.people('assg', ['Ben']),
+    });
+    await bot.test.bot.deps.issues.notionSync?.poll();
+    const asked = await inProcess.command('issues', 'U0MEMBER');
+    expect(asked.responses).toHaveLength(1);
+    const answer = asked.responses[0]?.body ?? {};
+    expect(answer.response_type).toBe('ephemeral');
+    const text = renderMessage({ blocks: answer.blocks as unknown[] }).text;
+    expect(text).toContain('Open Notion issues (1)');
+    expect(text).toMatch(/Fingerprint coverage below target.* · no check · \*In progress\* · Ben · opened /);
+    // Done (polled above) and deleted issues are not open.
+    expect(text).not.toContain('djay Pro ID sync incomplete');
+    expect(text).not.toContain('Eagle tags lost on re-import');
+
+    const share = await inProcess.press({ action_id: ACTION.shareIssues, value: 'open' }, 'U0MEMBER');
+    expect(share.responses[0]?.body).toMatchObject({ response_type: 'in_channel', replace_original: false });
+    expect(renderMessage({ blocks: share.responses[0]?.body.blocks as unknown[] }).text).toContain(
+      'Shared by @U0MEMBER',
+    );
+  });
 });
