@@ -90,7 +90,18 @@ export function buildServices(options: ServiceOptions): Services {
     now,
     masker,
   });
-  const digests = new DigestScheduler({ config, store, runner, results, client, logger, metrics, now });
+  const digests = new DigestScheduler({
+    config,
+    store,
+    runner,
+    results,
+    client,
+    logger,
+    metrics,
+    now,
+    // `issues` is built below; the digest asks only when it posts.
+    issueFor: (probeId) => issues.issueFor(probeId),
+  });
   const groups = new AlertGroups(store);
   const outbox = new AlertOutbox({
     groups,

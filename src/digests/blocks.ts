@@ -12,6 +12,7 @@ import {
   escapeMrkdwn,
   header,
   LIMIT,
+  link,
   type MessageContent,
   packLines,
   section,
@@ -33,6 +34,17 @@ export interface DigestProbe {
   readonly probe: ProbeSnapshot;
   /** The figure this probe had in the previous digest of the same id. */
   readonly previousFigure: number | undefined;
+  /** The open issue tracking this check, if any: shown on its line instead of Propose issue. */
+  readonly issue?: TrackingIssue | undefined;
+}
+
+export interface TrackingIssue {
+  readonly title: string;
+  /** The Notion page, once created. */
+  readonly url: string | undefined;
+  /** Notion's status, or what the bot knows (`proposed`, `creating`…). */
+  readonly status: string;
+  readonly openedAt: string;
 }
 
 export interface DigestInput {
@@ -80,6 +92,11 @@ export function digestLine(entry: DigestProbe, now: Date): string {
   if (change) parts.push(change);
   if (probe.history.length >= 2) parts.push(`\`${sparkline(probe.history.slice(-12))}\``);
   if (probe.status === 'stale') parts.push(`stale, measured ${formatAge(probe.latest.measuredAt, now)}`);
+  const { issue } = entry;
+  if (issue && probe.status !== 'ok')
+    parts.push(
+      `issue ${link(issue.url, clamp(issue.title, 150))} (${escapeMrkdwn(clamp(issue.status, 60))}, opened ${formatAge(issue.openedAt, now)})`,
+    );
   return `${STATUS_EMOJI[probe.status]} ${title}  ${parts.join(' · ')}`;
 }
 
@@ -96,7 +113,8 @@ export function digestMessage(input: DigestInput): MessageContent {
   blocks.push(...packLines(input.probes.map((p) => digestLine(p, input.now))).slice(0, 20));
   if (input.report && input.report.openTasks.length > 0)
     blocks.push(divider(), ...openTaskBlocks(input.report));
-  const below = input.probes.filter((p) => p.probe.status === 'below_target');
+  // A check whose issue is open already shows it on its line: nothing more to propose.
+  const below = input.probes.filter((p) => p.probe.status === 'below_target' && !p.issue);
   if (below.length > 0) {
     const buttons = below.slice(0, MAX_PROPOSE_BUTTONS).map((p) =>
       button({

@@ -21,7 +21,14 @@ import type { ProbeRunner } from '../probes/runner.js';
 import { takeSnapshot } from '../probes/snapshot.js';
 import { runWithin } from '../status/service.js';
 import type { Store } from '../store/store.js';
-import { type DigestInput, digestFigures, digestMessage, digestTitle, type PostOutcome } from './blocks.js';
+import {
+  type DigestInput,
+  digestFigures,
+  digestMessage,
+  digestTitle,
+  type PostOutcome,
+  type TrackingIssue,
+} from './blocks.js';
 import { DigestRuns, slotKey, storeRunCoordinator, taskName, type UnfinishedRun } from './runs.js';
 import { refreshIntervalMs, slotsBetween } from './slots.js';
 
@@ -49,6 +56,8 @@ export interface DigestSchedulerDeps {
   readonly logger: Logger;
   readonly metrics: BotMetrics;
   readonly now: () => Date;
+  /** The open issue tracking a check (issues/), shown on its line. */
+  readonly issueFor?: (probeId: string) => TrackingIssue | undefined;
 }
 
 export class DigestScheduler {
@@ -338,7 +347,7 @@ export class DigestScheduler {
     });
     const probes = snapshot.probes
       .filter((p) => digest.probes.includes(p.id))
-      .map((probe) => ({ probe, previousFigure: previous[probe.id] }));
+      .map((probe) => ({ probe, previousFigure: previous[probe.id], issue: this.deps.issueFor?.(probe.id) }));
     return { probes, report: snapshot.report };
   }
 }

@@ -330,6 +330,15 @@ export class Proposals {
     return this.list('open', "SELECT * FROM issue_proposals WHERE state = 'created' ORDER BY id DESC");
   }
 
+  /** Proposals and issues linked to check `probeId` that are not dismissed, newest first. */
+  trackingCheck(probeId: string): Proposal[] {
+    return this.list(
+      'open',
+      "SELECT * FROM issue_proposals WHERE probe_id = ? AND state != 'dismissed' ORDER BY id DESC",
+      probeId,
+    );
+  }
+
   /** Created issues whose page was never read back. */
   unread(): Proposal[] {
     return this.list(

@@ -13,6 +13,7 @@
 
 import type { webApi } from '@slack/bolt';
 import { type Config, DEFAULT_CLAIM_LEASE_MS } from '../config/index.js';
+import type { TrackingIssue } from '../digests/blocks.js';
 import type { MessageContent } from '../kit/blocks.js';
 import { describeError } from '../kit/errors.js';
 import { claimIsStale, newProcessInstance, type ProcessInstance } from '../kit/instance.js';
@@ -23,7 +24,7 @@ import { describeSlackError } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
-import { openIssuesMessage } from './blocks.js';
+import { isOpenIssue, openIssuesMessage } from './blocks.js';
 import { linkedCheck } from './check-links.js';
 import type { IssueFields } from './form.js';
 import { ProposalMessenger } from './messenger.js';
@@ -37,6 +38,7 @@ import {
   Proposals,
   type UnreadableProposal,
 } from './proposals.js';
+import { type Check, checksOf, openIssuesOf, trackingIssue } from './tracking.js';
 
 /** Attempts at creating a page before the proposal is marked failed. */
 export const CREATE_ATTEMPTS = 3;
@@ -145,23 +147,18 @@ export class IssueService {
   }
 
   /** The checks an issue may track: every configured probe. */
-  get checks(): { id: string; title: string; issue_match?: string | undefined }[] {
-    return this.deps.config.probes.map((p) => ({
-      id: p.id,
-      title: p.title ?? p.id,
-      issue_match: p.issue_match,
-    }));
+  get checks(): Check[] {
+    return checksOf(this.deps.config);
   }
 
   /** The `/audit issues` answer: open issues with their checks (shared: says who shared it). */
   openIssues(sharedBy?: string): MessageContent {
-    const titles = new Map(this.checks.map((c) => [c.id, c.title]));
-    return openIssuesMessage(this.proposals.createdIssues(), {
-      now: this.deps.now(),
-      checkTitle: (id) => titles.get(id),
-      waiting: this.proposals.open().length,
-      ...(sharedBy ? { sharedBy } : {}),
-    });
+    return openIssuesOf(this.proposals, this.checks, this.deps.now(), sharedBy);
+  }
+
+  /** The newest open issue (or live proposal) tracking check `probeId`, for the digest. */
+  issueFor(probeId: string): TrackingIssue | undefined {
+    return trackingIssue(this.proposals, probeId);
   }
 
   /** Proposes each documented issue of a report once, and posts what is not posted yet. */

@@ -39,6 +39,7 @@ probes:
   - { id: dashboard-modules, title: Dashboard modules compile, kind: push, issue_match: "websocket" }
   - { id: audit-report, kind: report }
 reports: { dir: ${JSON.stringify(path.join(ROOT, 'examples', 'plans'))} }
+digests: [{ id: morning, cron: "0 8 * * *", channel: C0DIGEST, probes: [drivesheets-tests, djay-id-sync, dashboard-modules] }]
 notion:
   issues: { data_source: "${issues.id.replaceAll('-', '')}" }
 `,
@@ -201,5 +202,22 @@ notion:
       .open()
       .find((p) => p.sourceKey.startsWith('probe:djay-id-sync:'));
     expect(made?.probeId).toBe('djay-id-sync');
+  });
+
+  it("shows each failing check's issue in the digest, and Propose issue only where there is none", async () => {
+    await push('dashboard-modules', { status: 'fail', passed: 0, failed: 1 });
+    const asked = await inProcess.command('digest morning', 'U0APPROVER');
+    expect(asked.responses[0]?.body.text).toContain('Posted');
+    const digest = bot.slack.callsTo('chat.postMessage').find((c) => c.body.channel === 'C0DIGEST');
+    const text = renderMessage({ blocks: (digest?.body.blocks as unknown[]) ?? [] }).text;
+    const line = (title: string) => text.split('\n').find((l) => l.includes(`*${title}*`)) ?? '';
+    // Created in Notion (status not read back yet), and proposed with Propose issue.
+    expect(line('DriveSheetsSync production tests')).toMatch(
+      /issue \[AUDIT\] DriveSheetsSync race condition fix tests pending \(https:\/\/www\.notion\.so\/\w+\) \(created, opened /,
+    );
+    expect(line('djay Pro ID sync')).toMatch(/issue \[AUDIT\] djay Pro ID sync at .* \(proposed, opened /);
+    // The dashboard check's issue was created from the form: shown too; no check is left to propose.
+    expect(line('Dashboard modules compile')).toContain('issue Dashboard websocket reconnect storms');
+    expect(JSON.stringify(digest?.body.blocks)).not.toContain('propose_issue');
   });
 });

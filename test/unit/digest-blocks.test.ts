@@ -134,4 +134,25 @@ describe('digest message', () => {
     const text = renderMessage(message).text;
     expect(text).toContain('and 70 more below target');
   });
+
+  it("shows a failing check's open issue on its line, and offers Propose issue only for checks without one", () => {
+    const withIssue: DigestProbe = {
+      probe: coverage,
+      previousFigure: undefined,
+      issue: {
+        title: '[AUDIT] Fingerprint coverage at 20.1% - below 80% threshold',
+        url: 'https://www.notion.so/abc123',
+        status: 'In progress',
+        openedAt: '2026-01-18T07:00:00Z',
+      },
+    };
+    const message = digestMessage(input([withIssue, { probe: tests, previousFigure: undefined }]));
+    const text = renderMessage(message).text;
+    expect(text).toContain(
+      'issue [AUDIT] Fingerprint coverage at 20.1% - below 80% threshold (https://www.notion.so/abc123) (In progress, opened 24 h ago)',
+    );
+    expect(JSON.stringify(message.blocks)).not.toContain('propose_issue');
+    const without = digestMessage(input([{ probe: coverage, previousFigure: undefined }]));
+    expect(JSON.stringify(without.blocks)).toContain('propose_issue:fingerprint-coverage');
+  });
 });

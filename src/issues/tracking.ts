@@ -1,0 +1,46 @@
+// Which issues track which checks, as the digest, `/audit issues` and the issue form see them.
+
+import type { Config } from '../config/index.js';
+import type { TrackingIssue } from '../digests/blocks.js';
+import type { MessageContent } from '../kit/blocks.js';
+import { isOpenIssue, openIssuesMessage } from './blocks.js';
+import type { Proposals } from './proposals.js';
+
+export interface Check {
+  readonly id: string;
+  readonly title: string;
+  /** probes[].issue_match: report issues whose title it matches track this check. */
+  readonly issue_match?: string | undefined;
+}
+
+/** The checks an issue may track: every configured probe. */
+export function checksOf(config: Pick<Config, 'probes'>): Check[] {
+  return config.probes.map((p) => ({ id: p.id, title: p.title ?? p.id, issue_match: p.issue_match }));
+}
+
+export function openIssuesOf(
+  proposals: Proposals,
+  checks: readonly Check[],
+  now: Date,
+  sharedBy: string | undefined,
+): MessageContent {
+  const titles = new Map(checks.map((c) => [c.id, c.title]));
+  return openIssuesMessage(proposals.createdIssues(), {
+    now,
+    checkTitle: (id) => titles.get(id),
+    waiting: proposals.open().length,
+    ...(sharedBy ? { sharedBy } : {}),
+  });
+}
+
+/** The newest issue tracking `probeId` that is still open (or a proposal not decided yet). */
+export function trackingIssue(proposals: Proposals, probeId: string): TrackingIssue | undefined {
+  const issue = proposals.trackingCheck(probeId).find((p) => p.state !== 'created' || isOpenIssue(p));
+  if (!issue) return undefined;
+  return {
+    title: issue.title,
+    url: issue.pageUrl,
+    status: issue.state === 'created' ? (issue.notion?.status ?? 'created') : issue.state,
+    openedAt: issue.createdAt,
+  };
+}
