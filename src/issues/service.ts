@@ -24,7 +24,6 @@ import { describeSlackError } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
-import { isOpenIssue, openIssuesMessage } from './blocks.js';
 import { linkedCheck } from './check-links.js';
 import type { IssueFields } from './form.js';
 import { ProposalMessenger } from './messenger.js';
