@@ -147,6 +147,16 @@ export function buildServices(options: ServiceOptions): Services {
     onChange: () => home.refreshSoon(),
     pollEveryMs: options.waits?.notionPollMs,
   });
+  // A check at target for close_after measurements in a row offers to close the issues tracking it.
+  const closeAfter = config.notion.issues?.close_after ?? 2;
+  runner.onResult((result) => {
+    if (result.status !== 'ok' || !result.measurement) return;
+    const recent = results.history(result.probeId, closeAfter);
+    if (recent.length < closeAfter || recent.some((r) => r.status !== 'ok')) return;
+    void issues.closing.offer(result.probeId, formatFigure(result.measurement)).catch((error: unknown) => {
+      logger.warn(`Close issue not offered: ${describeError(error)}`);
+    });
+  });
   // Each new reading of the audit report proposes its documented issues (once each).
   runner.onResult((result) => {
     if (result.measurement?.kind === 'report') {

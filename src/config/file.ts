@@ -128,6 +128,10 @@ const configFileSchema = z
             claim_lease: duration
               .refine((ms) => ms >= 1000, { message: 'must be at least 1s' })
               .default(DEFAULT_CLAIM_LEASE_MS),
+            /** Measurements in a row at target before closing an issue's check is offered. */
+            close_after: z.number().int().min(1).max(100).default(2),
+            /** The status (or select option) Close issue sets; default: Done, Closed, Resolved… found. */
+            done_status: z.string().min(1).optional(),
           })
           .optional(),
       })

@@ -45,6 +45,8 @@ export interface TrackingIssue {
   /** Notion's status, or what the bot knows (`proposed`, `creating`…). */
   readonly status: string;
   readonly openedAt: string;
+  /** False once finished in Notion (or closed from Slack). */
+  readonly open: boolean;
 }
 
 export interface DigestInput {
@@ -93,10 +95,17 @@ export function digestLine(entry: DigestProbe, now: Date): string {
   if (probe.history.length >= 2) parts.push(`\`${sparkline(probe.history.slice(-12))}\``);
   if (probe.status === 'stale') parts.push(`stale, measured ${formatAge(probe.latest.measuredAt, now)}`);
   const { issue } = entry;
-  if (issue && probe.status !== 'ok')
+  const issueLink = issue && `issue ${link(issue.url, clamp(issue.title, 150))}`;
+  if (issue?.open && probe.status !== 'ok')
     parts.push(
-      `issue ${link(issue.url, clamp(issue.title, 150))} (${escapeMrkdwn(clamp(issue.status, 60))}, opened ${formatAge(issue.openedAt, now)})`,
+      `${issueLink} (${escapeMrkdwn(clamp(issue.status, 60))}, opened ${formatAge(issue.openedAt, now)})`,
     );
+  // Finished in Notion while the check still fails: someone should look again.
+  else if (issue && probe.status !== 'ok')
+    parts.push(
+      `:warning: ${issueLink} is ${escapeMrkdwn(clamp(issue.status, 60))} in Notion, but the check still fails`,
+    );
+  else if (issue && !issue.open) parts.push(`${issueLink} (${escapeMrkdwn(clamp(issue.status, 60))})`);
   return `${STATUS_EMOJI[probe.status]} ${title}  ${parts.join(' · ')}`;
 }
 
@@ -114,7 +123,7 @@ export function digestMessage(input: DigestInput): MessageContent {
   if (input.report && input.report.openTasks.length > 0)
     blocks.push(divider(), ...openTaskBlocks(input.report));
   // A check whose issue is open already shows it on its line: nothing more to propose.
-  const below = input.probes.filter((p) => p.probe.status === 'below_target' && !p.issue);
+  const below = input.probes.filter((p) => p.probe.status === 'below_target' && !p.issue?.open);
   if (below.length > 0) {
     const buttons = below.slice(0, MAX_PROPOSE_BUTTONS).map((p) =>
       button({

@@ -16,6 +16,7 @@ import {
 import { formatAge, formatTime } from '../kit/format.js';
 import { ACTION, ISSUE_FIELD, VIEW } from '../kit/ids.js';
 import { own } from '../kit/text.js';
+import type { CloseOutcome } from './closing.js';
 import { ISSUE_TYPES, PRIORITIES } from './notion.js';
 import type { ApproveOutcome, Proposal } from './proposals.js';
 
@@ -73,6 +74,7 @@ export function proposalMessage(p: Proposal, checkTitle?: string): MessageConten
         ),
       );
       if (p.notion) blocks.push(context(notionLine(p.notion)));
+      if (p.closedBy) blocks.push(context(`:white_check_mark: Closed from Slack by <@${p.closedBy}>`));
       break;
     case 'failed':
       blocks.push(
@@ -318,3 +320,39 @@ export function openIssuesMessage(
     );
   return { text: headline, blocks };
 }
+
+/** The thread reply offering Close issue once the check meets its target; after: who closed it. */
+export function closeOfferMessage(p: Proposal, check: string, figureNow: string): MessageContent {
+  const figures = `${escapeMrkdwn(p.figureAtCreation ?? 'not known')} when the issue was created → ${escapeMrkdwn(figureNow)} now`;
+  const text = `:tada: *${escapeMrkdwn(clamp(check, 150))}* meets its target again: ${figures}.`;
+  const blocks: Block[] = [section(text)];
+  if (p.closedBy) blocks.push(context(`:white_check_mark: Closed in Notion by <@${p.closedBy}>`));
+  else
+    blocks.push(
+      actions(`close:${p.id}`, [
+        button({ text: 'Close issue', actionId: ACTION.issueClose, value: String(p.id), style: 'primary' }),
+      ]),
+    );
+  return { text: escapeMrkdwn(`${check} meets its target again: close the issue?`), blocks };
+}
+
+/** What to tell the person who pressed Close issue. */
+export function closeOutcomeNote(outcome: CloseOutcome): string {
+  switch (outcome.kind) {
+    case 'closed':
+      return `:white_check_mark: Closed in Notion: ${link(outcome.proposal.pageUrl, clamp(outcome.proposal.title, 300))}`;
+    case 'already':
+      return `This issue was already closed by <@${outcome.proposal.closedBy}>.`;
+    case 'busy':
+      return ':hourglass_flowing_sand: Someone is closing this issue right now.';
+    case 'failed':
+      return `:x: Not closed: ${escapeMrkdwn(clamp(outcome.error, 500))}. Try again in a moment.`;
+    case 'no_notion':
+      return 'Notion is not connected (NOTION_TOKEN and notion.issues), so nothing can be closed there.';
+    case 'unknown':
+      return 'This issue is not known to the bot, or was not created in Notion.';
+  }
+}
+
+export const CLOSE_REFUSED =
+  ':no_entry: Only approvers can close issues (permission `close_issues` in audit-bot.yml). Nothing was changed.';

@@ -10,7 +10,10 @@ import { AuditBotError } from '../kit/errors.js';
 import { describeNotionError, isNotFound, retrieveDataSource } from '../kit/notion.js';
 import { type IssueState, readIssueState } from './notion-state.js';
 
-type IssuesConfig = Pick<NonNullable<Config['notion']['issues']>, 'data_source' | 'properties'>;
+type IssuesConfig = Pick<
+  NonNullable<Config['notion']['issues']>,
+  'data_source' | 'properties' | 'done_status'
+>;
 
 export const PRIORITIES = ['High', 'Medium', 'Low'] as const;
 export const ISSUE_TYPES = ['Internal Issue', 'Bug', 'Question', 'Task'] as const;
@@ -57,6 +60,8 @@ interface Schema {
   readonly title: string;
   readonly priority?: { name: string; options: readonly string[] };
   readonly type?: { name: string; options: readonly string[] };
+  /** The issue's state: a Notion `status` property, or a select (see notion-state.ts). */
+  readonly status?: { name: string; kind: 'status' | 'select'; options: readonly string[] };
 }
 
 const schemaSchema = z.object({
@@ -67,6 +72,7 @@ const schemaSchema = z.object({
       .object({
         type: z.string(),
         select: z.object({ options: z.array(z.object({ name: z.string() })).default([]) }).optional(),
+        status: z.object({ options: z.array(z.object({ name: z.string() })).default([]) }).optional(),
       })
       .loose(),
   ),
@@ -147,6 +153,41 @@ export class NotionIssues {
     );
     if (!page.success) throw new IssueSetupError('Notion answered the new page unexpectedly');
     return { id: page.data.id, url: page.data.url, existing: false };
+  }
+
+  /**
+   * Sets the page's status to the done value and adds `comment` — unless a comment containing
+   * `marker` is there already (a close cut off after it), so a retried close comments once.
+   * Returns the status set.
+   */
+  async close(pageId: string, comment: string, marker: string): Promise<string> {
+    const { status } = await this.readSchema();
+    if (!status)
+      throw new IssueSetupError(
+        'the Issues data source has no status property (notion.issues.properties.status)',
+      );
+    const wanted = this.config.done_status;
+    const done = wanted
+      ? status.options.find((o) => o.toLowerCase() === wanted.toLowerCase())
+      : status.options.find((o) => DONE_OPTION.test(o));
+    if (!done)
+      throw new IssueSetupError(
+        `"${status.name}" has no ${wanted ? `option "${wanted}"` : 'done option'} (notion.issues.done_status; options: ${status.options.join(', ') || 'none'})`,
+      );
+    await this.client.pages.update({
+      page_id: pageId,
+      properties: {
+        [status.name]: status.kind === 'status' ? { status: { name: done } } : { select: { name: done } },
+      },
+    } as Parameters<Client['pages']['update']>[0]);
+    const existing = await this.client.comments.list({ block_id: pageId, page_size: 100 });
+    const commented = JSON.stringify(existing.results).includes(marker);
+    if (!commented)
+      await this.client.comments.create({
+        parent: { page_id: pageId },
+        rich_text: splitText(comment).map((content) => ({ type: 'text', text: { content } })),
+      });
+    return done;
   }
 
   /** The page's current state; `gone` when Notion no longer has it (or it was trashed). */
@@ -243,12 +284,31 @@ export class NotionIssues {
       title,
       priority: select(names.priority, 'Priority'),
       type: select(names.type, 'Type'),
+      status: statusProperty(props, names.status),
     };
     return this.schema;
   }
 }
 
 /** The select property set to its option named `wanted` (in any case); none without the property. */
+/** Status options that mean done, when notion.issues.done_status does not name one. */
+const DONE_OPTION = /^(done|closed|resolved|complete|completed|fixed)$/i;
+
+/** The status property: the named one, else the first of type `status`, else a select named Status. */
+function statusProperty(
+  props: z.infer<typeof schemaSchema>['properties'],
+  wanted: string | undefined,
+): Schema['status'] {
+  const name =
+    wanted ??
+    Object.keys(props).find((n) => props[n]?.type === 'status') ??
+    Object.keys(props).find((n) => props[n]?.type === 'select' && /^status$/i.test(n));
+  const prop = name ? props[name] : undefined;
+  if (!name || !prop || (prop.type !== 'status' && prop.type !== 'select')) return undefined;
+  const options = (prop.type === 'status' ? prop.status : prop.select)?.options ?? [];
+  return { name, kind: prop.type, options: options.map((o) => o.name) };
+}
+
 function selectProperty(select: Schema['priority'], wanted: string, label: string): Record<string, unknown> {
   if (!select) return {};
   const found = select.options.find((o) => o.toLowerCase() === wanted.toLowerCase());

@@ -34,6 +34,7 @@ const rowSchema = z
     claimed_instance: z.string().nullable(),
     posting_by: z.string().nullable(),
     posting_at: isoTime.nullable(),
+    page_id: z.string().nullish(),
     page_url: z.string().nullable(),
     existing: z.number(),
     decided_by: z.string().nullable(),
@@ -46,6 +47,10 @@ const rowSchema = z
     notion_assignee: z.string().nullish(),
     notion_edited_at: z.string().nullish(),
     notion_gone: z.number().nullish(),
+    figure_at_creation: z.string().nullish(),
+    close_offer_ts: z.string().nullish(),
+    closed_by: z.string().nullish(),
+    closed_at: z.string().nullish(),
   })
   .transform((r) => ({
     id: r.id,
@@ -67,14 +72,20 @@ const rowSchema = z
     postingBy: r.posting_by ?? undefined,
     /** When posting the message was last claimed; set while a post may have reached Slack. */
     postingAt: r.posting_at ?? undefined,
+    pageId: r.page_id ?? undefined,
     pageUrl: r.page_url ?? undefined,
     existing: r.existing === 1,
     decidedBy: r.decided_by ?? undefined,
     reason: r.reason ?? undefined,
     error: r.error ?? undefined,
     createdAt: r.created_at,
-    /** The check this issue tracks. */
+    /** The check this issue tracks, and its figure when the page was created. */
     probeId: r.probe_id ?? undefined,
+    figureAtCreation: r.figure_at_creation ?? undefined,
+    /** The thread reply offering Close issue (`pending` while it is being posted). */
+    closeOfferTs: r.close_offer_ts ?? undefined,
+    closedBy: r.closed_by ?? undefined,
+    closedAt: r.closed_at ?? undefined,
     /** The created page as Notion last told: undefined until it was read back once. */
     notion: r.notion_edited_at
       ? {
@@ -336,6 +347,44 @@ export class Proposals {
       'open',
       "SELECT * FROM issue_proposals WHERE probe_id = ? AND state != 'dismissed' ORDER BY id DESC",
       probeId,
+    );
+  }
+
+  /** Records the check's figure as the page is created. */
+  setFigureAtCreation(id: number, figure: string): void {
+    this.write('UPDATE issue_proposals SET figure_at_creation = ? WHERE id = ?', [figure, id]);
+  }
+
+  /** Claims offering Close issue for `id` (once per issue); false when it was offered already. */
+  claimCloseOffer(id: number): boolean {
+    return this.write(
+      "UPDATE issue_proposals SET close_offer_ts = 'pending' WHERE id = ? AND close_offer_ts IS NULL AND closed_at IS NULL",
+      [id],
+    );
+  }
+
+  setCloseOffer(id: number, ts: string | null): void {
+    this.write('UPDATE issue_proposals SET close_offer_ts = ? WHERE id = ?', [ts, id]);
+  }
+
+  /** Claims closing `id`: one caller proceeds; a claim older than `staleBefore` is taken over. */
+  claimClose(id: number, now: Date, staleBefore: Date): boolean {
+    return this.write(
+      `UPDATE issue_proposals SET closing_at = ? WHERE id = ? AND state = 'created' AND closed_at IS NULL
+         AND (closing_at IS NULL OR closing_at < ?)`,
+      [now.toISOString(), id, staleBefore.toISOString()],
+    );
+  }
+
+  releaseClose(id: number): void {
+    this.write('UPDATE issue_proposals SET closing_at = NULL WHERE id = ? AND closed_at IS NULL', [id]);
+  }
+
+  closed(id: number, userId: string, status: string, now: Date): void {
+    this.write(
+      `UPDATE issue_proposals SET closed_by = ?, closed_at = ?, closing_at = NULL, notion_status = ?,
+         notion_edited_at = COALESCE(notion_edited_at, ?) WHERE id = ?`,
+      [userId, now.toISOString(), status, now.toISOString(), id],
     );
   }
 

@@ -25,10 +25,12 @@ import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
 import { linkedCheck } from './check-links.js';
+import type { IssueClosing } from './closing.js';
+import { buildFollowUps } from './follow-ups.js';
 import type { IssueFields } from './form.js';
 import { ProposalMessenger } from './messenger.js';
 import { type IssueDraft, IssueSetupError, type NotionIssues, type TrackedCheck } from './notion.js';
-import { NotionIssueSync } from './notion-sync.js';
+import type { NotionIssueSync } from './notion-sync.js';
 import {
   type ApproveOutcome,
   type NewProposal,
@@ -77,6 +79,8 @@ export class IssueService {
   private readonly messenger: ProposalMessenger;
   /** Notion's state of created issues read back (undefined without Notion). */
   readonly notionSync: NotionIssueSync | undefined;
+  /** Close issue, offered once a tracked check meets its target again. */
+  readonly closing: IssueClosing;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
@@ -86,22 +90,9 @@ export class IssueService {
     this.proposals = new Proposals(deps.store, (reader, row) => this.reportUnreadable(reader, row));
     this.throttle = new LogThrottle(deps.logger);
     this.messenger = new ProposalMessenger(deps.client, deps.logger, (id) => deps.describeCheck?.(id)?.title);
-    const issuesConfig = deps.config.notion.issues;
-    this.notionSync =
-      deps.notion && issuesConfig
-        ? new NotionIssueSync({
-            notion: deps.notion,
-            proposals: this.proposals,
-            store: deps.store,
-            logger: deps.logger,
-            now: deps.now,
-            pollEveryMs: deps.pollEveryMs ?? issuesConfig.poll_every,
-            onChange: async (proposal) => {
-              await this.refreshMessage(proposal.id);
-              deps.onChange?.();
-            },
-          })
-        : undefined;
+    const followUps = buildFollowUps(deps, this.proposals, this.leaseMs, (id) => this.refreshMessage(id));
+    this.notionSync = followUps.notionSync;
+    this.closing = followUps.closing;
   }
 
   /** How long a live process keeps its claim (notion.issues.claim_lease). */
@@ -362,7 +353,9 @@ export class IssueService {
       if ((attempt > 1 && this.stopped) || !this.proposals.renew(id, this.instance.id, this.deps.now()))
         return { kind: 'busy', proposal: this.proposals.get(id) ?? proposal };
       try {
-        const page = await notion.create({ ...proposal, ...this.trackedCheck(proposal) });
+        const tracked = this.trackedCheck(proposal);
+        const page = await notion.create({ ...proposal, ...tracked });
+        if (tracked.check) this.proposals.setFigureAtCreation(id, tracked.check.figure);
         this.proposals.created(id, page, userId, this.deps.now());
         await this.refreshMessage(id);
         const done = this.proposals.get(id) ?? proposal;

@@ -33,14 +33,20 @@ export function openIssuesOf(
   });
 }
 
-/** The newest issue tracking `probeId` that is still open (or a proposal not decided yet). */
+/**
+ * The issue tracking `probeId`: the newest that is still open (or a proposal not decided yet),
+ * else the newest created one, finished in Notion or closed from Slack.
+ */
 export function trackingIssue(proposals: Proposals, probeId: string): TrackingIssue | undefined {
-  const issue = proposals.trackingCheck(probeId).find((p) => p.state !== 'created' || isOpenIssue(p));
+  const tracking = proposals.trackingCheck(probeId);
+  const open = tracking.find((p) => p.state !== 'created' || isOpenIssue(p));
+  const issue = open ?? tracking.find((p) => p.state === 'created');
   if (!issue) return undefined;
   return {
     title: issue.title,
     url: issue.pageUrl,
     status: issue.state === 'created' ? (issue.notion?.status ?? 'created') : issue.state,
     openedAt: issue.createdAt,
+    open: open !== undefined,
   };
 }

@@ -28,6 +28,8 @@ export const ACTION = {
   issueEdit: 'issue_edit',
   issueDismiss: 'issue_dismiss',
   issueRetry: 'issue_retry',
+  /** "Close issue" offered in a proposal's thread once its check meets its target; value: proposal id. */
+  issueClose: 'issue_close',
   /** "Share in channel" under a private `/audit issues` answer. */
   shareIssues: 'issues_share',
 } as const;

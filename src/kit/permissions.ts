@@ -9,6 +9,7 @@ import { permissionDenied } from './notice.js';
 
 export const PERMISSIONS = [
   'approve_issues',
+  'close_issues',
   'silence_alerts',
   'post_digests',
   'refresh',

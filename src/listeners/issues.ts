@@ -13,6 +13,8 @@ import type {
 } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
 import {
+  CLOSE_REFUSED,
+  closeOutcomeNote,
   decisionRefused,
   describeOutcome,
   dismissForm,
@@ -27,7 +29,9 @@ import { proposalForProbe } from '../issues/from-probe.js';
 import { section } from '../kit/blocks.js';
 import { ACTION, ISSUE_FIELD, perProbeActionPattern, SHORTCUT, VIEW } from '../kit/ids.js';
 import { privateNote } from '../kit/notice.js';
+import { permitted } from '../kit/permissions.js';
 import { tellPrivately } from '../kit/slack.js';
+import { formatFigure } from '../status/blocks.js';
 import type { ButtonArgs, Registrations } from './registered.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
@@ -200,6 +204,30 @@ export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 're
   };
 }
 
+/** Close issue in a proposal's thread: approvers (or close_issues) close the page in Notion. */
+export function closeIssueAction(
+  deps: Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'runner' | 'results'>,
+) {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
+    await ack();
+    const userId = body.user.id;
+    const refusal = { text: CLOSE_REFUSED.replaceAll('`', ''), blocks: [section(CLOSE_REFUSED)] };
+    if (
+      !(await permitted(deps, { permission: 'close_issues', userId, what: 'Close issue', respond, refusal }))
+    )
+      return;
+    const id = Number(action.value);
+    const probeId = deps.issues.proposals.get(id)?.probeId;
+    const latest = probeId ? deps.results.latestMeasured(probeId) : undefined;
+    const outcome = await deps.issues.closing.close(
+      id,
+      userId,
+      latest ? formatFigure(latest.measurement) : undefined,
+    );
+    await respond(privateNote(closeOutcomeNote(outcome)));
+  };
+}
+
 /** "Share in channel" under a private `/audit issues` answer: the same list, visibly, attributed. */
 export function shareIssuesAction(deps: Pick<AppDeps, 'issues'>) {
   return async ({ ack, body, respond }: ButtonArgs): Promise<void> => {
@@ -214,6 +242,7 @@ export function shareIssuesAction(deps: Pick<AppDeps, 'issues'>) {
 
 export function registerIssueListeners(app: App, deps: AppDeps): Registrations {
   app.action<BlockButtonAction>(ACTION.shareIssues, shareIssuesAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueClose, closeIssueAction(deps));
   app.shortcut(SHORTCUT.createNotionIssue, createIssueShortcut(deps));
   app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction(deps));
   app.action<BlockButtonAction>(ACTION.issueApprove, approveIssueAction(deps));

@@ -269,6 +269,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE issue_proposals ADD COLUMN notion_edited_at TEXT;
       ALTER TABLE issue_proposals ADD COLUMN notion_gone INTEGER NOT NULL DEFAULT 0;
       CREATE INDEX issue_proposals_by_page ON issue_proposals (page_id);
+      -- Closing from Slack: the check's figure when the page was created, the thread reply
+      -- offering Close issue (claimed before it is posted, so it is offered once), the claim of
+      -- the close itself (one caller proceeds; a claim older than the lease is taken over), and
+      -- who closed it when.
+      ALTER TABLE issue_proposals ADD COLUMN figure_at_creation TEXT;
+      ALTER TABLE issue_proposals ADD COLUMN close_offer_ts TEXT;
+      ALTER TABLE issue_proposals ADD COLUMN closing_at TEXT;
+      ALTER TABLE issue_proposals ADD COLUMN closed_by TEXT;
+      ALTER TABLE issue_proposals ADD COLUMN closed_at TEXT;
     `,
   },
 ];

@@ -298,6 +298,21 @@ export class FakeNotion {
       );
       return;
     }
+    match = /^PATCH \/v1\/pages\/([\w-]+)$/.exec(route);
+    if (match?.[1]) {
+      this.updatePage(res, req, match[1], body);
+      return;
+    }
+    if (route === 'POST /v1/comments') {
+      this.createComment(res, req, body);
+      return;
+    }
+    if (route === 'GET /v1/comments') {
+      const pageId = normalise(url.searchParams.get('block_id') ?? '');
+      const results = this.comments.filter((c) => normalise(c.pageId) === pageId).map((c) => c.json);
+      this.send(res, req, 200, { object: 'list', results, has_more: false, next_cursor: null });
+      return;
+    }
     match = /^GET \/v1\/pages\/([\w-]+)$/.exec(route);
     if (match?.[1]) {
       this.retrievePage(res, req, match[1]);
@@ -390,6 +405,94 @@ export class FakeNotion {
     this.queryCache.clear();
     this.created.push({ page, source, children });
     this.send(res, req, 200, toJson(page, source, undefined));
+  }
+
+  /** Comments made through POST /v1/comments, by page. */
+  readonly comments: Array<{ pageId: string; text: string; json: Record<string, unknown> }> = [];
+
+  private pageById(id: string): { page: FakePage; source: FakeDataSource } | undefined {
+    for (const source of this.dataSources.values()) {
+      const page = source.pages.find((p) => normalise(p.id) === normalise(id));
+      if (page) return { page, source };
+    }
+    return undefined;
+  }
+
+  /** PATCH /v1/pages/:id — properties checked as Notion checks them (status and select options). */
+  private updatePage(
+    res: ServerResponse,
+    req: IncomingMessage,
+    id: string,
+    body: Record<string, unknown>,
+  ): void {
+    const found = this.pageById(id);
+    if (!found) {
+      this.error(res, req, 404, 'object_not_found', `Could not find page with ID: ${id}.`);
+      return;
+    }
+    const { page, source } = found;
+    const changes: Record<string, FakePropertyValue> = {};
+    for (const [name, raw] of Object.entries(
+      (body.properties ?? {}) as Record<string, Record<string, unknown>>,
+    )) {
+      const schema = source.schema[name];
+      if (!schema) {
+        this.error(res, req, 400, 'validation_error', `${name} is not a property that exists.`);
+        return;
+      }
+      const value = raw[schema.type] as { name?: string } | null | undefined;
+      if ((schema.type === 'status' || schema.type === 'select') && value?.name !== undefined) {
+        if (schema.type === 'status' && !schema.options?.includes(value.name)) {
+          this.error(
+            res,
+            req,
+            400,
+            'validation_error',
+            `Invalid status option. Status option "${value.name}" does not exist.`,
+          );
+          return;
+        }
+        changes[name] = {
+          id: schema.id,
+          type: schema.type,
+          [schema.type]: { id: value.name, name: value.name, color: 'default' },
+        };
+      } else {
+        this.error(
+          res,
+          req,
+          400,
+          'validation_error',
+          `body.properties.${name}.${schema.type} should be defined.`,
+        );
+        return;
+      }
+    }
+    this.editPage(page, changes);
+    this.send(res, req, 200, toJson(page, source, undefined));
+  }
+
+  /** POST /v1/comments on a page (`parent.page_id`). */
+  private createComment(res: ServerResponse, req: IncomingMessage, body: Record<string, unknown>): void {
+    const pageId = String((body.parent as { page_id?: string } | undefined)?.page_id ?? '');
+    if (!this.pageById(pageId)) {
+      this.error(res, req, 404, 'object_not_found', `Could not find page with ID: ${pageId}.`);
+      return;
+    }
+    const parts = Array.isArray(body.rich_text)
+      ? (body.rich_text as Array<{ text?: { content?: string } }>)
+      : [];
+    const text = parts.map((p) => p.text?.content ?? '').join('');
+    const json = {
+      object: 'comment',
+      id: this.newId(),
+      parent: { type: 'page_id', page_id: pageId },
+      discussion_id: this.newId(),
+      created_time: this.tick(1000),
+      rich_text: [{ type: 'text', plain_text: text, text: { content: text } }],
+    };
+    this.comments.push({ pageId, text, json });
+    this.send(res, req, 200, json);
   }
 
   /** GET /v1/pages/:id — a trashed page is still returned (in_trash: true), as Notion does. */

@@ -144,6 +144,7 @@ describe('digest message', () => {
         url: 'https://www.notion.so/abc123',
         status: 'In progress',
         openedAt: '2026-01-18T07:00:00Z',
+        open: true,
       },
     };
     const message = digestMessage(input([withIssue, { probe: tests, previousFigure: undefined }]));
@@ -154,5 +155,27 @@ describe('digest message', () => {
     expect(JSON.stringify(message.blocks)).not.toContain('propose_issue');
     const without = digestMessage(input([{ probe: coverage, previousFigure: undefined }]));
     expect(JSON.stringify(without.blocks)).toContain('propose_issue:fingerprint-coverage');
+  });
+
+  it('flags an issue done in Notion while its check still fails, and shows a green check with its closed issue', () => {
+    const issue = {
+      title: 'Coverage',
+      url: 'https://www.notion.so/abc',
+      status: 'Done',
+      openedAt: '2026-01-10T07:00:00Z',
+      open: false,
+    };
+    const failing = renderMessage(
+      digestMessage(input([{ probe: coverage, previousFigure: undefined, issue }])),
+    ).text;
+    expect(failing).toContain(
+      '⚠️ issue Coverage (https://www.notion.so/abc) is Done in Notion, but the check still fails',
+    );
+    const green = renderMessage(
+      digestMessage(input([{ probe: tests, previousFigure: undefined, issue }])),
+    ).text;
+    expect(green).toContain(
+      '🟢 *DriveSheetsSync tests*  5 passed, 0 failed · issue Coverage (https://www.notion.so/abc) (Done)',
+    );
   });
 });

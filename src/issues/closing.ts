@@ -1,0 +1,118 @@
+// Closing the loop: when a check an issue tracks meets its target again and stays there
+// (notion.issues.close_after measurements in a row), Close issue is offered once in the
+// proposal's thread, with the figure at creation and now. Close sets the page's status to the
+// done value, comments on the page with the figures and who closed it, and updates the messages
+// that show the issue — once, however many clicks: the close is claimed in the store first (a
+// claim older than the lease, cut off by a crash, is taken over), and the comment carries a
+// marker so a retried close does not comment twice.
+
+import type { webApi } from '@slack/bolt';
+import { describeError } from '../kit/errors.js';
+import type { Logger } from '../kit/logger.js';
+import { describeNotionError } from '../kit/notion.js';
+import { describeSlackError } from '../kit/slack.js';
+import { closeOfferMessage, isOpenIssue } from './blocks.js';
+import { IssueSetupError, type NotionIssues } from './notion.js';
+import type { Proposal, Proposals } from './proposals.js';
+
+export type CloseOutcome =
+  | { kind: 'closed'; proposal: Proposal }
+  | { kind: 'already'; proposal: Proposal }
+  | { kind: 'busy' }
+  | { kind: 'failed'; error: string }
+  | { kind: 'no_notion' }
+  | { kind: 'unknown' };
+
+export interface ClosingDeps {
+  readonly proposals: Proposals;
+  readonly notion: NotionIssues | undefined;
+  readonly client: webApi.WebClient;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly leaseMs: number;
+  readonly checkTitle: (probeId: string) => string | undefined;
+  /** Shows the proposal's current state in its message. */
+  readonly refreshMessage: (id: number) => Promise<void>;
+}
+
+export class IssueClosing {
+  constructor(private readonly deps: ClosingDeps) {}
+
+  /** Offers Close issue on every open issue tracking `probeId`, which is at target (`figure`). */
+  async offer(probeId: string, figure: string): Promise<void> {
+    const { proposals, client, logger } = this.deps;
+    for (const issue of proposals.trackingCheck(probeId)) {
+      if (
+        issue.state !== 'created' ||
+        !isOpenIssue(issue) ||
+        issue.closeOfferTs ||
+        !issue.channel ||
+        !issue.ts
+      )
+        continue;
+      if (!proposals.claimCloseOffer(issue.id)) continue;
+      try {
+        const answer = await client.chat.postMessage({
+          channel: issue.channel,
+          thread_ts: issue.ts,
+          ...closeOfferMessage(issue, this.deps.checkTitle(probeId) ?? probeId, figure),
+        });
+        proposals.setCloseOffer(issue.id, answer.ts ?? 'posted');
+      } catch (error) {
+        // Offered again at the next measurement at target.
+        proposals.setCloseOffer(issue.id, null);
+        logger.warn({ proposal: issue.id }, `Close issue not offered: ${describeSlackError(error)}`);
+      }
+    }
+  }
+
+  /** Closes issue `id` in Notion for `userId` (who may: checked by the caller). */
+  async close(id: number, userId: string, figureNow: string | undefined): Promise<CloseOutcome> {
+    const { proposals, notion, now } = this.deps;
+    const issue = proposals.get(id);
+    if (!issue || issue.state !== 'created' || !issue.pageId) return { kind: 'unknown' };
+    if (issue.closedAt) return { kind: 'already', proposal: issue };
+    if (!notion) return { kind: 'no_notion' };
+    if (!proposals.claimClose(id, now(), new Date(now().getTime() - this.deps.leaseMs)))
+      return { kind: 'busy' };
+    const marker = `(audit-bot, issue proposal ${id})`;
+    const check = issue.probeId ? (this.deps.checkTitle(issue.probeId) ?? issue.probeId) : undefined;
+    const figures = check
+      ? ` ${check}: ${issue.figureAtCreation ?? 'not known'} at creation, ${figureNow ?? 'not measured'} now.`
+      : '';
+    try {
+      const status = await notion.close(
+        issue.pageId,
+        `Closed from Slack by Slack user ${userId}.${figures} ${marker}`,
+        marker,
+      );
+      proposals.closed(id, userId, status, now());
+    } catch (error) {
+      proposals.releaseClose(id);
+      const reason = error instanceof IssueSetupError ? error.message : describeNotionError(error);
+      this.deps.logger.warn(
+        { proposal: id },
+        `issue not closed in Notion: ${reason || describeError(error)}`,
+      );
+      return { kind: 'failed', error: reason };
+    }
+    await this.deps.refreshMessage(id);
+    const closed = proposals.get(id) ?? issue;
+    await this.updateOffer(closed, check ?? '', figureNow);
+    return { kind: 'closed', proposal: closed };
+  }
+
+  /** The thread reply that offered Close issue, now saying who closed it. */
+  private async updateOffer(issue: Proposal, check: string, figureNow: string | undefined): Promise<void> {
+    if (!issue.channel || !issue.closeOfferTs || issue.closeOfferTs === 'pending') return;
+    try {
+      await this.deps.client.chat.update({
+        channel: issue.channel,
+        ts: issue.closeOfferTs,
+        ...closeOfferMessage(issue, check, figureNow ?? ''),
+      });
+    } catch (error) {
+      this.deps.logger.warn({ proposal: issue.id }, `Close offer not updated: ${describeSlackError(error)}`);
+    }
+  }
+}
