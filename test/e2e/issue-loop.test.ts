@@ -1,0 +1,158 @@
+// The whole loop on the fixture's figures (#14): fingerprint coverage at 20.1% → the report's
+// issue proposed and linked to the check → Approve → page naming the check and its figure →
+// the source reaches 81% → two measurements at target → Close issue offered once in the thread →
+// a member is refused → two approvers press at once → the page is Done with one comment, the
+// messages say who closed it, and the digest shows the check green with its finished issue.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderMessage } from '../../src/dev/render.js';
+import { ACTION } from '../../src/kit/ids.js';
+import { type HttpBot, startHttpBot, tempDir } from '../support/bot.js';
+import { type FakeDataSource, FakeNotion } from '../support/fake-notion.js';
+import { InProcess } from '../support/in-process.js';
+import { ROOT } from '../support/run-main.js';
+import { until } from '../support/until.js';
+
+const TITLE = '[AUDIT] Fingerprint coverage at 20.1% - below 80% threshold';
+
+describe('the loop: measure, propose, approve, create, re-measure, close', () => {
+  let notion: FakeNotion;
+  let issues: FakeDataSource;
+  let bot: HttpBot;
+  let inProcess: InProcess;
+  const dir = tempDir();
+  const figures = path.join(dir, 'fingerprints.json');
+  const setCoverage = (covered: number) => writeFileSync(figures, JSON.stringify({ covered, total: 21125 }));
+
+  beforeAll(async () => {
+    setCoverage(4244);
+    notion = await FakeNotion.start({ requestsPerSecond: Number.POSITIVE_INFINITY, retryAfterSeconds: 0 });
+    issues = notion.addDataSource(
+      {
+        Name: { id: 'title', type: 'title' },
+        Priority: { id: 'prio', type: 'select', options: ['High', 'Medium', 'Low'] },
+        Type: { id: 'type', type: 'select', options: ['Internal Issue', 'Bug', 'Question', 'Task'] },
+        Status: { id: 'stat', type: 'status', options: ['Not started', 'In progress', 'Done'] },
+      },
+      'Issues+Questions',
+    );
+    bot = await startHttpBot({
+      configYaml: `
+slack: { channels: { issues: C0ISSUES, digest: C0DIGEST }, approvers: [U0APPROVER, U0SECOND] }
+probes:
+  - id: fingerprint-coverage
+    title: Fingerprint coverage (Eagle)
+    kind: command
+    run: [${JSON.stringify(process.execPath)}, -e, "process.stdout.write(require('fs').readFileSync(${JSON.stringify(figures).replaceAll('"', "'")}, 'utf8'))"]
+    target: 0.8
+  - { id: audit-report, kind: report }
+reports: { dir: ${JSON.stringify(path.join(ROOT, 'examples', 'plans'))} }
+digests: [{ id: morning, cron: "0 8 * * *", probes: [fingerprint-coverage] }]
+notion:
+  issues: { data_source: "${issues.id.replaceAll('-', '')}", close_after: 2 }
+`,
+      env: { NOTION_TOKEN: notion.token, NOTION_BASE_URL: notion.url },
+    });
+    inProcess = new InProcess(bot.test.bot.app, bot.slack);
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await notion?.stop();
+  });
+
+  const deps = () => bot.test.bot.deps;
+  const proposal = () => {
+    const found = deps()
+      .issues.proposals.trackingCheck('fingerprint-coverage')
+      .find((p) => p.title === TITLE);
+    if (!found) throw new Error('no proposal for the fingerprint issue');
+    return found;
+  };
+  const offers = () =>
+    bot.slack.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === proposal().ts && c.answer.ok);
+  const lastText = (ts: string | undefined) => {
+    const calls = [...bot.slack.callsTo('chat.postMessage'), ...bot.slack.callsTo('chat.update')].filter(
+      (c) => (c.answer.ts ?? c.body.ts) === ts && c.answer.ok,
+    );
+    return renderMessage({ blocks: (calls.at(-1)?.body.blocks as unknown[]) ?? [] }).text;
+  };
+  const press = (user: string) =>
+    inProcess.press({ action_id: ACTION.issueClose, value: String(proposal().id) }, user, 'C0ISSUES');
+
+  it('proposes the fixture issue linked to the check, and Approve creates the page with its figure', async () => {
+    await deps().runner.run('fingerprint-coverage');
+    await deps().runner.run('audit-report');
+    await until(() => proposal().ts);
+    expect(proposal().probeId).toBe('fingerprint-coverage');
+    const approve = await inProcess.press(
+      { action_id: ACTION.issueApprove, value: String(proposal().id) },
+      'U0APPROVER',
+      'C0ISSUES',
+    );
+    expect(approve.responses[0]?.body.text).toContain('Created in Notion');
+    expect(JSON.stringify(notion.created.at(-1)?.children)).toContain(
+      'Tracks the check \\"Fingerprint coverage (Eagle)\\" (fingerprint-coverage); at creation: 20.1% (4,244 / 21,125)',
+    );
+  });
+
+  it('offers Close issue once, after two measurements at target', async () => {
+    setCoverage(17100);
+    await deps().runner.run('fingerprint-coverage');
+    await until(() => deps().lifecycle.pending === 0);
+    expect(offers()).toEqual([]);
+    await deps().runner.run('fingerprint-coverage');
+    await until(() => offers().length === 1);
+    await deps().runner.run('fingerprint-coverage');
+    await until(() => deps().lifecycle.pending === 0);
+    expect(offers()).toHaveLength(1);
+    const offer = lastText(offers()[0]?.answer.ts as string);
+    expect(offer).toContain(
+      'Fingerprint coverage (Eagle)* meets its target again: 20.1% (4,244 / 21,125) when the issue was created → 80.9% (17,100 / 21,125) now.',
+    );
+    expect(offer).toContain('Close issue');
+  });
+
+  it('refuses a member privately and changes nothing', async () => {
+    const refused = await press('U0MEMBER');
+    expect(refused.responses[0]?.body.text).toContain('Only approvers can close issues');
+    expect(notion.comments).toEqual([]);
+    expect(proposal().closedAt).toBeUndefined();
+  });
+
+  it('closes once for two approvers at once: status Done, one comment, messages updated', async () => {
+    const [first, second] = await Promise.all([press('U0APPROVER'), press('U0SECOND')]);
+    const answers = [first, second].map((r) => String(r.responses[0]?.body.text));
+    expect(answers.filter((a) => a.includes('Closed in Notion'))).toHaveLength(1);
+    expect(answers.filter((a) => !a.includes('Closed in Notion'))[0]).toMatch(
+      /Someone is closing this issue right now|already closed/,
+    );
+    const page = notion.created.at(-1)?.page;
+    expect(page?.properties.Status).toMatchObject({ type: 'status', status: { name: 'Done' } });
+    expect(notion.comments).toHaveLength(1);
+    expect(notion.comments[0]?.text).toMatch(
+      /^Closed from Slack by Slack user U0(APPROVER|SECOND)\. Fingerprint coverage \(Eagle\): 20\.1% \(4,244 \/ 21,125\) at creation, 80\.9% \(17,100 \/ 21,125\) now\./,
+    );
+    const closer = proposal().closedBy;
+    expect(lastText(proposal().ts)).toContain(`Closed from Slack by @${closer}`);
+    expect(lastText(offers()[0]?.answer.ts as string)).toContain(`Closed in Notion by @${closer}`);
+    expect(lastText(offers()[0]?.answer.ts as string)).not.toContain('Close issue');
+
+    // Pressed again later: already closed, nothing more in Notion.
+    const late = await press('U0APPROVER');
+    expect(late.responses[0]?.body.text).toContain('already closed');
+    expect(notion.comments).toHaveLength(1);
+  });
+
+  it('shows the check green in the digest with its finished issue', async () => {
+    await inProcess.command('digest morning', 'U0APPROVER');
+    const digest = bot.slack.callsTo('chat.postMessage').find((c) => c.body.channel === 'C0DIGEST');
+    const text = renderMessage({ blocks: (digest?.body.blocks as unknown[]) ?? [] }).text;
+    expect(text).toMatch(
+      /🟢 \*Fingerprint coverage \(Eagle\)\* {2}80\.9% .* · issue \[AUDIT\] Fingerprint coverage at 20\.1% - below 80% threshold \(https:\/\/www\.notion\.so\/\w+\) \(Done\)/,
+    );
+    expect(JSON.stringify(digest?.body.blocks)).not.toContain('propose_issue');
+  });
+});
