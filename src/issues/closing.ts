@@ -11,6 +11,7 @@ import { describeError } from '../kit/errors.js';
 import type { Logger } from '../kit/logger.js';
 import { describeNotionError } from '../kit/notion.js';
 import { describeSlackError } from '../kit/slack.js';
+import type { Store } from '../store/store.js';
 import { closeOfferMessage, isOpenIssue } from './blocks.js';
 import { IssueSetupError, type NotionIssues } from './notion.js';
 import type { Proposal, Proposals } from './proposals.js';
@@ -24,6 +25,7 @@ export type CloseOutcome =
   | { kind: 'unknown' };
 
 export interface ClosingDeps {
+  readonly store: Store;
   readonly proposals: Proposals;
   readonly notion: NotionIssues | undefined;
   readonly client: webApi.WebClient;
@@ -36,7 +38,11 @@ export interface ClosingDeps {
 }
 
 export class IssueClosing {
-  constructor(private readonly deps: ClosingDeps) {}
+  private readonly rows: CloseRows;
+
+  constructor(private readonly deps: ClosingDeps) {
+    this.rows = new CloseRows(deps.store);
+  }
 
   /** Offers Close issue on every open issue tracking `probeId`, which is at target (`figure`). */
   async offer(probeId: string, figure: string): Promise<void> {
@@ -50,17 +56,17 @@ export class IssueClosing {
         !issue.ts
       )
         continue;
-      if (!proposals.claimCloseOffer(issue.id)) continue;
+      if (!this.rows.claimOffer(issue.id)) continue;
       try {
         const answer = await client.chat.postMessage({
           channel: issue.channel,
           thread_ts: issue.ts,
           ...closeOfferMessage(issue, this.deps.checkTitle(probeId) ?? probeId, figure),
         });
-        proposals.setCloseOffer(issue.id, answer.ts ?? 'posted');
+        this.rows.setOffer(issue.id, answer.ts ?? 'posted');
       } catch (error) {
         // Offered again at the next measurement at target.
-        proposals.setCloseOffer(issue.id, null);
+        this.rows.setOffer(issue.id, null);
         logger.warn({ proposal: issue.id }, `Close issue not offered: ${describeSlackError(error)}`);
       }
     }
@@ -70,11 +76,10 @@ export class IssueClosing {
   async close(id: number, userId: string, figureNow: string | undefined): Promise<CloseOutcome> {
     const { proposals, notion, now } = this.deps;
     const issue = proposals.get(id);
-    if (!issue || issue.state !== 'created' || !issue.pageId) return { kind: 'unknown' };
+    if (issue?.state !== 'created' || !issue.pageId) return { kind: 'unknown' };
     if (issue.closedAt) return { kind: 'already', proposal: issue };
     if (!notion) return { kind: 'no_notion' };
-    if (!proposals.claimClose(id, now(), new Date(now().getTime() - this.deps.leaseMs)))
-      return { kind: 'busy' };
+    if (!this.rows.claim(id, now(), new Date(now().getTime() - this.deps.leaseMs))) return { kind: 'busy' };
     const marker = `(audit-bot, issue proposal ${id})`;
     const check = issue.probeId ? (this.deps.checkTitle(issue.probeId) ?? issue.probeId) : undefined;
     const figures = check
@@ -86,9 +91,9 @@ export class IssueClosing {
         `Closed from Slack by Slack user ${userId}.${figures} ${marker}`,
         marker,
       );
-      proposals.closed(id, userId, status, now());
+      this.rows.closed(id, userId, status, now());
     } catch (error) {
-      proposals.releaseClose(id);
+      this.rows.release(id);
       const reason = error instanceof IssueSetupError ? error.message : describeNotionError(error);
       this.deps.logger.warn(
         { proposal: id },
@@ -114,5 +119,47 @@ export class IssueClosing {
     } catch (error) {
       this.deps.logger.warn({ proposal: issue.id }, `Close offer not updated: ${describeSlackError(error)}`);
     }
+  }
+}
+
+/** The closing columns of issue_proposals: one conditional UPDATE per step, so one caller proceeds. */
+class CloseRows {
+  constructor(private readonly store: Store) {}
+
+  private write(sql: string, params: readonly unknown[]): boolean {
+    return this.store.db.prepare(sql).run(...params).changes === 1;
+  }
+
+  /** Claims offering Close issue for `id` (once per issue); false when it was offered already. */
+  claimOffer(id: number): boolean {
+    return this.write(
+      "UPDATE issue_proposals SET close_offer_ts = 'pending' WHERE id = ? AND close_offer_ts IS NULL AND closed_at IS NULL",
+      [id],
+    );
+  }
+
+  setOffer(id: number, ts: string | null): void {
+    this.write('UPDATE issue_proposals SET close_offer_ts = ? WHERE id = ?', [ts, id]);
+  }
+
+  /** Claims closing `id`: one caller proceeds; a claim older than `staleBefore` is taken over. */
+  claim(id: number, now: Date, staleBefore: Date): boolean {
+    return this.write(
+      `UPDATE issue_proposals SET closing_at = ? WHERE id = ? AND state = 'created' AND closed_at IS NULL
+         AND (closing_at IS NULL OR closing_at < ?)`,
+      [now.toISOString(), id, staleBefore.toISOString()],
+    );
+  }
+
+  release(id: number): void {
+    this.write('UPDATE issue_proposals SET closing_at = NULL WHERE id = ? AND closed_at IS NULL', [id]);
+  }
+
+  closed(id: number, userId: string, status: string, now: Date): void {
+    this.write(
+      `UPDATE issue_proposals SET closed_by = ?, closed_at = ?, closing_at = NULL, notion_status = ?,
+         notion_edited_at = COALESCE(notion_edited_at, ?) WHERE id = ?`,
+      [userId, now.toISOString(), status, now.toISOString(), id],
+    );
   }
 }

@@ -29,6 +29,7 @@ export function buildFollowUps(
         })
       : undefined;
   const closing = new IssueClosing({
+    store: deps.store,
     proposals,
     notion: deps.notion,
     client: deps.client,

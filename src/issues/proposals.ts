@@ -355,39 +355,6 @@ export class Proposals {
     this.write('UPDATE issue_proposals SET figure_at_creation = ? WHERE id = ?', [figure, id]);
   }
 
-  /** Claims offering Close issue for `id` (once per issue); false when it was offered already. */
-  claimCloseOffer(id: number): boolean {
-    return this.write(
-      "UPDATE issue_proposals SET close_offer_ts = 'pending' WHERE id = ? AND close_offer_ts IS NULL AND closed_at IS NULL",
-      [id],
-    );
-  }
-
-  setCloseOffer(id: number, ts: string | null): void {
-    this.write('UPDATE issue_proposals SET close_offer_ts = ? WHERE id = ?', [ts, id]);
-  }
-
-  /** Claims closing `id`: one caller proceeds; a claim older than `staleBefore` is taken over. */
-  claimClose(id: number, now: Date, staleBefore: Date): boolean {
-    return this.write(
-      `UPDATE issue_proposals SET closing_at = ? WHERE id = ? AND state = 'created' AND closed_at IS NULL
-         AND (closing_at IS NULL OR closing_at < ?)`,
-      [now.toISOString(), id, staleBefore.toISOString()],
-    );
-  }
-
-  releaseClose(id: number): void {
-    this.write('UPDATE issue_proposals SET closing_at = NULL WHERE id = ? AND closed_at IS NULL', [id]);
-  }
-
-  closed(id: number, userId: string, status: string, now: Date): void {
-    this.write(
-      `UPDATE issue_proposals SET closed_by = ?, closed_at = ?, closing_at = NULL, notion_status = ?,
-         notion_edited_at = COALESCE(notion_edited_at, ?) WHERE id = ?`,
-      [userId, now.toISOString(), status, now.toISOString(), id],
-    );
-  }
-
   /** Created issues whose page was never read back. */
   unread(): Proposal[] {
     return this.list(

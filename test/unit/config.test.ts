@@ -163,6 +163,7 @@ describe('parseConfig: valid files', () => {
     expect(config.notion.issues).toEqual({
       data_source: NOTION_ID,
       poll_every: 120_000,
+      close_after: 2,
       properties: { title: 'Name', priority: 'Priority', type: 'Type' },
       claim_lease: 5 * 60_000,
     });
