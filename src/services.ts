@@ -149,6 +149,15 @@ export function buildServices(options: ServiceOptions): Services {
   });
   // A check at target for close_after measurements in a row offers to close the issues tracking it.
   const closeAfter = config.notion.issues?.close_after ?? 2;
+  // A check failing (again) while its issue is finished offers to reopen it.
+  runner.onResult((result) => {
+    if ((result.status !== 'below_target' && result.status !== 'failing') || !result.measurement) return;
+    void issues.closing
+      .offerReopen(result.probeId, formatFigure(result.measurement))
+      .catch((error: unknown) => {
+        logger.warn(`Reopen issue not offered: ${describeError(error)}`);
+      });
+  });
   runner.onResult((result) => {
     if (result.status !== 'ok' || !result.measurement) return;
     const recent = results.history(result.probeId, closeAfter);

@@ -336,13 +336,37 @@ export function closeOfferMessage(p: Proposal, check: string, figureNow: string)
   return { text: escapeMrkdwn(`${check} meets its target again: close the issue?`), blocks };
 }
 
-/** What to tell the person who pressed Close issue. */
+/** The thread reply offering Reopen issue when a finished issue's check fails; after: who reopened it. */
+export function reopenOfferMessage(
+  p: Proposal,
+  check: string,
+  figureNow: string,
+  reopenedBy: string | undefined,
+): MessageContent {
+  const status = escapeMrkdwn(clamp(p.notion?.status ?? 'closed', 60));
+  const text = `:warning: *${escapeMrkdwn(clamp(check, 150))}* fails again: ${escapeMrkdwn(figureNow)} now, but its issue is *${status}*.`;
+  const blocks: Block[] = [section(text)];
+  if (reopenedBy) blocks.push(context(`:arrows_counterclockwise: Reopened in Notion by <@${reopenedBy}>`));
+  else
+    blocks.push(
+      actions(`reopen:${p.id}`, [
+        button({ text: 'Reopen issue', actionId: ACTION.issueReopen, value: String(p.id) }),
+      ]),
+    );
+  return { text: escapeMrkdwn(`${check} fails again: reopen the issue?`), blocks };
+}
+
+/** What to tell the person who pressed Close issue or Reopen issue. */
 export function closeOutcomeNote(outcome: CloseOutcome): string {
   switch (outcome.kind) {
     case 'closed':
       return `:white_check_mark: Closed in Notion: ${link(outcome.proposal.pageUrl, clamp(outcome.proposal.title, 300))}`;
     case 'already':
       return `This issue was already closed by <@${outcome.proposal.closedBy}>.`;
+    case 'reopened':
+      return `:arrows_counterclockwise: Reopened in Notion: ${link(outcome.proposal.pageUrl, clamp(outcome.proposal.title, 300))}`;
+    case 'already_open':
+      return 'This issue is open already.';
     case 'busy':
       return ':hourglass_flowing_sand: Someone is closing this issue right now.';
     case 'failed':

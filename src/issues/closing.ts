@@ -12,12 +12,14 @@ import type { Logger } from '../kit/logger.js';
 import { describeNotionError } from '../kit/notion.js';
 import { describeSlackError } from '../kit/slack.js';
 import type { Store } from '../store/store.js';
-import { closeOfferMessage, isOpenIssue } from './blocks.js';
+import { closeOfferMessage, isOpenIssue, reopenOfferMessage } from './blocks.js';
 import { IssueSetupError, type NotionIssues } from './notion.js';
 import type { Proposal, Proposals } from './proposals.js';
 
 export type CloseOutcome =
   | { kind: 'closed'; proposal: Proposal }
+  | { kind: 'reopened'; proposal: Proposal }
+  | { kind: 'already_open'; proposal: Proposal }
   | { kind: 'already'; proposal: Proposal }
   | { kind: 'busy' }
   | { kind: 'failed'; error: string }
@@ -80,14 +82,16 @@ export class IssueClosing {
     if (issue.closedAt) return { kind: 'already', proposal: issue };
     if (!notion) return { kind: 'no_notion' };
     if (!this.rows.claim(id, now(), new Date(now().getTime() - this.deps.leaseMs))) return { kind: 'busy' };
-    const marker = `(audit-bot, issue proposal ${id})`;
+    // One marker per Close offer: a retried close finds its comment; a later close comments anew.
+    const marker = `(audit-bot, issue proposal ${id}, offer ${issue.closeOfferTs ?? 'none'})`;
     const check = issue.probeId ? (this.deps.checkTitle(issue.probeId) ?? issue.probeId) : undefined;
     const figures = check
       ? ` ${check}: ${issue.figureAtCreation ?? 'not known'} at creation, ${figureNow ?? 'not measured'} now.`
       : '';
     try {
-      const status = await notion.close(
+      const status = await notion.setStatus(
         issue.pageId,
+        'close',
         `Closed from Slack by Slack user ${userId}.${figures} ${marker}`,
         marker,
       );
@@ -105,6 +109,75 @@ export class IssueClosing {
     const closed = proposals.get(id) ?? issue;
     await this.updateOffer(closed, check ?? '', figureNow);
     return { kind: 'closed', proposal: closed };
+  }
+
+  /**
+   * Offers Reopen issue, once, on the finished issue tracking `probeId` (closed from Slack, or
+   * done in Notion) now that its check fails (`figure`) — unless an open issue or a proposal
+   * already tracks the check.
+   */
+  async offerReopen(probeId: string, figure: string): Promise<void> {
+    const { proposals, client, logger } = this.deps;
+    const tracking = proposals.trackingCheck(probeId);
+    if (tracking.some((p) => p.state !== 'created' || (isOpenIssue(p) && !p.closedAt))) return;
+    const issue = tracking.find((p) => p.state === 'created' && !p.notion?.gone);
+    if (!issue || issue.reopenOfferTs || !issue.channel || !issue.ts) return;
+    if (!this.rows.claimReopenOffer(issue.id)) return;
+    try {
+      const answer = await client.chat.postMessage({
+        channel: issue.channel,
+        thread_ts: issue.ts,
+        ...reopenOfferMessage(issue, this.deps.checkTitle(probeId) ?? probeId, figure, undefined),
+      });
+      this.rows.setReopenOffer(issue.id, answer.ts ?? 'posted');
+    } catch (error) {
+      this.rows.setReopenOffer(issue.id, null);
+      logger.warn({ proposal: issue.id }, `Reopen issue not offered: ${describeSlackError(error)}`);
+    }
+  }
+
+  /** Reopens issue `id` in Notion for `userId` (who may: checked by the caller). */
+  async reopen(id: number, userId: string, figureNow: string | undefined): Promise<CloseOutcome> {
+    const { proposals, notion, now } = this.deps;
+    const issue = proposals.get(id);
+    if (issue?.state !== 'created' || !issue.pageId) return { kind: 'unknown' };
+    const offer = issue.reopenOfferTs;
+    if (!offer || offer === 'pending') return { kind: 'already_open', proposal: issue };
+    if (!notion) return { kind: 'no_notion' };
+    if (!this.rows.claimReopen(id, now(), new Date(now().getTime() - this.deps.leaseMs)))
+      return { kind: 'busy' };
+    const marker = `(audit-bot, issue proposal ${id}, reopen ${offer})`;
+    const check = issue.probeId ? (this.deps.checkTitle(issue.probeId) ?? issue.probeId) : '';
+    try {
+      const status = await notion.setStatus(
+        issue.pageId,
+        'reopen',
+        `Reopened from Slack by Slack user ${userId}: ${check} ${figureNow ?? ''} now. ${marker}`,
+        marker,
+      );
+      this.rows.reopened(id, status);
+    } catch (error) {
+      this.rows.release(id);
+      const reason = error instanceof IssueSetupError ? error.message : describeNotionError(error);
+      this.deps.logger.warn(
+        { proposal: id },
+        `issue not reopened in Notion: ${reason || describeError(error)}`,
+      );
+      return { kind: 'failed', error: reason };
+    }
+    await this.deps.refreshMessage(id);
+    const reopened = proposals.get(id) ?? issue;
+    if (issue.channel)
+      await this.deps.client.chat
+        .update({
+          channel: issue.channel,
+          ts: offer,
+          ...reopenOfferMessage(issue, check, figureNow ?? '', userId),
+        })
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ proposal: id }, `Reopen offer not updated: ${describeSlackError(error)}`),
+        );
+    return { kind: 'reopened', proposal: reopened };
   }
 
   /** The thread reply that offered Close issue, now saying who closed it. */
@@ -152,7 +225,36 @@ class CloseRows {
   }
 
   release(id: number): void {
-    this.write('UPDATE issue_proposals SET closing_at = NULL WHERE id = ? AND closed_at IS NULL', [id]);
+    this.write('UPDATE issue_proposals SET closing_at = NULL WHERE id = ?', [id]);
+  }
+
+  claimReopenOffer(id: number): boolean {
+    return this.write(
+      "UPDATE issue_proposals SET reopen_offer_ts = 'pending' WHERE id = ? AND reopen_offer_ts IS NULL",
+      [id],
+    );
+  }
+
+  setReopenOffer(id: number, ts: string | null): void {
+    this.write('UPDATE issue_proposals SET reopen_offer_ts = ? WHERE id = ?', [ts, id]);
+  }
+
+  /** Claims reopening `id` (its Reopen offer is posted); a claim older than `staleBefore` is taken over. */
+  claimReopen(id: number, now: Date, staleBefore: Date): boolean {
+    return this.write(
+      `UPDATE issue_proposals SET closing_at = ? WHERE id = ? AND state = 'created'
+         AND reopen_offer_ts IS NOT NULL AND reopen_offer_ts != 'pending' AND (closing_at IS NULL OR closing_at < ?)`,
+      [now.toISOString(), id, staleBefore.toISOString()],
+    );
+  }
+
+  /** Open again: the loop can offer Close, and later Reopen, anew. */
+  reopened(id: number, status: string): void {
+    this.write(
+      `UPDATE issue_proposals SET closed_by = NULL, closed_at = NULL, closing_at = NULL, close_offer_ts = NULL,
+         reopen_offer_ts = NULL, notion_status = ? WHERE id = ?`,
+      [status, id],
+    );
   }
 
   closed(id: number, userId: string, status: string, now: Date): void {

@@ -156,38 +156,37 @@ export class NotionIssues {
   }
 
   /**
-   * Sets the page's status to the done value and adds `comment` — unless a comment containing
-   * `marker` is there already (a close cut off after it), so a retried close comments once.
-   * Returns the status set.
+   * Sets the page's status — to the done value (`close`), or back to the first option that is
+   * not done (`reopen`) — and adds `comment`, unless a comment containing `marker` is there
+   * already (a change cut off after it), so a retried change comments once. Returns the status.
    */
-  async close(pageId: string, comment: string, marker: string): Promise<string> {
+  async setStatus(pageId: string, to: 'close' | 'reopen', comment: string, marker: string): Promise<string> {
     const { status } = await this.readSchema();
     if (!status)
       throw new IssueSetupError(
         'the Issues data source has no status property (notion.issues.properties.status)',
       );
-    const wanted = this.config.done_status;
-    const done = wanted
+    const wanted = to === 'close' ? this.config.done_status : undefined;
+    const value = wanted
       ? status.options.find((o) => o.toLowerCase() === wanted.toLowerCase())
-      : status.options.find((o) => DONE_OPTION.test(o));
-    if (!done)
+      : status.options.find((o) => DONE_OPTION.test(o) === (to === 'close'));
+    if (!value)
       throw new IssueSetupError(
-        `"${status.name}" has no ${wanted ? `option "${wanted}"` : 'done option'} (notion.issues.done_status; options: ${status.options.join(', ') || 'none'})`,
+        `"${status.name}" has no ${wanted ? `option "${wanted}"` : to === 'close' ? 'done option' : 'option that is not done'} (notion.issues.done_status; options: ${status.options.join(', ') || 'none'})`,
       );
     await this.client.pages.update({
       page_id: pageId,
       properties: {
-        [status.name]: status.kind === 'status' ? { status: { name: done } } : { select: { name: done } },
+        [status.name]: status.kind === 'status' ? { status: { name: value } } : { select: { name: value } },
       },
     } as Parameters<Client['pages']['update']>[0]);
     const existing = await this.client.comments.list({ block_id: pageId, page_size: 100 });
-    const commented = JSON.stringify(existing.results).includes(marker);
-    if (!commented)
+    if (!JSON.stringify(existing.results).includes(marker))
       await this.client.comments.create({
         parent: { page_id: pageId },
         rich_text: splitText(comment).map((content) => ({ type: 'text', text: { content } })),
       });
-    return done;
+    return value;
   }
 
   /** The page's current state; `gone` when Notion no longer has it (or it was trashed). */

@@ -51,6 +51,7 @@ const rowSchema = z
     close_offer_ts: z.string().nullish(),
     closed_by: z.string().nullish(),
     closed_at: z.string().nullish(),
+    reopen_offer_ts: z.string().nullish(),
   })
   .transform((r) => ({
     id: r.id,
@@ -86,6 +87,8 @@ const rowSchema = z
     closeOfferTs: r.close_offer_ts ?? undefined,
     closedBy: r.closed_by ?? undefined,
     closedAt: r.closed_at ?? undefined,
+    /** The thread reply offering Reopen issue (`pending` while it is being posted). */
+    reopenOfferTs: r.reopen_offer_ts ?? undefined,
     /** The created page as Notion last told: undefined until it was read back once. */
     notion: r.notion_edited_at
       ? {

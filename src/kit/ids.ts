@@ -30,6 +30,8 @@ export const ACTION = {
   issueRetry: 'issue_retry',
   /** "Close issue" offered in a proposal's thread once its check meets its target; value: proposal id. */
   issueClose: 'issue_close',
+  /** "Reopen issue" offered when a finished issue's check fails (again); value: proposal id. */
+  issueReopen: 'issue_reopen',
   /** "Share in channel" under a private `/audit issues` answer. */
   shareIssues: 'issues_share',
 } as const;

@@ -204,26 +204,28 @@ export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 're
   };
 }
 
-/** Close issue in a proposal's thread: approvers (or close_issues) close the page in Notion. */
+/**
+ * Close issue / Reopen issue in a proposal's thread: approvers (or close_issues) change the
+ * page's status in Notion; anyone else is told privately and nothing changes.
+ */
 export function closeIssueAction(
-  deps: Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'runner' | 'results'>,
+  deps: Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'results'>,
+  to: 'close' | 'reopen',
 ) {
   return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
     const userId = body.user.id;
-    const refusal = { text: CLOSE_REFUSED.replaceAll('`', ''), blocks: [section(CLOSE_REFUSED)] };
-    if (
-      !(await permitted(deps, { permission: 'close_issues', userId, what: 'Close issue', respond, refusal }))
-    )
-      return;
+    const what = to === 'close' ? 'Close issue' : 'Reopen issue';
+    const refused = CLOSE_REFUSED.replace('close issues', to === 'close' ? 'close issues' : 'reopen issues');
+    const refusal = { text: refused.replaceAll('`', ''), blocks: [section(refused)] };
+    if (!(await permitted(deps, { permission: 'close_issues', userId, what, respond, refusal }))) return;
     const id = Number(action.value);
     const probeId = deps.issues.proposals.get(id)?.probeId;
     const latest = probeId ? deps.results.latestMeasured(probeId) : undefined;
-    const outcome = await deps.issues.closing.close(
-      id,
-      userId,
-      latest ? formatFigure(latest.measurement) : undefined,
-    );
+    const figure = latest ? formatFigure(latest.measurement) : undefined;
+    const { closing } = deps.issues;
+    const outcome =
+      to === 'close' ? await closing.close(id, userId, figure) : await closing.reopen(id, userId, figure);
     await respond(privateNote(closeOutcomeNote(outcome)));
   };
 }
@@ -242,7 +244,8 @@ export function shareIssuesAction(deps: Pick<AppDeps, 'issues'>) {
 
 export function registerIssueListeners(app: App, deps: AppDeps): Registrations {
   app.action<BlockButtonAction>(ACTION.shareIssues, shareIssuesAction(deps));
-  app.action<BlockButtonAction>(ACTION.issueClose, closeIssueAction(deps));
+  app.action<BlockButtonAction>(ACTION.issueClose, closeIssueAction(deps, 'close'));
+  app.action<BlockButtonAction>(ACTION.issueReopen, closeIssueAction(deps, 'reopen'));
   app.shortcut(SHORTCUT.createNotionIssue, createIssueShortcut(deps));
   app.action<BlockButtonAction>(perProbeActionPattern(ACTION.proposeIssue), proposeIssueAction(deps));
   app.action<BlockButtonAction>(ACTION.issueApprove, approveIssueAction(deps));

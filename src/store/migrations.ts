@@ -278,6 +278,8 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE issue_proposals ADD COLUMN closing_at TEXT;
       ALTER TABLE issue_proposals ADD COLUMN closed_by TEXT;
       ALTER TABLE issue_proposals ADD COLUMN closed_at TEXT;
+      -- The thread reply offering Reopen issue: a finished issue whose check fails (again).
+      ALTER TABLE issue_proposals ADD COLUMN reopen_offer_ts TEXT;
     `,
   },
 ];

@@ -155,4 +155,49 @@ notion:
     );
     expect(JSON.stringify(digest?.body.blocks)).not.toContain('propose_issue');
   });
+
+  it('offers Reopen once when the check fails again, and reopens the page for an approver only', async () => {
+    const replies = () =>
+      bot.slack
+        .callsTo('chat.postMessage')
+        .filter(
+          (c) =>
+            c.body.thread_ts === proposal().ts && c.answer.ok && String(c.body.text).includes('fails again'),
+        );
+    setCoverage(4300);
+    await deps().runner.run('fingerprint-coverage');
+    await until(() => replies().length === 1);
+    await deps().runner.run('fingerprint-coverage');
+    await until(() => deps().lifecycle.pending === 0);
+    expect(replies()).toHaveLength(1);
+    const offerTs = replies()[0]?.answer.ts as string;
+    expect(lastText(offerTs)).toContain(
+      'Fingerprint coverage (Eagle)* fails again: 20.4% (4,300 / 21,125) now, but its issue is *Done*.',
+    );
+
+    const reopen = (user: string) =>
+      inProcess.press({ action_id: ACTION.issueReopen, value: String(proposal().id) }, user, 'C0ISSUES');
+    expect(String((await reopen('U0MEMBER')).responses[0]?.body.text)).toContain(
+      'Only approvers can reopen issues',
+    );
+    expect(notion.comments).toHaveLength(1);
+
+    expect(String((await reopen('U0SECOND')).responses[0]?.body.text)).toContain('Reopened in Notion');
+    expect(notion.created.at(-1)?.page.properties.Status).toMatchObject({ status: { name: 'Not started' } });
+    expect(notion.comments).toHaveLength(2);
+    expect(notion.comments[1]?.text).toMatch(
+      /^Reopened from Slack by Slack user U0SECOND: Fingerprint coverage \(Eagle\) 20\.4% /,
+    );
+    expect(proposal()).toMatchObject({
+      closedAt: undefined,
+      closeOfferTs: undefined,
+      reopenOfferTs: undefined,
+    });
+    expect(lastText(offerTs)).toContain('Reopened in Notion by @U0SECOND');
+    expect(String((await reopen('U0APPROVER')).responses[0]?.body.text)).toBe('This issue is open already.');
+    const listed = await inProcess.command('issues', 'U0MEMBER');
+    expect(renderMessage({ blocks: listed.responses[0]?.body.blocks as unknown[] }).text).toContain(
+      'check _Fingerprint coverage (Eagle)_ · *Not started*',
+    );
+  });
 });
