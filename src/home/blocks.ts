@@ -53,11 +53,23 @@ export interface HomeInput {
   readonly alertsNote?: string;
   /** The answer to the viewer's last button press on this tab, as mrkdwn (shown on top). */
   readonly notice?: string | undefined;
+  /** Issues created in Notion and still open there, newest first. */
+  readonly openIssues?: readonly HomeIssue[];
   /** For approvers: the token Notion's webhook sent, to paste into Notion, until it is verified. */
   readonly notionWebhookToken?: string | undefined;
 }
 
-export const HOME_LIMITS = { checks: 30, alerts: 40, proposals: 20 } as const;
+export interface HomeIssue {
+  readonly title: string;
+  readonly url: string | undefined;
+  /** The title of the check it tracks. */
+  readonly check: string | undefined;
+  /** Notion's status and assignee, as last read back. */
+  readonly status: string | undefined;
+  readonly assignee: string | undefined;
+}
+
+export const HOME_LIMITS = { checks: 30, alerts: 40, proposals: 20, issues: 20 } as const;
 
 function more(total: number, shown: number, what: string): Block[] {
   return total > shown ? [context(`and ${total - shown} more ${what}`)] : [];
@@ -121,6 +133,28 @@ export function homeView(input: HomeInput): types.HomeView {
     }
   }
   blocks.push(...more(input.proposals.length, HOME_LIMITS.proposals, 'proposals in the issues channel'));
+
+  const issues = input.openIssues ?? [];
+  if (issues.length > 0) {
+    const issueLines = issues
+      .slice(0, HOME_LIMITS.issues)
+      .map((i) =>
+        [
+          `*${link(i.url, clamp(i.title, 150))}*`,
+          i.check ? `check _${escapeMrkdwn(clamp(i.check, 100))}_` : undefined,
+          `*${escapeMrkdwn(clamp(i.status ?? 'status not read yet', 60))}*`,
+          i.assignee ? escapeMrkdwn(clamp(i.assignee, 100)) : undefined,
+        ]
+          .filter((part) => part !== undefined)
+          .join(' · '),
+      );
+    blocks.push(
+      divider(),
+      header(`Open Notion issues (${issues.length})`),
+      ...packLines(issueLines).slice(0, 4),
+      ...more(issues.length, HOME_LIMITS.issues, 'issues — `/audit issues`'),
+    );
+  }
 
   blocks.push(
     divider(),

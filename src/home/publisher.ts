@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { types, webApi } from '@slack/bolt';
 import type { AlertGroups } from '../alerts/groups.js';
 import { type AlertVisibility, canSee, visibilityNote } from '../alerts/visibility.js';
+import { isOpenIssue } from '../issues/blocks.js';
 import { pendingVerificationToken } from '../issues/notion-sync.js';
 import type { IssueService } from '../issues/service.js';
 import { describeError } from '../kit/errors.js';
@@ -163,6 +164,7 @@ export class HomePublisher {
     // Views differ by approval rights and by which alert channels the viewer may see; a crowd
     // opening Home builds each variant once. A notice makes a view its viewer's own.
     const token = canApprove ? pendingVerificationToken(this.deps.store) : undefined;
+    const checkTitles = new Map(this.deps.config.probes.map((p) => [p.id, p.title ?? p.id]));
     const variant = `${canApprove}|${token ? 'token' : ''}|${access.visible === 'all' ? '*' : [...access.visible].sort().join(',')}|${access.restricted}|${access.unknown.join(',')}`;
     if (!this.cache || now.getTime() - this.cache.at > 1000)
       this.cache = { at: now.getTime(), views: new Map() };
@@ -194,6 +196,16 @@ export class HomePublisher {
       alertsNote: visibilityNote(access),
       notice: noticeText,
       notionWebhookToken: token,
+      openIssues: this.deps.issues.proposals
+        .createdIssues()
+        .filter(isOpenIssue)
+        .map((p) => ({
+          title: p.title,
+          url: p.pageUrl,
+          check: p.probeId ? (checkTitles.get(p.probeId) ?? p.probeId) : undefined,
+          status: p.notion?.status,
+          assignee: p.notion?.assignee,
+        })),
     });
     // The "Updated" time changes every minute; leave it out of the comparison.
     const hash = createHash('sha256')

@@ -164,6 +164,13 @@ notion:
     );
     // Approvers' Home no longer shows the token once a signed event passed (republished to viewers).
     await until(() => !latestHome('U0APPROVER').includes(NOTION_TOKEN_SENT));
+    // The Home tab lists the open issue with Notion's state.
+    await until(() =>
+      latestHome('U0APPROVER').includes('Eagle tags lost on re-import (https://www.notion.so/'),
+    );
+    expect(latestHome('U0APPROVER')).toMatch(
+      /Open Notion issues \(1\)[\s\S]*Eagle tags lost on re-import .* · \*In progress\* · Ana Lopez/,
+    );
 
     // The same event again, and an older one arriving late: the page is read again, nothing changes.
     const older = { ...event(page, 'evt-0'), timestamp: '2020-01-01T00:00:00.000Z' };

@@ -12,7 +12,12 @@ import { parseConfig } from '../../src/config/index.js';
 import { findBlockKitProblems } from '../../src/dev/block-limits.js';
 import { digestMessage } from '../../src/digests/blocks.js';
 import { homeView } from '../../src/home/blocks.js';
-import { proposalMessage } from '../../src/issues/blocks.js';
+import {
+  closeOfferMessage,
+  openIssuesMessage,
+  proposalMessage,
+  reopenOfferMessage,
+} from '../../src/issues/blocks.js';
 import type { Proposal } from '../../src/issues/proposals.js';
 import { SUBCOMMANDS } from '../../src/kit/ids.js';
 import { SUBCOMMAND_SPECS } from '../../src/kit/subcommands.js';
@@ -245,6 +250,19 @@ const proposal: fc.Arbitrary<Proposal> = fc
     existing: fc.boolean(),
     reason: fc.option(untrusted, { nil: undefined }),
     error: fc.option(untrusted, { nil: undefined }),
+    createdAt: fc.constant('2026-01-18T08:00:00.000Z'),
+    probeId: fc.option(untrusted, { nil: undefined }),
+    figureAtCreation: fc.option(untrusted, { nil: undefined }),
+    closedBy: fc.option(fc.constant(TRUSTED_USER), { nil: undefined }),
+    notion: fc.option(
+      fc.record({
+        status: fc.option(untrusted, { nil: undefined }),
+        assignee: fc.option(untrusted, { nil: undefined }),
+        editedAt: fc.constant('2026-01-18T09:00:00.000Z'),
+        gone: fc.boolean(),
+      }),
+      { nil: undefined },
+    ),
   })
   .map((p) => p as unknown as Proposal);
 
@@ -260,13 +278,25 @@ describe('Block Kit builders under arbitrary input', () => {
     );
   });
 
-  it('issue proposals', () => {
+  it('issue proposals, the close and reopen offers, and the open issues list', () => {
     fc.assert(
-      fc.property(proposal, (p) => {
-        const message = proposalMessage(p);
-        expect(findBlockKitProblems('message', message)).toEqual([]);
-        expectInert(message);
-      }),
+      fc.property(
+        proposal,
+        fc.option(untrusted, { nil: undefined }),
+        untrusted,
+        fc.array(proposal, { maxLength: 30 }),
+        (p, check, figure, issues) => {
+          for (const message of [
+            proposalMessage(p, check),
+            closeOfferMessage(p, check ?? 'check', figure),
+            reopenOfferMessage(p, check ?? 'check', figure, p.closedBy),
+            openIssuesMessage(issues, { now: NOW, checkTitle: () => check, waiting: issues.length }),
+          ]) {
+            expect(findBlockKitProblems('message', message)).toEqual([]);
+            expectInert(message);
+          }
+        },
+      ),
       RUNS,
     );
   });
@@ -328,7 +358,18 @@ describe('Block Kit builders under arbitrary input', () => {
           // Proposal ids are the store's primary key: unique.
           .map((proposals) => proposals.map((p, i) => ({ ...p, id: i + 1 }))),
         fc.boolean(),
-        (status, alerts, proposals, canApprove) => {
+        fc.array(
+          fc.record({
+            title: untrusted,
+            url: fc.option(untrusted, { nil: undefined }),
+            check: fc.option(untrusted, { nil: undefined }),
+            status: fc.option(untrusted, { nil: undefined }),
+            assignee: fc.option(untrusted, { nil: undefined }),
+          }),
+          { maxLength: 30 },
+        ),
+        fc.option(untrusted, { nil: undefined }),
+        (status, alerts, proposals, canApprove, openIssues, notionWebhookToken) => {
           const view = homeView({
             subcommands: SUBCOMMANDS.map((n) => SUBCOMMAND_SPECS[n]),
             notes: [],
@@ -338,6 +379,8 @@ describe('Block Kit builders under arbitrary input', () => {
             alerts,
             proposals,
             canApprove,
+            openIssues,
+            notionWebhookToken,
           });
           expect(findBlockKitProblems('home', view)).toEqual([]);
           expectInert({ blocks: view.blocks });
