@@ -72,7 +72,14 @@ notion:
     return found;
   };
   const offers = () =>
-    bot.slack.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === proposal().ts && c.answer.ok);
+    bot.slack
+      .callsTo('chat.postMessage')
+      .filter(
+        (c) =>
+          c.body.thread_ts === proposal().ts &&
+          c.answer.ok &&
+          String(c.body.text).includes('meets its target'),
+      );
   const lastText = (ts: string | undefined) => {
     const calls = [...bot.slack.callsTo('chat.postMessage'), ...bot.slack.callsTo('chat.update')].filter(
       (c) => (c.answer.ts ?? c.body.ts) === ts && c.answer.ok,
@@ -199,5 +206,32 @@ notion:
     expect(renderMessage({ blocks: listed.responses[0]?.body.blocks as unknown[] }).text).toContain(
       'check _Fingerprint coverage (Eagle)_ · *Not started*',
     );
+  });
+
+  it('a close cut off by a crash after its comment is taken over and comments no second time', async () => {
+    // At target again: Close is offered anew for the reopened issue.
+    setCoverage(17500);
+    await deps().runner.run('fingerprint-coverage');
+    await deps().runner.run('fingerprint-coverage');
+    await until(() => offers().length === 2);
+    const offerTs = offers()[1]?.answer.ts as string;
+    // An earlier process claimed the close, commented, and died before recording it.
+    const { id, pageId } = proposal();
+    deps()
+      .store.db.prepare('UPDATE issue_proposals SET closing_at = ? WHERE id = ?')
+      .run('2020-01-01T00:00:00.000Z', id);
+    notion.comments.push({
+      pageId: pageId ?? '',
+      text: `Closed from Slack by Slack user U0SECOND. (audit-bot, issue proposal ${id}, offer ${offerTs})`,
+      json: {
+        object: 'comment',
+        rich_text: [{ plain_text: `(audit-bot, issue proposal ${id}, offer ${offerTs})` }],
+      },
+    });
+    const commentsBefore = notion.comments.length;
+    const close = await press('U0APPROVER');
+    expect(String(close.responses[0]?.body.text)).toContain('Closed in Notion');
+    expect(notion.comments).toHaveLength(commentsBefore);
+    expect(notion.created.at(-1)?.page.properties.Status).toMatchObject({ status: { name: 'Done' } });
   });
 });
