@@ -28,7 +28,7 @@ import {
   formatValueDelta,
   sparkline,
 } from '../kit/format.js';
-import { ACTION } from '../kit/ids.js';
+import { ACTION, perProbeActionId } from '../kit/ids.js';
 import { ratioOf } from '../probes/evaluate.js';
 import type { ProbeSnapshot, ReportSnapshot, StatusSnapshot } from '../probes/snapshot.js';
 import { figureOf } from '../probes/snapshot.js';
@@ -143,12 +143,18 @@ export interface StatusOptions {
   readonly showSourceDetail?: boolean;
 }
 
-/** Refresh and Share in channel under a private answer; who shared it under a shared one. */
-function statusFooter(value: string, options: StatusOptions): Block {
+/**
+ * Refresh and Share in channel under a private answer (and Propose issue under a check that is
+ * below target or failing); who shared it under a shared one.
+ */
+function statusFooter(value: string, options: StatusOptions, propose = false): Block {
   if (options.sharedBy) return context(`Shared by <@${options.sharedBy}>`);
   return actions(undefined, [
     button({ text: 'Refresh', actionId: ACTION.refreshStatus, value }),
     button({ text: 'Share in channel', actionId: ACTION.shareStatus, value }),
+    ...(propose
+      ? [button({ text: 'Propose issue', actionId: perProbeActionId(ACTION.proposeIssue, value), value })]
+      : []),
   ]);
 }
 
@@ -257,7 +263,7 @@ export function probeDetailMessage(
     options.showSourceDetail && !options.sharedBy && probe.sourceDetail ? probe.sourceDetail : probe.source;
   blocks.push(
     context(`Source: ${escapeMrkdwn(clamp(source, 1000))} · id \`${probe.id}\` · times in ${timezone}`),
-    statusFooter(probe.id, options),
+    statusFooter(probe.id, options, probe.status === 'below_target' || probe.status === 'failing'),
   );
   return {
     text: escapeMrkdwn(

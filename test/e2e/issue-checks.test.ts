@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/dev/render.js';
 import { ACTION, VIEW } from '../../src/kit/ids.js';
 import { type HttpBot, startHttpBot } from '../support/bot.js';
-import { type FakeDataSource, FakeNotion } from '../support/fake-notion.js';
+import { type FakeDataSource, FakeNotion, notionValue } from '../support/fake-notion.js';
 import { InProcess, selected, textInput } from '../support/in-process.js';
 import { ROOT } from '../support/run-main.js';
 import { until } from '../support/until.js';
@@ -26,6 +26,7 @@ describe('issues linked to their checks', () => {
         Name: { id: 'title', type: 'title' },
         Priority: { id: 'prio', type: 'select', options: ['High', 'Medium', 'Low'] },
         Type: { id: 'type', type: 'select', options: ['Internal Issue', 'Bug', 'Question', 'Task'] },
+        Status: { id: 'stat', type: 'status', options: ['Not started', 'In progress', 'Done'] },
       },
       'Issues+Questions',
     );
@@ -59,6 +60,13 @@ notion:
       .open()
       .find((p) => p.title === title);
     if (!found) throw new Error(`no proposal titled ${title}`);
+    return found;
+  };
+  const byCreatedTitle = (title: string) => {
+    const found = proposals()
+      .createdIssues()
+      .find((p) => p.title === title);
+    if (!found) throw new Error(`no created issue titled ${title}`);
     return found;
   };
   const push = async (probe: string, body: unknown) => {
@@ -193,6 +201,11 @@ notion:
 
   it('links a proposal made with Propose issue to its check', async () => {
     await push('djay-id-sync', { status: 'fail', passed: 7, failed: 3 });
+    // The check's detail offers the same button as the digest.
+    const detail = await inProcess.command('status djay-id-sync', 'U0MEMBER');
+    expect(JSON.stringify(detail.responses[0]?.body.blocks)).toContain(
+      '"action_id":"propose_issue:djay-id-sync"',
+    );
     const click = await inProcess.press(
       { action_id: `${ACTION.proposeIssue}:djay-id-sync`, value: 'djay-id-sync' },
       'U0MEMBER',
@@ -219,5 +232,27 @@ notion:
     // The dashboard check's issue was created from the form: shown too; no check is left to propose.
     expect(line('Dashboard modules compile')).toContain('issue Dashboard websocket reconnect storms');
     expect(JSON.stringify(digest?.body.blocks)).not.toContain('propose_issue');
+  });
+
+  it('flags, once in its thread with Reopen, an issue marked Done in Notion while its check still fails', async () => {
+    const issue = byCreatedTitle('[AUDIT] DriveSheetsSync race condition fix tests pending');
+    const page = notion.created.find((c) => c.page.id === issue.pageId)?.page;
+    if (!page) throw new Error('no page');
+    notion.editPage(page, { Status: notionValue.status('stat', 'Done') });
+    await bot.test.bot.deps.issues.notionSync?.pages([page.id]);
+    const flags = () =>
+      bot.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.body.thread_ts === issue.ts && String(c.body.text).includes('fails again'));
+    await push('drivesheets-tests', { status: 'fail', passed: 3, failed: 2 });
+    await until(() => flags().length === 1);
+    await push('drivesheets-tests', { status: 'fail', passed: 4, failed: 1 });
+    await until(() => bot.test.bot.deps.lifecycle.pending === 0);
+    expect(flags()).toHaveLength(1);
+    const text = renderMessage({ blocks: flags()[0]?.body.blocks as unknown[] }).text;
+    expect(text).toContain(
+      'DriveSheetsSync production tests* fails again: 3 passed, 2 failed now, but its issue is *Done*.',
+    );
+    expect(text).toContain('Reopen issue');
   });
 });

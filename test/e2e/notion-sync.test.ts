@@ -165,9 +165,7 @@ notion:
     // Approvers' Home no longer shows the token once a signed event passed (republished to viewers).
     await until(() => !latestHome('U0APPROVER').includes(NOTION_TOKEN_SENT));
     // The Home tab lists the open issue with Notion's state.
-    await until(() =>
-      latestHome('U0APPROVER').includes('Eagle tags lost on re-import (https://www.notion.so/'),
-    );
+    await until(() => latestHome('U0APPROVER').includes('*In progress* · Ana Lopez'));
     expect(latestHome('U0APPROVER')).toMatch(
       /Open Notion issues \(1\)[\s\S]*Eagle tags lost on re-import .* · \*In progress\* · Ana Lopez/,
     );

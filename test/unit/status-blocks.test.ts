@@ -189,7 +189,7 @@ describe('status message', () => {
       ▁▄█  18.0% – 20.1%
       *Last error* (5 h ago): Eagle is not reachable
       Source: Eagle at http://localhost:41595 · id fingerprint-coverage · times in Europe/Berlin
-      [1] Refresh  [2] Share in channel"
+      [1] Refresh  [2] Share in channel  [3] Propose issue"
     `);
   });
 
