@@ -57,6 +57,46 @@ describe('NotionIssues', () => {
     ).rejects.toThrow('the Issues data source has no property "Priority" (notion.issues.properties)');
   });
 
+  it('closes and reopens through a Status select, and reads its state back', async () => {
+    const source = notion.addDataSource(
+      {
+        Name: { id: 'title', type: 'title' },
+        Status: { id: 'st', type: 'select', options: ['Open', 'Doing', 'Resolved'] },
+        Owner: { id: 'ow', type: 'people' },
+      },
+      'Select status',
+    );
+    const issues = new NotionIssues(client(), { data_source: source.id.replaceAll('-', ''), properties: {} });
+    const { id } = await issues.create({
+      title: 'Select-based',
+      priority: 'High',
+      type: 'Bug',
+      description: '',
+    });
+    expect(await issues.setStatus(id, 'close', 'Closed (marker 1)', 'marker 1')).toBe('Resolved');
+    expect(notion.created.at(-1)?.page.properties.Status).toMatchObject({
+      type: 'select',
+      select: { name: 'Resolved' },
+    });
+    expect(await issues.state(id)).toMatchObject({ pageId: id, status: 'Resolved', gone: false });
+    expect(await issues.setStatus(id, 'reopen', 'Reopened (marker 2)', 'marker 2')).toBe('Open');
+    expect(notion.comments.filter((c) => c.pageId === id).map((c) => c.text)).toEqual([
+      'Closed (marker 1)',
+      'Reopened (marker 2)',
+    ]);
+    // A configured done status that is not an option is named.
+    const strict = new NotionIssues(client(), {
+      data_source: source.id.replaceAll('-', ''),
+      properties: {},
+      done_status: 'Shipped',
+    });
+    await expect(strict.setStatus(id, 'close', 'x', 'marker 3')).rejects.toThrow(
+      '"Status" has no option "Shipped" (notion.issues.done_status; options: Open, Doing, Resolved)',
+    );
+    // A page Notion no longer has reads as gone.
+    expect(await issues.state('99999999-9999-4999-8999-999999999999')).toMatchObject({ gone: true });
+  });
+
   it('splits text at paragraph, line or word boundaries, never dropping any of it', () => {
     const text = `${'word '.repeat(500)}\n\n${'x'.repeat(4500)}`;
     const pieces = splitText(text);
