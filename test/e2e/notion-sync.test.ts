@@ -177,10 +177,13 @@ notion:
     await until(() => bot.test.bot.deps.lifecycle.pending === 0);
     expect(updatesOf(id)).toBe(updatesBefore + 1);
 
-    // Deleted in Notion.
+    // Deleted in Notion, told in a batch with another event for the same page.
     notion.trashPage(page);
-    const trashed = { ...event(page, 'evt-2'), type: 'page.deleted' };
-    await webhook(trashed, sign(trashed));
+    const trashed = [
+      { ...event(page, 'evt-2'), type: 'page.deleted' },
+      { ...event(page, 'evt-3'), type: 'page.properties_updated' },
+    ];
+    expect((await webhook(trashed, sign(trashed))).status).toBe(200);
     await until(() => messageText(id).includes('The page was deleted in Notion.'));
   });
 
