@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { httpUrl, isValidRegex } from '../kit/schemas.js';
 import { defineProbeKind, probeBase, ratioTarget } from './kind.js';
-import { networkReason, parseJson } from './net.js';
+import { networkReason, parseJson, readBounded } from './net.js';
 import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const eagleProbeSchema = z.strictObject({
@@ -252,8 +252,10 @@ function eagleGet(base: string, token: string | undefined, signal: AbortSignal):
     if (response.status === 401 || response.status === 403)
       throw new ProbeError(`Eagle refused the request (HTTP ${response.status}): check the probe's token`);
     if (!response.ok) throw new ProbeError(`Eagle answered HTTP ${response.status} for ${path}`);
-    const text = await response.text();
-    if (text.length > MAX_ANSWER_BYTES) throw new ProbeError(`Eagle's answer for ${path} is too large`);
+    const text = await readBounded(response, MAX_ANSWER_BYTES).catch((error: unknown) => {
+      // The response is dropped unread past the limit; the connection closes with it.
+      throw error instanceof ProbeError ? new ProbeError(`Eagle's ${path}: ${error.message}`) : error;
+    });
     const json = parseJson(text);
     if (json === undefined) throw new ProbeError(`Eagle answered ${path} with something that is not JSON`);
     const parsed = answerSchema.safeParse(json);

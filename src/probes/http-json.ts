@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { httpUrl } from '../kit/schemas.js';
 import { checkBounds, defineProbeKind, probeBase, valueBounds } from './kind.js';
-import { networkReason, parseJson } from './net.js';
+import { networkReason, parseJson, readBounded } from './net.js';
 import { type Measurement, type Probe, ProbeError, probeIdentity } from './types.js';
 
 const httpJsonProbeSchema = z
@@ -63,18 +63,4 @@ export function readPath(document: unknown, dotted: string): unknown {
     current = (current as Record<string, unknown>)[step];
   }
   return current;
-}
-
-async function readBounded(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new ProbeError(`answer too large (${declared} bytes; at most ${maxBytes})`);
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new ProbeError(`answer too large (over ${maxBytes} bytes)`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -186,6 +186,38 @@ describe('eagle probe', () => {
     expect((error as Error).message).toBe("Eagle's answer for /api/v2/item/get has an unexpected shape");
   });
 
+  it('stops reading an answer that never ends at its size limit, instead of filling memory', async () => {
+    let sent = 0;
+    const endless = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      const more = () => {
+        // Stops on its own past 64 MiB (twice the limit) so a broken client cannot hang the test.
+        while (sent < 64 * 1024 * 1024 && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      res.write('{"status":"success","data":[');
+      more();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', () => resolve()));
+    servers.push({
+      stop: () =>
+        new Promise<void>((resolve) => {
+          endless.closeAllConnections();
+          endless.close(() => resolve());
+        }),
+    });
+    const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
+    const probe = createEagleProbe(eagleConfig(url, '{ tag_prefix: "fp:" }'));
+    await expect(run(probe)).rejects.toThrow(
+      "Eagle's /api/v2/item/get: answer too large (over 33554432 bytes)",
+    );
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('stops when its signal aborts', async () => {
     const server = await eagle({ items: generateDemoItems(21_125, 4_244) });
     const probe = createEagleProbe(eagleConfig(server.url, '{ tag_prefix: "fp:" }'));
