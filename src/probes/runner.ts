@@ -168,11 +168,16 @@ export class ProbeRunner {
 }
 
 /** Rejects when the signal aborts, even if a probe ignores its signal. */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () =>
       reject(new ProbeError(`no result within ${Math.round(timeoutMs / 1000)} s (timeout)`));
-    if (signal.aborted) return onAbort();
+    if (signal.aborted) {
+      // Nobody waits for the work any more; its late failure must not become an unhandled
+      // rejection, which ends the process.
+      work.catch(() => {});
+      return onAbort();
+    }
     signal.addEventListener('abort', onAbort, { once: true });
     work
       .finally(() => signal.removeEventListener('abort', onAbort))

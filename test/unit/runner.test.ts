@@ -8,7 +8,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/kit/logger.js';
 import { currentStatus } from '../../src/probes/evaluate.js';
 import { ProbeResults } from '../../src/probes/results-store.js';
-import { ProbeRunner } from '../../src/probes/runner.js';
+import { ProbeRunner, raceAbort } from '../../src/probes/runner.js';
 import { type Measurement, type Probe, ProbeError } from '../../src/probes/types.js';
 import { Store } from '../../src/store/store.js';
 import { LogCapture, tempDir } from '../support/bot.js';
@@ -202,5 +202,27 @@ describe('ProbeRunner', () => {
     };
     expect(currentStatus(config, result, new Date('2026-01-16T08:00:00.000Z'))).toBe('ok');
     expect(currentStatus(config, result, new Date('2026-01-17T08:00:01.000Z'))).toBe('stale');
+  });
+});
+
+describe('raceAbort', () => {
+  it('answers a timeout at once for a signal aborted already, and swallows the late failure of the work', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let fail: (error: Error) => void = () => {};
+      const work = new Promise<never>((_resolve, reject) => {
+        fail = reject;
+      });
+      await expect(raceAbort(work, AbortSignal.abort(), 5000)).rejects.toThrow(
+        'no result within 5 s (timeout)',
+      );
+      fail(new Error('the source failed after the timeout'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
