@@ -91,8 +91,9 @@ export function splitText(text: string, limit = NOTION_TEXT_LIMIT): string[] {
   let rest = text;
   while (rest.length > limit) {
     const window = rest.slice(0, limit);
-    const cut = Math.max(window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' '));
-    const at = cut > limit / 2 ? cut : limit;
+    // The last paragraph break in the second half of the window, else the last line break, else
+    // the last space; with none of them, a hard cut.
+    const at = ['\n\n', '\n', ' '].map((sep) => window.lastIndexOf(sep)).find((i) => i > limit / 2) ?? limit;
     pieces.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\s+/, '');
   }

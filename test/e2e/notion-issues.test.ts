@@ -103,4 +103,9 @@ describe('NotionIssues', () => {
     expect(pieces.every((p) => p.length <= 2000)).toBe(true);
     expect(pieces.join('').replace(/\s/g, '')).toBe(text.replace(/\s/g, ''));
   });
+
+  it('prefers a paragraph break to a later line break', () => {
+    const text = `${'a'.repeat(1200)}\n\n${'b'.repeat(600)}\n${'c'.repeat(400)}`;
+    expect(splitText(text).map((p) => p.length)).toEqual([1200, 1001]);
+  });
 });
