@@ -86,7 +86,10 @@ export class AlertGroups {
     });
   }
 
-  /** Records who acknowledged; false when already acknowledged in this episode. */
+  /**
+   * Records who acknowledged (once per episode: a second press changes nothing) and returns the
+   * group as it is now; undefined for a group that does not exist.
+   */
   acknowledge(groupId: string, userId: string, now: Date): GroupRow | undefined {
     return this.store.transaction(() => {
       const row = this.byId(groupId);

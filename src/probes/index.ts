@@ -52,7 +52,7 @@ export function defaultRefresh(probe: ProbeConfig): string {
   return kindOf(probe).defaultRefresh;
 }
 
-/** The probe with its relative paths resolved against `base` (the config file's folder). */
+/** The probe with its relative paths resolved by `at` (against the config file's folder). */
 export function resolveProbePaths(probe: ProbeConfig, at: (relative: string) => string): ProbeConfig {
   return kindOf(probe).resolvePaths?.(probe, at) ?? probe;
 }
