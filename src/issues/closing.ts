@@ -7,6 +7,7 @@
 // marker so a retried close does not comment twice.
 
 import type { webApi } from '@slack/bolt';
+import type { MessageContent } from '../kit/blocks.js';
 import { describeError } from '../kit/errors.js';
 import type { Logger } from '../kit/logger.js';
 import { describeNotionError } from '../kit/notion.js';
@@ -46,69 +47,16 @@ export class IssueClosing {
     this.rows = new CloseRows(deps.store);
   }
 
-  /** Offers Close issue on every open issue tracking `probeId`, which is at target (`figure`). */
-  async offer(probeId: string, figure: string): Promise<void> {
-    const { proposals, client, logger } = this.deps;
-    for (const issue of proposals.trackingCheck(probeId)) {
-      if (
-        issue.state !== 'created' ||
-        !isOpenIssue(issue) ||
-        issue.closeOfferTs ||
-        !issue.channel ||
-        !issue.ts
-      )
-        continue;
-      if (!this.rows.claimOffer(issue.id)) continue;
-      try {
-        const answer = await client.chat.postMessage({
-          channel: issue.channel,
-          thread_ts: issue.ts,
-          ...closeOfferMessage(issue, this.deps.checkTitle(probeId) ?? probeId, figure),
-        });
-        this.rows.setOffer(issue.id, answer.ts ?? 'posted');
-      } catch (error) {
-        // Offered again at the next measurement at target.
-        this.rows.setOffer(issue.id, null);
-        logger.warn({ proposal: issue.id }, `Close issue not offered: ${describeSlackError(error)}`);
-      }
-    }
+  private checkOf(issue: Proposal): string {
+    return issue.probeId ? (this.deps.checkTitle(issue.probeId) ?? issue.probeId) : '';
   }
 
-  /** Closes issue `id` in Notion for `userId` (who may: checked by the caller). */
-  async close(id: number, userId: string, figureNow: string | undefined): Promise<CloseOutcome> {
-    const { proposals, notion, now } = this.deps;
-    const issue = proposals.get(id);
-    if (issue?.state !== 'created' || !issue.pageId) return { kind: 'unknown' };
-    if (issue.closedAt) return { kind: 'already', proposal: issue };
-    if (!notion) return { kind: 'no_notion' };
-    if (!this.rows.claim(id, now(), new Date(now().getTime() - this.deps.leaseMs))) return { kind: 'busy' };
-    // One marker per Close offer: a retried close finds its comment; a later close comments anew.
-    const marker = `(audit-bot, issue proposal ${id}, offer ${issue.closeOfferTs ?? 'none'})`;
-    const check = issue.probeId ? (this.deps.checkTitle(issue.probeId) ?? issue.probeId) : undefined;
-    const figures = check
-      ? ` ${check}: ${issue.figureAtCreation ?? 'not known'} at creation, ${figureNow ?? 'not measured'} now.`
-      : '';
-    try {
-      const status = await notion.setStatus(
-        issue.pageId,
-        'close',
-        `Closed from Slack by Slack user ${userId}.${figures} ${marker}`,
-        marker,
-      );
-      this.rows.closed(id, userId, status, now());
-    } catch (error) {
-      this.rows.release(id);
-      const reason = error instanceof IssueSetupError ? error.message : describeNotionError(error);
-      this.deps.logger.warn(
-        { proposal: id },
-        `issue not closed in Notion: ${reason || describeError(error)}`,
-      );
-      return { kind: 'failed', error: reason };
+  /** Offers Close issue on every open issue tracking `probeId`, which is at target (`figure`). */
+  async offer(probeId: string, figure: string): Promise<void> {
+    for (const issue of this.deps.proposals.trackingCheck(probeId)) {
+      if (issue.state !== 'created' || !isOpenIssue(issue) || issue.closeOfferTs) continue;
+      await this.postOffer(issue, 'close', closeOfferMessage(issue, this.checkOf(issue), figure));
     }
-    await this.deps.refreshMessage(id);
-    const closed = proposals.get(id) ?? issue;
-    await this.updateOffer(closed, check ?? '', figureNow);
-    return { kind: 'closed', proposal: closed };
   }
 
   /**
@@ -117,80 +65,103 @@ export class IssueClosing {
    * already tracks the check.
    */
   async offerReopen(probeId: string, figure: string): Promise<void> {
-    const { proposals, client, logger } = this.deps;
-    const tracking = proposals.trackingCheck(probeId);
+    const tracking = this.deps.proposals.trackingCheck(probeId);
     if (tracking.some((p) => p.state !== 'created' || (isOpenIssue(p) && !p.closedAt))) return;
     const issue = tracking.find((p) => p.state === 'created' && !p.notion?.gone);
-    if (!issue || issue.reopenOfferTs || !issue.channel || !issue.ts) return;
-    if (!this.rows.claimReopenOffer(issue.id)) return;
-    try {
-      const answer = await client.chat.postMessage({
-        channel: issue.channel,
-        thread_ts: issue.ts,
-        ...reopenOfferMessage(issue, this.deps.checkTitle(probeId) ?? probeId, figure, undefined),
-      });
-      this.rows.setReopenOffer(issue.id, answer.ts ?? 'posted');
-    } catch (error) {
-      this.rows.setReopenOffer(issue.id, null);
-      logger.warn({ proposal: issue.id }, `Reopen issue not offered: ${describeSlackError(error)}`);
-    }
+    if (!issue || issue.reopenOfferTs) return;
+    await this.postOffer(issue, 'reopen', reopenOfferMessage(issue, this.checkOf(issue), figure, undefined));
+  }
+
+  /** Closes issue `id` in Notion for `userId` (who may: checked by the caller). */
+  async close(id: number, userId: string, figureNow: string | undefined): Promise<CloseOutcome> {
+    const issue = this.deps.proposals.get(id);
+    if (issue?.state !== 'created' || !issue.pageId) return { kind: 'unknown' };
+    if (issue.closedAt) return { kind: 'already', proposal: issue };
+    const check = this.checkOf(issue);
+    const figures = check
+      ? ` ${check}: ${issue.figureAtCreation ?? 'not known'} at creation, ${figureNow ?? 'not measured'} now.`
+      : '';
+    // One marker per Close offer: a retried close finds its comment; a later close comments anew.
+    const outcome = await this.changeStatus(issue, 'close', `offer ${issue.closeOfferTs ?? 'none'}`, {
+      comment: `Closed from Slack by Slack user ${userId}.${figures}`,
+      record: (status) => this.rows.closed(id, userId, status, this.deps.now()),
+    });
+    if (outcome.kind !== 'changed') return outcome;
+    const closed = outcome.proposal;
+    await this.updateReply(closed, closed.closeOfferTs, closeOfferMessage(closed, check, figureNow ?? ''));
+    return { kind: 'closed', proposal: closed };
   }
 
   /** Reopens issue `id` in Notion for `userId` (who may: checked by the caller). */
   async reopen(id: number, userId: string, figureNow: string | undefined): Promise<CloseOutcome> {
-    const { proposals, notion, now } = this.deps;
-    const issue = proposals.get(id);
+    const issue = this.deps.proposals.get(id);
     if (issue?.state !== 'created' || !issue.pageId) return { kind: 'unknown' };
     const offer = issue.reopenOfferTs;
     if (!offer || offer === 'pending') return { kind: 'already_open', proposal: issue };
-    if (!notion) return { kind: 'no_notion' };
-    if (!this.rows.claimReopen(id, now(), new Date(now().getTime() - this.deps.leaseMs)))
-      return { kind: 'busy' };
-    const marker = `(audit-bot, issue proposal ${id}, reopen ${offer})`;
-    const check = issue.probeId ? (this.deps.checkTitle(issue.probeId) ?? issue.probeId) : '';
+    const check = this.checkOf(issue);
+    const outcome = await this.changeStatus(issue, 'reopen', `reopen ${offer}`, {
+      comment: `Reopened from Slack by Slack user ${userId}: ${check} ${figureNow ?? ''} now.`,
+      record: (status) => this.rows.reopened(id, status),
+    });
+    if (outcome.kind !== 'changed') return outcome;
+    await this.updateReply(issue, offer, reopenOfferMessage(issue, check, figureNow ?? '', userId));
+    return { kind: 'reopened', proposal: outcome.proposal };
+  }
+
+  /**
+   * Claims the change (one caller proceeds; a claim older than the lease is taken over), sets the
+   * status in Notion with a comment carrying `(audit-bot, issue proposal <id>, <occasion>)`, records
+   * it and refreshes the proposal message. A failure gives the claim back.
+   */
+  private async changeStatus(
+    issue: Proposal,
+    to: 'close' | 'reopen',
+    occasion: string,
+    change: { readonly comment: string; readonly record: (status: string) => void },
+  ): Promise<CloseOutcome | { kind: 'changed'; proposal: Proposal }> {
+    const { notion, now } = this.deps;
+    if (!notion || !issue.pageId) return { kind: 'no_notion' };
+    const staleBefore = new Date(now().getTime() - this.deps.leaseMs);
+    if (!this.rows.claim(issue.id, to, now(), staleBefore)) return { kind: 'busy' };
+    const marker = `(audit-bot, issue proposal ${issue.id}, ${occasion})`;
     try {
-      const status = await notion.setStatus(
-        issue.pageId,
-        'reopen',
-        `Reopened from Slack by Slack user ${userId}: ${check} ${figureNow ?? ''} now. ${marker}`,
-        marker,
-      );
-      this.rows.reopened(id, status);
+      change.record(await notion.setStatus(issue.pageId, to, `${change.comment} ${marker}`, marker));
     } catch (error) {
-      this.rows.release(id);
+      this.rows.release(issue.id);
       const reason = error instanceof IssueSetupError ? error.message : describeNotionError(error);
       this.deps.logger.warn(
-        { proposal: id },
-        `issue not reopened in Notion: ${reason || describeError(error)}`,
+        { proposal: issue.id },
+        `issue not ${to}d in Notion: ${reason || describeError(error)}`,
       );
       return { kind: 'failed', error: reason };
     }
-    await this.deps.refreshMessage(id);
-    const reopened = proposals.get(id) ?? issue;
-    if (issue.channel)
-      await this.deps.client.chat
-        .update({
-          channel: issue.channel,
-          ts: offer,
-          ...reopenOfferMessage(issue, check, figureNow ?? '', userId),
-        })
-        .catch((error: unknown) =>
-          this.deps.logger.warn({ proposal: id }, `Reopen offer not updated: ${describeSlackError(error)}`),
-        );
-    return { kind: 'reopened', proposal: reopened };
+    await this.deps.refreshMessage(issue.id);
+    return { kind: 'changed', proposal: this.deps.proposals.get(issue.id) ?? issue };
   }
 
-  /** The thread reply that offered Close issue, now saying who closed it. */
-  private async updateOffer(issue: Proposal, check: string, figureNow: string | undefined): Promise<void> {
-    if (!issue.channel || !issue.closeOfferTs || issue.closeOfferTs === 'pending') return;
+  /** Posts an offer in the issue's thread, claimed first (once); a failed post is offered again later. */
+  private async postOffer(issue: Proposal, kind: 'close' | 'reopen', message: MessageContent): Promise<void> {
+    if (!issue.channel || !issue.ts || !this.rows.claimOffer(issue.id, kind)) return;
     try {
-      await this.deps.client.chat.update({
+      const answer = await this.deps.client.chat.postMessage({
         channel: issue.channel,
-        ts: issue.closeOfferTs,
-        ...closeOfferMessage(issue, check, figureNow ?? ''),
+        thread_ts: issue.ts,
+        ...message,
       });
+      this.rows.setOffer(issue.id, kind, answer.ts ?? 'posted');
     } catch (error) {
-      this.deps.logger.warn({ proposal: issue.id }, `Close offer not updated: ${describeSlackError(error)}`);
+      this.rows.setOffer(issue.id, kind, null);
+      this.deps.logger.warn({ proposal: issue.id }, `${kind} offer not posted: ${describeSlackError(error)}`);
+    }
+  }
+
+  /** A thread reply that offered Close or Reopen, now saying who did it. */
+  private async updateReply(issue: Proposal, ts: string | undefined, message: MessageContent): Promise<void> {
+    if (!issue.channel || !ts || ts === 'pending') return;
+    try {
+      await this.deps.client.chat.update({ channel: issue.channel, ts, ...message });
+    } catch (error) {
+      this.deps.logger.warn({ proposal: issue.id }, `offer not updated: ${describeSlackError(error)}`);
     }
   }
 }
@@ -203,22 +174,35 @@ class CloseRows {
     return this.store.db.prepare(sql).run(...params).changes === 1;
   }
 
-  /** Claims offering Close issue for `id` (once per issue); false when it was offered already. */
-  claimOffer(id: number): boolean {
+  /** Claims posting the Close (or Reopen) offer of `id`, once per offer. */
+  claimOffer(id: number, kind: 'close' | 'reopen'): boolean {
     return this.write(
-      "UPDATE issue_proposals SET close_offer_ts = 'pending' WHERE id = ? AND close_offer_ts IS NULL AND closed_at IS NULL",
+      kind === 'close'
+        ? "UPDATE issue_proposals SET close_offer_ts = 'pending' WHERE id = ? AND close_offer_ts IS NULL AND closed_at IS NULL"
+        : "UPDATE issue_proposals SET reopen_offer_ts = 'pending' WHERE id = ? AND reopen_offer_ts IS NULL",
       [id],
     );
   }
 
-  setOffer(id: number, ts: string | null): void {
-    this.write('UPDATE issue_proposals SET close_offer_ts = ? WHERE id = ?', [ts, id]);
+  /** The posted offer's ts; null gives the claim back (offered again at the next measurement). */
+  setOffer(id: number, kind: 'close' | 'reopen', ts: string | null): void {
+    this.write(
+      kind === 'close'
+        ? 'UPDATE issue_proposals SET close_offer_ts = ? WHERE id = ?'
+        : 'UPDATE issue_proposals SET reopen_offer_ts = ? WHERE id = ?',
+      [ts, id],
+    );
   }
 
-  /** Claims closing `id`: one caller proceeds; a claim older than `staleBefore` is taken over. */
-  claim(id: number, now: Date, staleBefore: Date): boolean {
+  /**
+   * Claims closing `id` (not closed yet) or reopening it (its Reopen offer posted); a claim older
+   * than `staleBefore` is taken over.
+   */
+  claim(id: number, to: 'close' | 'reopen', now: Date, staleBefore: Date): boolean {
+    const ready =
+      to === 'close' ? 'closed_at IS NULL' : "reopen_offer_ts IS NOT NULL AND reopen_offer_ts != 'pending'";
     return this.write(
-      `UPDATE issue_proposals SET closing_at = ? WHERE id = ? AND state = 'created' AND closed_at IS NULL
+      `UPDATE issue_proposals SET closing_at = ? WHERE id = ? AND state = 'created' AND ${ready}
          AND (closing_at IS NULL OR closing_at < ?)`,
       [now.toISOString(), id, staleBefore.toISOString()],
     );
@@ -226,26 +210,6 @@ class CloseRows {
 
   release(id: number): void {
     this.write('UPDATE issue_proposals SET closing_at = NULL WHERE id = ?', [id]);
-  }
-
-  claimReopenOffer(id: number): boolean {
-    return this.write(
-      "UPDATE issue_proposals SET reopen_offer_ts = 'pending' WHERE id = ? AND reopen_offer_ts IS NULL",
-      [id],
-    );
-  }
-
-  setReopenOffer(id: number, ts: string | null): void {
-    this.write('UPDATE issue_proposals SET reopen_offer_ts = ? WHERE id = ?', [ts, id]);
-  }
-
-  /** Claims reopening `id` (its Reopen offer is posted); a claim older than `staleBefore` is taken over. */
-  claimReopen(id: number, now: Date, staleBefore: Date): boolean {
-    return this.write(
-      `UPDATE issue_proposals SET closing_at = ? WHERE id = ? AND state = 'created'
-         AND reopen_offer_ts IS NOT NULL AND reopen_offer_ts != 'pending' AND (closing_at IS NULL OR closing_at < ?)`,
-      [now.toISOString(), id, staleBefore.toISOString()],
-    );
   }
 
   /** Open again: the loop can offer Close, and later Reopen, anew. */
