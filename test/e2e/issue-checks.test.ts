@@ -21,15 +21,7 @@ describe('issues linked to their checks', () => {
 
   beforeAll(async () => {
     notion = await FakeNotion.start({ requestsPerSecond: Number.POSITIVE_INFINITY, retryAfterSeconds: 0 });
-    issues = notion.addDataSource(
-      {
-        Name: { id: 'title', type: 'title' },
-        Priority: { id: 'prio', type: 'select', options: ['High', 'Medium', 'Low'] },
-        Type: { id: 'type', type: 'select', options: ['Internal Issue', 'Bug', 'Question', 'Task'] },
-        Status: { id: 'stat', type: 'status', options: ['Not started', 'In progress', 'Done'] },
-      },
-      'Issues+Questions',
-    );
+    issues = notion.addIssuesDataSource();
     bot = await startHttpBot({
       configYaml: `
 slack: { channels: { issues: C0ISSUES }, approvers: [U0APPROVER] }

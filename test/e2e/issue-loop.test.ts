@@ -29,15 +29,7 @@ describe('the loop: measure, propose, approve, create, re-measure, close', () =>
   beforeAll(async () => {
     setCoverage(4244);
     notion = await FakeNotion.start({ requestsPerSecond: Number.POSITIVE_INFINITY, retryAfterSeconds: 0 });
-    issues = notion.addDataSource(
-      {
-        Name: { id: 'title', type: 'title' },
-        Priority: { id: 'prio', type: 'select', options: ['High', 'Medium', 'Low'] },
-        Type: { id: 'type', type: 'select', options: ['Internal Issue', 'Bug', 'Question', 'Task'] },
-        Status: { id: 'stat', type: 'status', options: ['Not started', 'In progress', 'Done'] },
-      },
-      'Issues+Questions',
-    );
+    issues = notion.addIssuesDataSource();
     bot = await startHttpBot({
       configYaml: `
 slack: { channels: { issues: C0ISSUES, digest: C0DIGEST }, approvers: [U0APPROVER, U0SECOND] }

@@ -27,16 +27,7 @@ describe('Notion state read back', () => {
       retryAfterSeconds: 0,
       clockStart: Date.now(),
     });
-    issues = notion.addDataSource(
-      {
-        Name: { id: 'title', type: 'title' },
-        Priority: { id: 'prio', type: 'select', options: ['High', 'Medium', 'Low'] },
-        Type: { id: 'type', type: 'select', options: ['Internal Issue', 'Bug', 'Question', 'Task'] },
-        Status: { id: 'stat', type: 'status', options: ['Not started', 'In progress', 'Done'] },
-        Assignee: { id: 'assg', type: 'people' },
-      },
-      'Issues+Questions',
-    );
+    issues = notion.addIssuesDataSource({ assignee: true });
     bot = await startHttpBot({
       configYaml: `
 slack: { channels: { issues: C0ISSUES }, approvers: [U0APPROVER] }

@@ -176,6 +176,23 @@ export class FakeNotion {
   }
 
   /**
+   * The team's Issues+Questions data source as the bot expects it: Name, Priority, Type and a
+   * Notion `status` property (Not started, In progress, Done), plus an Assignee when asked.
+   */
+  addIssuesDataSource(options: { assignee?: boolean } = {}): FakeDataSource {
+    return this.addDataSource(
+      {
+        Name: { id: 'title', type: 'title' },
+        Priority: { id: 'prio', type: 'select', options: ['High', 'Medium', 'Low'] },
+        Type: { id: 'type', type: 'select', options: ['Internal Issue', 'Bug', 'Question', 'Task'] },
+        Status: { id: 'stat', type: 'status', options: ['Not started', 'In progress', 'Done'] },
+        ...(options.assignee ? { Assignee: { id: 'assg', type: 'people' } } : {}),
+      },
+      'Issues+Questions',
+    );
+  }
+
+  /**
    * Adds `count` pages; `properties(i)` gives each one's values. Created times advance one
    * minute every `perMinute` pages, as a batch import would leave them.
    */
