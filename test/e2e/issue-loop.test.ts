@@ -32,7 +32,11 @@ describe('the loop: measure, propose, approve, create, re-measure, close', () =>
     issues = notion.addIssuesDataSource();
     bot = await startHttpBot({
       configYaml: `
-slack: { channels: { issues: C0ISSUES, digest: C0DIGEST }, approvers: [U0APPROVER, U0SECOND] }
+slack:
+  channels: { issues: C0ISSUES, digest: C0DIGEST }
+  approvers: [U0APPROVER, U0SECOND]
+  # U0CLOSER may close and reopen issues without being an approver.
+  permissions: { close_issues: [U0APPROVER, U0SECOND, U0CLOSER] }
 probes:
   - id: fingerprint-coverage
     title: Fingerprint coverage (Eagle)
@@ -155,7 +159,7 @@ notion:
     expect(JSON.stringify(digest?.body.blocks)).not.toContain('propose_issue');
   });
 
-  it('offers Reopen once when the check fails again, and reopens the page for an approver only', async () => {
+  it('offers Reopen once when the check fails again, and reopens the page only for whom close_issues names', async () => {
     const replies = () =>
       bot.slack
         .callsTo('chat.postMessage')
@@ -181,18 +185,18 @@ notion:
     );
     expect(notion.comments).toHaveLength(1);
 
-    expect(String((await reopen('U0SECOND')).responses[0]?.body.text)).toContain('Reopened in Notion');
+    expect(String((await reopen('U0CLOSER')).responses[0]?.body.text)).toContain('Reopened in Notion');
     expect(notion.created.at(-1)?.page.properties.Status).toMatchObject({ status: { name: 'Not started' } });
     expect(notion.comments).toHaveLength(2);
     expect(notion.comments[1]?.text).toMatch(
-      /^Reopened from Slack by Slack user U0SECOND: Fingerprint coverage \(Eagle\) 20\.4% /,
+      /^Reopened from Slack by Slack user U0CLOSER: Fingerprint coverage \(Eagle\) 20\.4% /,
     );
     expect(proposal()).toMatchObject({
       closedAt: undefined,
       closeOfferTs: undefined,
       reopenOfferTs: undefined,
     });
-    expect(lastText(offerTs)).toContain('Reopened in Notion by @U0SECOND');
+    expect(lastText(offerTs)).toContain('Reopened in Notion by @U0CLOSER');
     expect(String((await reopen('U0APPROVER')).responses[0]?.body.text)).toBe('This issue is open already.');
     const listed = await inProcess.command('issues', 'U0MEMBER');
     expect(renderMessage({ blocks: listed.responses[0]?.body.blocks as unknown[] }).text).toContain(
