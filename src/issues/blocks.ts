@@ -378,5 +378,7 @@ export function closeOutcomeNote(outcome: CloseOutcome): string {
   }
 }
 
-export const CLOSE_REFUSED =
-  ':no_entry: Only approvers can close issues (permission `close_issues` in audit-bot.yml). Nothing was changed.';
+/** Told privately to someone without `close_issues` who pressed Close or Reopen issue. */
+export function closeRefused(to: 'close' | 'reopen'): string {
+  return `:no_entry: Only approvers can ${to} issues (permission \`close_issues\` in audit-bot.yml). Nothing was changed.`;
+}

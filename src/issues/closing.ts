@@ -14,7 +14,7 @@ import { describeNotionError } from '../kit/notion.js';
 import { describeSlackError } from '../kit/slack.js';
 import type { Store } from '../store/store.js';
 import { closeOfferMessage, isOpenIssue, reopenOfferMessage } from './blocks.js';
-import { IssueSetupError, type NotionIssues } from './notion.js';
+import { IssueSetupError, type NotionIssues, type TrackedCheck } from './notion.js';
 import type { Proposal, Proposals } from './proposals.js';
 
 export type CloseOutcome =
@@ -35,7 +35,8 @@ export interface ClosingDeps {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly leaseMs: number;
-  readonly checkTitle: (probeId: string) => string | undefined;
+  /** The check's title and latest figure. */
+  readonly describeCheck: (probeId: string) => TrackedCheck | undefined;
   /** Shows the proposal's current state in its message. */
   readonly refreshMessage: (id: number) => Promise<void>;
 }
@@ -48,7 +49,12 @@ export class IssueClosing {
   }
 
   private checkOf(issue: Proposal): string {
-    return issue.probeId ? (this.deps.checkTitle(issue.probeId) ?? issue.probeId) : '';
+    return issue.probeId ? (this.deps.describeCheck(issue.probeId)?.title ?? issue.probeId) : '';
+  }
+
+  /** The tracked check's latest figure. */
+  private figureOf(issue: Proposal): string | undefined {
+    return issue.probeId ? this.deps.describeCheck(issue.probeId)?.figure : undefined;
   }
 
   /** Offers Close issue on every open issue tracking `probeId`, which is at target (`figure`). */
@@ -73,9 +79,10 @@ export class IssueClosing {
   }
 
   /** Closes issue `id` in Notion for `userId` (who may: checked by the caller). */
-  async close(id: number, userId: string, figureNow: string | undefined): Promise<CloseOutcome> {
+  async close(id: number, userId: string): Promise<CloseOutcome> {
     const issue = this.deps.proposals.get(id);
     if (issue?.state !== 'created' || !issue.pageId) return { kind: 'unknown' };
+    const figureNow = this.figureOf(issue);
     if (issue.closedAt) return { kind: 'already', proposal: issue };
     const check = this.checkOf(issue);
     const figures = check
@@ -93,9 +100,10 @@ export class IssueClosing {
   }
 
   /** Reopens issue `id` in Notion for `userId` (who may: checked by the caller). */
-  async reopen(id: number, userId: string, figureNow: string | undefined): Promise<CloseOutcome> {
+  async reopen(id: number, userId: string): Promise<CloseOutcome> {
     const issue = this.deps.proposals.get(id);
     if (issue?.state !== 'created' || !issue.pageId) return { kind: 'unknown' };
+    const figureNow = this.figureOf(issue);
     const offer = issue.reopenOfferTs;
     if (!offer || offer === 'pending') return { kind: 'already_open', proposal: issue };
     const check = this.checkOf(issue);

@@ -36,7 +36,7 @@ export function buildFollowUps(
     logger: deps.logger,
     now: deps.now,
     leaseMs,
-    checkTitle: (id) => deps.describeCheck?.(id)?.title,
+    describeCheck: (id) => deps.describeCheck?.(id),
     refreshMessage: async (id) => {
       await refreshMessage(id);
       deps.onChange?.();

@@ -13,8 +13,8 @@ import type {
 } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.js';
 import {
-  CLOSE_REFUSED,
   closeOutcomeNote,
+  closeRefused,
   decisionRefused,
   describeOutcome,
   dismissForm,
@@ -31,7 +31,6 @@ import { ACTION, ISSUE_FIELD, perProbeActionPattern, SHORTCUT, VIEW } from '../k
 import { privateNote } from '../kit/notice.js';
 import { permitted } from '../kit/permissions.js';
 import { tellPrivately } from '../kit/slack.js';
-import { formatFigure } from '../status/blocks.js';
 import type { ButtonArgs, Registrations } from './registered.js';
 
 type Deps = Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'home'>;
@@ -209,23 +208,19 @@ export function proposeIssueAction(deps: Pick<AppDeps, 'issues' | 'runner' | 're
  * page's status in Notion; anyone else is told privately and nothing changes.
  */
 export function closeIssueAction(
-  deps: Pick<AppDeps, 'issues' | 'permissions' | 'logger' | 'results'>,
+  deps: Pick<AppDeps, 'issues' | 'permissions' | 'logger'>,
   to: 'close' | 'reopen',
 ) {
   return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
     const userId = body.user.id;
     const what = to === 'close' ? 'Close issue' : 'Reopen issue';
-    const refused = CLOSE_REFUSED.replace('close issues', to === 'close' ? 'close issues' : 'reopen issues');
+    const refused = closeRefused(to);
     const refusal = { text: refused.replaceAll('`', ''), blocks: [section(refused)] };
     if (!(await permitted(deps, { permission: 'close_issues', userId, what, respond, refusal }))) return;
-    const id = Number(action.value);
-    const probeId = deps.issues.proposals.get(id)?.probeId;
-    const latest = probeId ? deps.results.latestMeasured(probeId) : undefined;
-    const figure = latest ? formatFigure(latest.measurement) : undefined;
     const { closing } = deps.issues;
-    const outcome =
-      to === 'close' ? await closing.close(id, userId, figure) : await closing.reopen(id, userId, figure);
+    const id = Number(action.value);
+    const outcome = to === 'close' ? await closing.close(id, userId) : await closing.reopen(id, userId);
     await respond(privateNote(closeOutcomeNote(outcome)));
   };
 }
