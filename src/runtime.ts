@@ -7,7 +7,7 @@ import type { AppDeps } from './app/deps.js';
 import { createApp, wireApp } from './app.js';
 import type { Config, Env } from './config/index.js';
 import { ShellConsole } from './dev/console.js';
-import { startDemo } from './dev/demo/index.js';
+import { startDemo, withDemoEagleAt } from './dev/demo/index.js';
 import { registerAlertRoutes } from './http/alert-routes.js';
 import { registerNotionWebhook } from './http/notion-webhook.js';
 import { registerPushRoute } from './http/probe-results.js';
@@ -62,7 +62,7 @@ const SHELL_FIRST_ROUND_WAIT_MS = 15_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startBot(options: StartOptions): Promise<RunningBot> {
-  const { env, config, logger } = options;
+  const { env, logger } = options;
   // Resources are closed in reverse order if a later step of the start fails.
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanUp = async () => {
@@ -81,8 +81,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     const lifecycle = new Lifecycle();
     const now = options.now ?? (() => new Date());
     const metrics = new BotMetrics({ processMetrics: options.processMetrics ?? true });
-    const demo = config.demo ? await startDemo(config.demo, logger) : undefined;
+    const demo = options.config.demo ? await startDemo(options.config.demo, logger) : undefined;
     if (demo) cleanups.push(() => demo.stop());
+    const config = demo?.eagleUrl ? withDemoEagleAt(options.config, demo.eagleUrl) : options.config;
 
     const http = createHttpApp({ metrics, lifecycle });
     const transport = await openTransport(env, http, { logger, metrics });
