@@ -6,6 +6,7 @@
 
 import type { RunCoordinator } from 'node-cron';
 import { z } from 'zod';
+import { rowProblem } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
 
 export type RunState = 'claimed' | 'posted' | 'failed' | 'missed';
@@ -25,10 +26,6 @@ export type UnfinishedRun = Readonly<z.output<typeof unfinishedSchema>>;
 
 /** Told of a row that does not read: its key, digest and why. */
 export type UnreadableRun = (row: { key: string; digestId: string; reason: string }) => void;
-
-function reasonOf(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
-}
 
 /** The key node-cron builds: `${coordinatorKeyPrefix}:${slot.toISOString()}`. */
 export function slotKey(digestId: string, slot: Date): string {
@@ -92,7 +89,7 @@ export class DigestRuns {
       .flatMap((raw) => {
         const parsed = unfinishedSchema.safeParse(raw);
         if (parsed.success) return [parsed.data];
-        const reason = reasonOf(parsed.error);
+        const reason = rowProblem(parsed.error);
         this.onUnreadable({ key: raw.key, digestId: raw.digest_id, reason });
         this.store.db
           .prepare("UPDATE digest_runs SET state = 'failed', error = ? WHERE key = ? AND state = 'claimed'")
@@ -138,7 +135,7 @@ export class DigestRuns {
       return unreadable(`not JSON (${String(error)})`);
     }
     const parsed = figuresSchema.safeParse(json);
-    return parsed.success ? parsed.data : unreadable(reasonOf(parsed.error));
+    return parsed.success ? parsed.data : unreadable(rowProblem(parsed.error));
   }
 
   /**
@@ -154,7 +151,7 @@ export class DigestRuns {
     for (const row of rows) {
       const slot = isoTime.safeParse(row.slot);
       if (slot.success) return slot.data;
-      this.onUnreadable({ key: row.key, digestId, reason: `slot: ${reasonOf(slot.error)}` });
+      this.onUnreadable({ key: row.key, digestId, reason: `slot: ${rowProblem(slot.error)}` });
     }
     return undefined;
   }

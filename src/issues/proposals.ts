@@ -7,6 +7,7 @@
 // skipped by the loops, never allowed to stop them.
 
 import { z } from 'zod';
+import { rowProblem } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
 import type { IssueFields } from './form.js';
 import type { IssueDraft } from './notion.js';
@@ -143,7 +144,7 @@ export class Proposals {
         const id = (raw as { id?: unknown }).id;
         this.onUnreadable(reader, {
           id: typeof id === 'number' ? id : undefined,
-          reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; '),
+          reason: rowProblem(parsed.error),
         });
         return [];
       });

@@ -3,6 +3,7 @@
 // reason is in the log and the count in /metrics, and no loop or answer dies from one row.
 
 import type { Counter } from 'prom-client';
+import type { z } from 'zod';
 
 export interface BadRowLog {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -27,4 +28,9 @@ export class BadRows {
       `skipped an unreadable row of ${table} (id ${id}): ${reason}`,
     );
   }
+}
+
+/** Why a row failed its schema, for the log: each problem as `column: message`. */
+export function rowProblem(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
 }

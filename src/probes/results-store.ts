@@ -5,7 +5,7 @@
 
 import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
-import { BadRows } from '../kit/bad-rows.js';
+import { BadRows, rowProblem } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
 import { parseJson } from './net.js';
 import { measurementSchema, type ProbeResult, probeStatusSchema } from './types.js';
@@ -26,10 +26,7 @@ function toResult(raw: unknown): Parsed {
   const rowId = (raw as { id?: unknown } | undefined)?.id;
   const id = typeof rowId === 'number' || typeof rowId === 'string' ? rowId : '?';
   const row = rowSchema.safeParse(raw);
-  if (!row.success) {
-    const issue = row.error.issues[0];
-    return { ok: false, id, reason: `${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'unreadable'}` };
-  }
+  if (!row.success) return { ok: false, id, reason: rowProblem(row.error) };
   const result: { -readonly [K in keyof ProbeResult]: ProbeResult[K] } = {
     probeId: row.data.probe_id,
     status: row.data.status,
