@@ -444,7 +444,7 @@ export class FakeNotion {
   ): void {
     const found = this.pageById(id);
     if (!found) {
-      this.error(res, req, 404, 'object_not_found', `Could not find page with ID: ${id}.`);
+      this.pageNotFound(res, req, id);
       return;
     }
     const { page, source } = found;
@@ -493,7 +493,7 @@ export class FakeNotion {
   private createComment(res: ServerResponse, req: IncomingMessage, body: Record<string, unknown>): void {
     const pageId = String((body.parent as { page_id?: string } | undefined)?.page_id ?? '');
     if (!this.pageById(pageId)) {
-      this.error(res, req, 404, 'object_not_found', `Could not find page with ID: ${pageId}.`);
+      this.pageNotFound(res, req, pageId);
       return;
     }
     const parts = Array.isArray(body.rich_text)
@@ -514,13 +514,16 @@ export class FakeNotion {
 
   /** GET /v1/pages/:id — a trashed page is still returned (in_trash: true), as Notion does. */
   private retrievePage(res: ServerResponse, req: IncomingMessage, id: string): void {
-    for (const source of this.dataSources.values()) {
-      const page = source.pages.find((p) => normalise(p.id) === normalise(id));
-      if (page) {
-        this.send(res, req, 200, toJson(page, source, undefined));
-        return;
-      }
+    const found = this.pageById(id);
+    if (found) {
+      this.send(res, req, 200, toJson(found.page, found.source, undefined));
+      return;
     }
+    this.pageNotFound(res, req, id);
+  }
+
+  /** Notion's 404 for a page it does not have, or does not share with the integration. */
+  private pageNotFound(res: ServerResponse, req: IncomingMessage, id: string): void {
     this.error(
       res,
       req,
