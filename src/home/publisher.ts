@@ -10,8 +10,9 @@ import { createHash } from 'node:crypto';
 import type { types, webApi } from '@slack/bolt';
 import type { AlertGroups } from '../alerts/groups.js';
 import { type AlertVisibility, canSee, visibilityNote } from '../alerts/visibility.js';
-import { isOpenIssue } from '../issues/blocks.js';
+import { checksOf } from '../issues/check-links.js';
 import { pendingVerificationToken } from '../issues/notion-sync.js';
+import { isOpenIssue } from '../issues/proposals.js';
 import type { IssueService } from '../issues/service.js';
 import { describeError } from '../kit/errors.js';
 import type { Features } from '../kit/features.js';
@@ -164,7 +165,7 @@ export class HomePublisher {
     // Views differ by approval rights and by which alert channels the viewer may see; a crowd
     // opening Home builds each variant once. A notice makes a view its viewer's own.
     const token = canApprove ? pendingVerificationToken(this.deps.store) : undefined;
-    const checkTitles = new Map(this.deps.config.probes.map((p) => [p.id, p.title ?? p.id]));
+    const checkTitles = new Map(checksOf(this.deps.config).map((c) => [c.id, c.title]));
     const variant = `${canApprove}|${token ? 'token' : ''}|${access.visible === 'all' ? '*' : [...access.visible].sort().join(',')}|${access.restricted}|${access.unknown.join(',')}`;
     if (!this.cache || now.getTime() - this.cache.at > 1000)
       this.cache = { at: now.getTime(), views: new Map() };

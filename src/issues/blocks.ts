@@ -18,7 +18,7 @@ import { ACTION, ISSUE_FIELD, VIEW } from '../kit/ids.js';
 import { own } from '../kit/text.js';
 import type { CloseOutcome } from './closing.js';
 import { ISSUE_TYPES, PRIORITIES } from './notion.js';
-import type { ApproveOutcome, Proposal } from './proposals.js';
+import { type ApproveOutcome, isOpenIssue, type Proposal } from './proposals.js';
 
 const PRIORITY_EMOJI: Record<string, string> = {
   High: ':red_circle:',
@@ -271,14 +271,6 @@ export function editedNote(saved: boolean): string {
 export function proposedNote(proposal: Proposal): string {
   const where = proposal.channel ? ` in <#${proposal.channel}>` : '';
   return `:memo: Proposed “${proposal.title}”${where}; an approver can create it in Notion.`;
-}
-
-/** Notion statuses that mean an issue is finished, whatever the team named them. */
-const DONE_STATUS = /^(done|closed|resolved|complete|completed|fixed|won'?t fix|archived)$/i;
-
-/** Whether the issue is still open: not finished in Notion, not deleted there. */
-export function isOpenIssue(p: Proposal): boolean {
-  return !p.notion?.gone && !DONE_STATUS.test(p.notion?.status ?? '');
 }
 
 /** The list `/audit issues` answers (and shares): open issues with their check, status and age. */

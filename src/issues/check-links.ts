@@ -1,12 +1,21 @@
-// Which check an issue tracks, when nobody said: an audit report's documented issues carry only a
+// The checks an issue may track, and which one it tracks when nobody said: an audit report's documented issues carry only a
 // title ("[AUDIT] Fingerprint coverage at 20.1% - below 80% threshold"). A check's `issue_match`
 // (a regular expression) decides first; otherwise the check whose title's words mostly appear in
 // the issue's title, when exactly one check stands out.
 
-export interface LinkableCheck {
+import type { Config } from '../config/index.js';
+
+/** A check an issue may track: a configured probe. */
+export interface Check {
   readonly id: string;
   readonly title: string;
+  /** probes[].issue_match: report issues whose title it matches track this check. */
   readonly issue_match?: string | undefined;
+}
+
+/** The checks an issue may track: every configured probe. */
+export function checksOf(config: { readonly probes: readonly Config['probes'][number][] }): Check[] {
+  return config.probes.map((p) => ({ id: p.id, title: p.title ?? p.id, issue_match: p.issue_match }));
 }
 
 /** Share of a check title's words an issue title must contain to be linked by the default rule. */
@@ -21,7 +30,7 @@ function words(text: string): string[] {
     .filter((w) => w.length >= 3);
 }
 
-export function linkedCheck(issueTitle: string, checks: readonly LinkableCheck[]): string | undefined {
+export function linkedCheck(issueTitle: string, checks: readonly Check[]): string | undefined {
   const explicit = checks.filter((c) => c.issue_match && new RegExp(c.issue_match, 'i').test(issueTitle));
   if (explicit.length > 0) return explicit.length === 1 ? explicit[0]?.id : undefined;
   const inTitle = new Set(words(issueTitle));

@@ -13,9 +13,9 @@ import type { Logger } from '../kit/logger.js';
 import { describeNotionError } from '../kit/notion.js';
 import { describeSlackError } from '../kit/slack.js';
 import type { Store } from '../store/store.js';
-import { closeOfferMessage, isOpenIssue, reopenOfferMessage } from './blocks.js';
+import { closeOfferMessage, reopenOfferMessage } from './blocks.js';
 import { IssueSetupError, type NotionIssues, type TrackedCheck } from './notion.js';
-import type { Proposal, Proposals } from './proposals.js';
+import { isOpenIssue, type Proposal, type Proposals } from './proposals.js';
 
 export type CloseOutcome =
   | { kind: 'closed'; proposal: Proposal }

@@ -4,6 +4,20 @@
 
 import { z } from 'zod';
 
+/** Status names that mean done: Close issue sets the first option among them. */
+const DONE_STATUS = /^(done|closed|resolved|complete|completed|fixed)$/i;
+/** Finished without being done. */
+const DROPPED_STATUS = /^(won'?t fix|archived)$/i;
+
+export function isDoneStatus(status: string): boolean {
+  return DONE_STATUS.test(status);
+}
+
+/** Done, or dropped: nothing more is expected of the issue. */
+export function isFinishedStatus(status: string): boolean {
+  return DONE_STATUS.test(status) || DROPPED_STATUS.test(status);
+}
+
 export interface IssueState {
   readonly pageId: string;
   readonly status: string | undefined;

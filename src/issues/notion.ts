@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Config } from '../config/index.js';
 import { AuditBotError } from '../kit/errors.js';
 import { describeNotionError, isNotFound, retrieveDataSource } from '../kit/notion.js';
-import { type IssueState, readIssueState } from './notion-state.js';
+import { type IssueState, isDoneStatus, isFinishedStatus, readIssueState } from './notion-state.js';
 
 type IssuesConfig = Pick<
   NonNullable<Config['notion']['issues']>,
@@ -170,7 +170,7 @@ export class NotionIssues {
     const wanted = to === 'close' ? this.config.done_status : undefined;
     const value = wanted
       ? status.options.find((o) => o.toLowerCase() === wanted.toLowerCase())
-      : status.options.find((o) => DONE_OPTION.test(o) === (to === 'close'));
+      : status.options.find((o) => (to === 'close' ? isDoneStatus(o) : !isFinishedStatus(o)));
     if (!value)
       throw new IssueSetupError(
         `"${status.name}" has no ${wanted ? `option "${wanted}"` : to === 'close' ? 'done option' : 'option that is not done'} (notion.issues.done_status; options: ${status.options.join(', ') || 'none'})`,
@@ -291,9 +291,6 @@ export class NotionIssues {
 }
 
 /** The select property set to its option named `wanted` (in any case); none without the property. */
-/** Status options that mean done, when notion.issues.done_status does not name one. */
-const DONE_OPTION = /^(done|closed|resolved|complete|completed|fixed)$/i;
-
 /** The status property: the named one, else the first of type `status`, else a select named Status. */
 function statusProperty(
   props: z.infer<typeof schemaSchema>['properties'],

@@ -11,7 +11,7 @@ import { rowProblem } from '../kit/bad-rows.js';
 import type { Store } from '../store/store.js';
 import type { IssueFields } from './form.js';
 import type { IssueDraft } from './notion.js';
-import type { IssueState } from './notion-state.js';
+import { type IssueState, isFinishedStatus } from './notion-state.js';
 
 /** Times the bot wrote with toISOString(); anything else was not written by it. */
 const isoTime = z.iso.datetime({ offset: true });
@@ -103,6 +103,11 @@ const rowSchema = z
   }));
 
 export type Proposal = Readonly<z.output<typeof rowSchema>>;
+
+/** Whether a created issue is still open: not finished in Notion, not deleted there. */
+export function isOpenIssue(p: Proposal): boolean {
+  return !p.notion?.gone && !isFinishedStatus(p.notion?.status ?? '');
+}
 
 /** A row that does not read as a proposal, and why (for the log and the metrics). */
 export interface UnreadableProposal {

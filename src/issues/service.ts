@@ -24,7 +24,7 @@ import { describeSlackError } from '../kit/slack.js';
 import { LogThrottle } from '../kit/throttle.js';
 import type { Measurement } from '../probes/types.js';
 import type { Store } from '../store/store.js';
-import { linkedCheck } from './check-links.js';
+import { type Check, checksOf, linkedCheck } from './check-links.js';
 import type { IssueClosing } from './closing.js';
 import { buildFollowUps } from './follow-ups.js';
 import type { IssueFields } from './form.js';
@@ -39,7 +39,7 @@ import {
   Proposals,
   type UnreadableProposal,
 } from './proposals.js';
-import { type Check, checksOf, openIssuesOf, trackingIssue } from './tracking.js';
+import { openIssuesOf, trackingIssue } from './tracking.js';
 
 /** Attempts at creating a page before the proposal is marked failed. */
 export const CREATE_ATTEMPTS = 3;

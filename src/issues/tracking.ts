@@ -1,22 +1,10 @@
 // Which issues track which checks, as the digest, `/audit issues` and the issue form see them.
 
-import type { Config } from '../config/index.js';
 import type { TrackingIssue } from '../digests/blocks.js';
 import type { MessageContent } from '../kit/blocks.js';
-import { isOpenIssue, openIssuesMessage } from './blocks.js';
-import type { Proposals } from './proposals.js';
-
-export interface Check {
-  readonly id: string;
-  readonly title: string;
-  /** probes[].issue_match: report issues whose title it matches track this check. */
-  readonly issue_match?: string | undefined;
-}
-
-/** The checks an issue may track: every configured probe. */
-export function checksOf(config: Pick<Config, 'probes'>): Check[] {
-  return config.probes.map((p) => ({ id: p.id, title: p.title ?? p.id, issue_match: p.issue_match }));
-}
+import { openIssuesMessage } from './blocks.js';
+import type { Check } from './check-links.js';
+import { isOpenIssue, type Proposals } from './proposals.js';
 
 export function openIssuesOf(
   proposals: Proposals,
