@@ -1,7 +1,7 @@
-// The checks an issue may track, and which one it tracks when nobody said: an audit report's documented issues carry only a
-// title ("[AUDIT] Fingerprint coverage at 20.1% - below 80% threshold"). A check's `issue_match`
-// (a regular expression) decides first; otherwise the check whose title's words mostly appear in
-// the issue's title, when exactly one check stands out.
+// The checks an issue may track, and which one it tracks when nobody said: an audit report's
+// documented issues carry only a title ("[AUDIT] Fingerprint coverage at 20.1% - below 80%
+// threshold"). A check's `issue_match` (a regular expression) decides first; otherwise the check
+// whose title's words mostly appear in the issue's title, when exactly one check stands out.
 
 import type { Config } from '../config/index.js';
 
