@@ -27,7 +27,6 @@ import { createProbes } from './probes/index.js';
 import { PushResults } from './probes/push-results.js';
 import { ProbeResults } from './probes/results-store.js';
 import { ProbeRunner } from './probes/runner.js';
-import { formatFigure } from './status/blocks.js';
 import { Retention } from './store/retention.js';
 import type { Store } from './store/store.js';
 
@@ -133,39 +132,13 @@ export function buildServices(options: ServiceOptions): Services {
     now,
     instance,
     retryDelayMs: options.waits?.issueRetryDelayMs,
-    describeCheck: (id) => {
-      const probe = runner.probe(id);
-      if (!probe) return undefined;
-      const latest = results.latestMeasured(id);
-      return {
-        id,
-        title: probe.title,
-        figure: latest ? formatFigure(latest.measurement) : 'not measured yet',
-      };
-    },
+    measured: { runner, results },
     // Built below; called only once the bot runs.
     onChange: () => home.refreshSoon(),
     pollEveryMs: options.waits?.notionPollMs,
   });
-  // A check at target for close_after measurements in a row offers to close the issues tracking it.
-  const closeAfter = config.notion.issues?.close_after ?? 2;
-  // A check failing (again) while its issue is finished offers to reopen it.
-  runner.onResult((result) => {
-    if ((result.status !== 'below_target' && result.status !== 'failing') || !result.measurement) return;
-    void issues.closing
-      .offerReopen(result.probeId, formatFigure(result.measurement))
-      .catch((error: unknown) => {
-        logger.warn(`Reopen issue not offered: ${describeError(error)}`);
-      });
-  });
-  runner.onResult((result) => {
-    if (result.status !== 'ok' || !result.measurement) return;
-    const recent = results.history(result.probeId, closeAfter);
-    if (recent.length < closeAfter || recent.some((r) => r.status !== 'ok')) return;
-    void issues.closing.offer(result.probeId, formatFigure(result.measurement)).catch((error: unknown) => {
-      logger.warn(`Close issue not offered: ${describeError(error)}`);
-    });
-  });
+  // Each measurement may offer to close (at target) or reopen (failing again) the issues of its check.
+  runner.onResult((result) => void issues.closing.measured(result));
   // Each new reading of the audit report proposes its documented issues (once each).
   runner.onResult((result) => {
     if (result.measurement?.kind === 'report') {

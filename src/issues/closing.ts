@@ -12,6 +12,8 @@ import { describeError } from '../kit/errors.js';
 import type { Logger } from '../kit/logger.js';
 import { describeNotionError } from '../kit/notion.js';
 import { describeSlackError } from '../kit/slack.js';
+import type { ProbeResult } from '../probes/types.js';
+import { formatFigure } from '../status/blocks.js';
 import type { Store } from '../store/store.js';
 import { closeOfferMessage, reopenOfferMessage } from './blocks.js';
 import { IssueSetupError, type NotionIssues, type TrackedCheck } from './notion.js';
@@ -37,6 +39,10 @@ export interface ClosingDeps {
   readonly leaseMs: number;
   /** The check's title and latest figure. */
   readonly describeCheck: (probeId: string) => TrackedCheck | undefined;
+  /** The check's last `n` measured results, oldest first. */
+  readonly history: (probeId: string, n: number) => readonly ProbeResult[];
+  /** Measurements in a row at target before Close issue is offered (notion.issues.close_after). */
+  readonly closeAfter: number;
   /** Shows the proposal's current state in its message. */
   readonly refreshMessage: (id: number) => Promise<void>;
 }
@@ -55,6 +61,27 @@ export class IssueClosing {
   /** The tracked check's latest figure. */
   private figureOf(issue: Proposal): string | undefined {
     return issue.probeId ? this.deps.describeCheck(issue.probeId)?.figure : undefined;
+  }
+
+  /**
+   * Follows one measurement of a check: at target for `closeAfter` measurements in a row, Close
+   * issue is offered on the issues tracking it; failing, Reopen on a finished one. Never rejects.
+   */
+  async measured(result: ProbeResult): Promise<void> {
+    if (!result.measurement) return;
+    const figure = formatFigure(result.measurement);
+    try {
+      if (result.status === 'below_target' || result.status === 'failing')
+        await this.offerReopen(result.probeId, figure);
+      const recent = result.status === 'ok' ? this.deps.history(result.probeId, this.deps.closeAfter) : [];
+      if (recent.length >= this.deps.closeAfter && recent.every((r) => r.status === 'ok'))
+        await this.offer(result.probeId, figure);
+    } catch (error) {
+      this.deps.logger.warn(
+        { probe: result.probeId },
+        `Close or Reopen issue not offered: ${describeError(error)}`,
+      );
+    }
   }
 
   /** Offers Close issue on every open issue tracking `probeId`, which is at target (`figure`). */

@@ -2,6 +2,7 @@
 // Built by IssueService with its proposals and its way of refreshing a proposal's message.
 
 import { IssueClosing } from './closing.js';
+import type { TrackedCheck } from './notion.js';
 import { NotionIssueSync } from './notion-sync.js';
 import type { Proposals } from './proposals.js';
 import type { IssueServiceDeps } from './service.js';
@@ -11,6 +12,7 @@ export function buildFollowUps(
   proposals: Proposals,
   leaseMs: number,
   refreshMessage: (id: number) => Promise<void>,
+  describeCheck: (probeId: string) => TrackedCheck | undefined,
 ): { notionSync: NotionIssueSync | undefined; closing: IssueClosing } {
   const issuesConfig = deps.config.notion.issues;
   const notionSync =
@@ -36,7 +38,9 @@ export function buildFollowUps(
     logger: deps.logger,
     now: deps.now,
     leaseMs,
-    describeCheck: (id) => deps.describeCheck?.(id),
+    describeCheck,
+    history: (probeId, n) => deps.measured?.results.history(probeId, n) ?? [],
+    closeAfter: deps.config.notion.issues?.close_after ?? 2,
     refreshMessage: async (id) => {
       await refreshMessage(id);
       deps.onChange?.();

@@ -39,7 +39,7 @@ import {
   Proposals,
   type UnreadableProposal,
 } from './proposals.js';
-import { openIssuesOf, trackingIssue } from './tracking.js';
+import { describeCheckFrom, type MeasuredChecks, openIssuesOf, trackingIssue } from './tracking.js';
 
 /** Attempts at creating a page before the proposal is marked failed. */
 export const CREATE_ATTEMPTS = 3;
@@ -59,8 +59,8 @@ export interface IssueServiceDeps {
   /** This process; claims it makes carry its id. */
   readonly instance?: ProcessInstance;
   readonly retryDelayMs?: number;
-  /** The check `probeId` names, with its latest figure; undefined for an unknown id. */
-  readonly describeCheck?: (probeId: string) => TrackedCheck | undefined;
+  /** Where the checks' titles and figures are read: the runner and the stored results. */
+  readonly measured?: MeasuredChecks;
   /** Told when a proposal changed outside a Slack action (Notion's state read back). */
   readonly onChange?: () => void;
   /** How often Notion is polled for edited issues; default notion.issues.poll_every. */
@@ -77,6 +77,8 @@ export class IssueService {
   private readonly reported = new Set<string>();
   private readonly throttle: LogThrottle;
   private readonly messenger: ProposalMessenger;
+  /** A check's title and latest figure; undefined for an unknown id. */
+  readonly describeCheck: (probeId: string) => TrackedCheck | undefined;
   /** Notion's state of created issues read back (undefined without Notion). */
   readonly notionSync: NotionIssueSync | undefined;
   /** Close issue, offered once a tracked check meets its target again. */
@@ -89,8 +91,15 @@ export class IssueService {
     this.instance = deps.instance ?? newProcessInstance(deps.now());
     this.proposals = new Proposals(deps.store, (reader, row) => this.reportUnreadable(reader, row));
     this.throttle = new LogThrottle(deps.logger);
-    this.messenger = new ProposalMessenger(deps.client, deps.logger, (id) => deps.describeCheck?.(id)?.title);
-    const followUps = buildFollowUps(deps, this.proposals, this.leaseMs, (id) => this.refreshMessage(id));
+    this.describeCheck = describeCheckFrom(deps.measured);
+    this.messenger = new ProposalMessenger(deps.client, deps.logger, (id) => this.describeCheck(id)?.title);
+    const followUps = buildFollowUps(
+      deps,
+      this.proposals,
+      this.leaseMs,
+      (id) => this.refreshMessage(id),
+      this.describeCheck,
+    );
     this.notionSync = followUps.notionSync;
     this.closing = followUps.closing;
   }
@@ -375,7 +384,7 @@ export class IssueService {
   }
 
   private trackedCheck(proposal: Proposal): { check?: TrackedCheck } {
-    const check = proposal.probeId ? this.deps.describeCheck?.(proposal.probeId) : undefined;
+    const check = proposal.probeId ? this.describeCheck(proposal.probeId) : undefined;
     return check ? { check } : {};
   }
 
