@@ -6,12 +6,12 @@
 // back from Notion after the 200 (issues/notion-sync.ts), so a repeated or late event is harmless.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps.js';
 import { NOTION_VERIFICATION_TOKEN, NOTION_WEBHOOK_VERIFIED_AT } from '../issues/notion-sync.js';
 import { describeError } from '../kit/errors.js';
-import { WEBHOOK_BODY_LIMIT, WebhookGuard } from './webhook.js';
+import { WebhookGuard } from './webhook.js';
 
 const ROUTE = '/notion/webhooks';
 
@@ -36,8 +36,7 @@ export function registerNotionWebhook(
   configuredToken: string | undefined,
 ): void {
   const guard = new WebhookGuard({ token: undefined, logger: deps.logger, metrics: deps.metrics });
-  const readRaw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
-  http.post(ROUTE, readRaw, (req, res) => {
+  http.post(ROUTE, guard.acceptSigned(ROUTE), (req, res) => {
     const sync = deps.issues.notionSync;
     if (!sync) {
       guard.refuse(ROUTE, res, 503, 'notion_not_configured', {
@@ -45,14 +44,8 @@ export function registerNotionWebhook(
       });
       return;
     }
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      guard.refuse(ROUTE, res, 400, 'invalid_json', { message: 'the body is not JSON' });
-      return;
-    }
+    const raw = res.locals.rawBody as Buffer;
+    const body: unknown = req.body;
     const signature = req.get('x-notion-signature');
     const verification = verificationSchema.safeParse(body);
     if (verification.success && !signature) {
@@ -81,16 +74,13 @@ export function registerNotionWebhook(
       );
       return;
     }
-    const events = bodySchema.safeParse(body);
-    if (!events.success) {
-      guard.refuse(ROUTE, res, 400, 'invalid_event', { message: 'the body is not a Notion webhook event' });
-      return;
-    }
+    const events = guard.parse(ROUTE, bodySchema, req, res);
+    if (events === undefined) return;
     if (!deps.store.getSetting(NOTION_WEBHOOK_VERIFIED_AT)) {
       deps.store.setSetting(NOTION_WEBHOOK_VERIFIED_AT, deps.now().toISOString(), deps.now());
       deps.home.refreshSoon();
     }
-    const pages = [events.data]
+    const pages = [events]
       .flat()
       .filter((e) => e.entity.type === 'page')
       .map((e) => e.entity.id);

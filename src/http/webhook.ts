@@ -79,6 +79,14 @@ export class WebhookGuard {
     return [this.bearer(route), this.json(route)];
   }
 
+  /**
+   * The body read and parsed as JSON (req.body) without a bearer token, for routes that check
+   * a signature of their own over the raw bytes, which stay in `res.locals.rawBody`.
+   */
+  acceptSigned(route: string): RequestHandler {
+    return this.json(route);
+  }
+
   private bearer(route: string): RequestHandler {
     const token = this.deps.token;
     return (req, res, next) => {
@@ -120,7 +128,9 @@ export class WebhookGuard {
           else this.refuse(route, res, 400, 'invalid_body_stream', { message: 'the body could not be read' });
           return;
         }
-        const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        res.locals.rawBody = raw;
+        const text = raw.toString('utf8');
         if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
           this.refuse(route, res, 400, 'too_deeply_nested', {
             message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels is not accepted`,

@@ -146,6 +146,17 @@ notion:
     expect((await webhook(first)).status).toBe(401);
     expect(bot.test.bot.deps.issues.proposals.get(id)?.notion).toBeUndefined();
 
+    // Signed but not an event, or not JSON at all: refused with the reason, nothing read back.
+    const notEvent = { hello: 'world' };
+    expect((await webhook(notEvent, sign(notEvent))).status).toBe(400);
+    const asText = await fetch(`${bot.test.bot.httpUrl}/notion/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'x-notion-signature': sign(first) },
+      body: JSON.stringify(first),
+    });
+    expect(asText.status).toBe(415);
+    expect(bot.test.bot.deps.issues.proposals.get(id)?.notion).toBeUndefined();
+
     expect((await webhook(first, sign(first))).status).toBe(200);
     // The message is updated once the page was read back.
     await until(() => updatesOf(id) > updatesBefore && bot.test.bot.deps.lifecycle.pending === 0);
