@@ -116,7 +116,17 @@ export interface UnreadableProposal {
 }
 
 /** Who reads a list of proposals, for the report of a row skipped there. */
-export type ProposalReader = 'claims' | 'posts' | 'open' | 'get';
+export type ProposalReader =
+  | 'claims'
+  | 'posts'
+  | 'open'
+  | 'get'
+  /** Created issues: /audit issues and the Home tab. */
+  | 'issues'
+  /** The issues of one check: digests, Close and Reopen. */
+  | 'checks'
+  /** Issues never read back from Notion: the poll. */
+  | 'sync';
 
 /** The claim a caller read, for compare-and-swap: taken over only if nobody changed it since. */
 export interface ReadClaim {
@@ -347,13 +357,13 @@ export class Proposals {
 
   /** Created issues, newest first, whatever Notion says of them (the caller tells open from done). */
   createdIssues(): Proposal[] {
-    return this.list('open', "SELECT * FROM issue_proposals WHERE state = 'created' ORDER BY id DESC");
+    return this.list('issues', "SELECT * FROM issue_proposals WHERE state = 'created' ORDER BY id DESC");
   }
 
   /** Proposals and issues linked to check `probeId` that are not dismissed, newest first. */
   trackingCheck(probeId: string): Proposal[] {
     return this.list(
-      'open',
+      'checks',
       "SELECT * FROM issue_proposals WHERE probe_id = ? AND state != 'dismissed' ORDER BY id DESC",
       probeId,
     );
@@ -367,7 +377,7 @@ export class Proposals {
   /** Created issues whose page was never read back. */
   unread(): Proposal[] {
     return this.list(
-      'open',
+      'sync',
       "SELECT * FROM issue_proposals WHERE state = 'created' AND notion_edited_at IS NULL",
     );
   }
