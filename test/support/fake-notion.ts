@@ -363,35 +363,12 @@ export class FakeNotion {
       this.error(res, req, 404, 'object_not_found', 'Could not find the parent data source.');
       return;
     }
-    const properties: Record<string, FakePropertyValue> = {};
-    for (const [name, raw] of Object.entries(
-      (body.properties ?? {}) as Record<string, Record<string, unknown>>,
-    )) {
-      const schema = source.schema[name];
-      if (!schema) {
-        this.error(res, req, 400, 'validation_error', `${name} is not a property that exists.`);
-        return;
-      }
-      const inner = raw[schema.type];
-      if (schema.type === 'title' || schema.type === 'rich_text') {
-        const parts = Array.isArray(inner) ? (inner as Array<{ text?: { content?: string } }>) : [];
-        const text = parts.map((t) => t.text?.content ?? '').join('');
-        properties[name] = {
-          id: schema.id,
-          type: schema.type,
-          [schema.type]: text ? [{ type: 'text', plain_text: text, text: { content: text } }] : [],
-        };
-      } else if (schema.type === 'select') {
-        const option = (inner as { name?: string } | null)?.name;
-        properties[name] = {
-          id: schema.id,
-          type: 'select',
-          select: option ? { id: option, name: option, color: 'default' } : null,
-        };
-      } else {
-        properties[name] = { id: schema.id, type: schema.type, [schema.type]: inner };
-      }
+    const read = propertyValues(source, body.properties);
+    if ('error' in read) {
+      this.error(res, req, 400, 'validation_error', read.error);
+      return;
     }
+    const properties = read.values;
     const children = Array.isArray(body.children) ? body.children : [];
     for (const [i, block] of children.entries()) {
       const richText =
@@ -448,44 +425,12 @@ export class FakeNotion {
       return;
     }
     const { page, source } = found;
-    const changes: Record<string, FakePropertyValue> = {};
-    for (const [name, raw] of Object.entries(
-      (body.properties ?? {}) as Record<string, Record<string, unknown>>,
-    )) {
-      const schema = source.schema[name];
-      if (!schema) {
-        this.error(res, req, 400, 'validation_error', `${name} is not a property that exists.`);
-        return;
-      }
-      const value = raw[schema.type] as { name?: string } | null | undefined;
-      if ((schema.type === 'status' || schema.type === 'select') && value?.name !== undefined) {
-        if (schema.type === 'status' && !schema.options?.includes(value.name)) {
-          this.error(
-            res,
-            req,
-            400,
-            'validation_error',
-            `Invalid status option. Status option "${value.name}" does not exist.`,
-          );
-          return;
-        }
-        changes[name] = {
-          id: schema.id,
-          type: schema.type,
-          [schema.type]: { id: value.name, name: value.name, color: 'default' },
-        };
-      } else {
-        this.error(
-          res,
-          req,
-          400,
-          'validation_error',
-          `body.properties.${name}.${schema.type} should be defined.`,
-        );
-        return;
-      }
+    const changes = propertyValues(source, body.properties);
+    if ('error' in changes) {
+      this.error(res, req, 400, 'validation_error', changes.error);
+      return;
     }
-    this.editPage(page, changes);
+    this.editPage(page, changes.values);
     this.send(res, req, 200, toJson(page, source, undefined));
   }
 
@@ -682,6 +627,43 @@ function decodeCursor(cursor: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Property values as Notion stores them from a create or update body, or the validation error
+ * Notion answers: a property the data source does not have, a status option it does not have.
+ */
+function propertyValues(
+  source: FakeDataSource,
+  properties: unknown,
+): { values: Record<string, FakePropertyValue> } | { error: string } {
+  const values: Record<string, FakePropertyValue> = {};
+  for (const [name, raw] of Object.entries((properties ?? {}) as Record<string, Record<string, unknown>>)) {
+    const schema = source.schema[name];
+    if (!schema) return { error: `${name} is not a property that exists.` };
+    const inner = raw[schema.type];
+    if (schema.type === 'title' || schema.type === 'rich_text') {
+      const parts = Array.isArray(inner) ? (inner as Array<{ text?: { content?: string } }>) : [];
+      const text = parts.map((t) => t.text?.content ?? '').join('');
+      values[name] = {
+        id: schema.id,
+        type: schema.type,
+        [schema.type]: text ? [{ type: 'text', plain_text: text, text: { content: text } }] : [],
+      };
+    } else if (schema.type === 'select' || schema.type === 'status') {
+      const option = (inner as { name?: string } | null)?.name;
+      if (schema.type === 'status' && option !== undefined && !schema.options?.includes(option))
+        return { error: `Invalid status option. Status option "${option}" does not exist.` };
+      values[name] = {
+        id: schema.id,
+        type: schema.type,
+        [schema.type]: option ? { id: option, name: option, color: 'default' } : null,
+      };
+    } else {
+      values[name] = { id: schema.id, type: schema.type, [schema.type]: inner };
+    }
+  }
+  return { values };
 }
 
 function toJson(
