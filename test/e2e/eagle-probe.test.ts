@@ -2,7 +2,7 @@
 // fallback (offset counting items or pages, found out by the probe), coverage by tag prefix
 // or annotation, token, and failures.
 
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
@@ -76,15 +76,9 @@ describe('eagle probe', () => {
     });
   }
 
-  /** A V1-only Eagle whose /api/item/list answers `pageOf(offset, limit)` (ids only). */
-  async function v1Eagle(pageOf: (offset: number, limit: number) => string[]): Promise<string> {
-    const server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://eagle');
-      res.writeHead(url.pathname === '/api/item/list' ? 200 : 404, { 'content-type': 'application/json' });
-      if (url.pathname !== '/api/item/list') return res.end('{"status":"error","message":"Not Found"}');
-      const ids = pageOf(Number(url.searchParams.get('offset')), Number(url.searchParams.get('limit')));
-      res.end(JSON.stringify({ status: 'success', data: ids.map((id) => ({ id, tags: ['fp:x'] })) }));
-    });
+  /** A stand-in Eagle answering with `handler`, on a free loopback port; its base URL. */
+  async function serve(handler: RequestListener): Promise<string> {
+    const server = createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     servers.push({
       stop: () =>
@@ -94,6 +88,17 @@ describe('eagle probe', () => {
         }),
     });
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** A V1-only Eagle whose /api/item/list answers `pageOf(offset, limit)` (ids only). */
+  function v1Eagle(pageOf: (offset: number, limit: number) => string[]): Promise<string> {
+    return serve((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://eagle');
+      res.writeHead(url.pathname === '/api/item/list' ? 200 : 404, { 'content-type': 'application/json' });
+      if (url.pathname !== '/api/item/list') return res.end('{"status":"error","message":"Not Found"}');
+      const ids = pageOf(Number(url.searchParams.get('offset')), Number(url.searchParams.get('limit')));
+      res.end(JSON.stringify({ status: 'success', data: ids.map((id) => ({ id, tags: ['fp:x'] })) }));
+    });
   }
 
   const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `I${from + i}`);
@@ -173,13 +178,10 @@ describe('eagle probe', () => {
   });
 
   it('reports a malformed answer as a probe error, not a crash', async () => {
-    const bad = createServer((_req, res) => {
+    const url = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"status":"success","data":{"data":"not a list"}}');
     });
-    await new Promise<void>((resolve) => bad.listen(0, '127.0.0.1', () => resolve()));
-    servers.push({ stop: () => new Promise<void>((resolve) => bad.close(() => resolve())) });
-    const url = `http://127.0.0.1:${(bad.address() as AddressInfo).port}`;
     const probe = createEagleProbe(eagleConfig(url, '{ tag_prefix: "fp:" }'));
     const error = await run(probe).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProbeError);
@@ -188,7 +190,7 @@ describe('eagle probe', () => {
 
   it('stops reading an answer that never ends at its size limit, instead of filling memory', async () => {
     let sent = 0;
-    const endless = createServer((_req, res) => {
+    const url = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       const chunk = Buffer.alloc(1024 * 1024, 0x20);
       const more = () => {
@@ -202,15 +204,6 @@ describe('eagle probe', () => {
       res.write('{"status":"success","data":[');
       more();
     });
-    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', () => resolve()));
-    servers.push({
-      stop: () =>
-        new Promise<void>((resolve) => {
-          endless.closeAllConnections();
-          endless.close(() => resolve());
-        }),
-    });
-    const url = `http://127.0.0.1:${(endless.address() as AddressInfo).port}`;
     const probe = createEagleProbe(eagleConfig(url, '{ tag_prefix: "fp:" }'));
     await expect(run(probe)).rejects.toThrow(
       "Eagle's /api/v2/item/get: answer too large (over 33554432 bytes)",
