@@ -7,23 +7,22 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/dev/render.js';
 import { ACTION, VIEW } from '../../src/kit/ids.js';
-import { type HttpBot, startHttpBot } from '../support/bot.js';
-import { type FakeDataSource, FakeNotion, notionValue } from '../support/fake-notion.js';
-import { InProcess, selected, textInput } from '../support/in-process.js';
+import type { HttpBot } from '../support/bot.js';
+import { type FakeNotion, notionValue } from '../support/fake-notion.js';
+import { type InProcess, selected, textInput } from '../support/in-process.js';
+import { type IssuesBot, startIssuesBot } from '../support/issues-bot.js';
 import { ROOT } from '../support/run-main.js';
 import { until } from '../support/until.js';
 
 describe('issues linked to their checks', () => {
   let notion: FakeNotion;
-  let issues: FakeDataSource;
   let bot: HttpBot;
   let inProcess: InProcess;
+  let started: IssuesBot | undefined;
 
   beforeAll(async () => {
-    notion = await FakeNotion.start({ requestsPerSecond: Number.POSITIVE_INFINITY, retryAfterSeconds: 0 });
-    issues = notion.addIssuesDataSource();
-    bot = await startHttpBot({
-      configYaml: `
+    started = await startIssuesBot({
+      configYaml: (dataSource) => `
 slack: { channels: { issues: C0ISSUES }, approvers: [U0APPROVER] }
 probes:
   - { id: fingerprint-coverage, title: Fingerprint coverage (Eagle), kind: push }
@@ -34,16 +33,14 @@ probes:
 reports: { dir: ${JSON.stringify(path.join(ROOT, 'examples', 'plans'))} }
 digests: [{ id: morning, cron: "0 8 * * *", channel: C0DIGEST, probes: [drivesheets-tests, djay-id-sync, dashboard-modules] }]
 notion:
-  issues: { data_source: "${issues.id.replaceAll('-', '')}" }
+  issues: { data_source: "${dataSource}" }
 `,
-      env: { NOTION_TOKEN: notion.token, NOTION_BASE_URL: notion.url },
     });
-    inProcess = new InProcess(bot.test.bot.app, bot.slack);
+    ({ notion, bot, inProcess } = started);
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await notion?.stop();
+    await started?.stop();
   });
 
   const proposals = () => bot.test.bot.deps.issues.proposals;

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/dev/render.js';
 import { ACTION } from '../../src/kit/ids.js';
-import { type HttpBot, startHttpBot, tempDir } from '../support/bot.js';
-import { type FakeDataSource, FakeNotion } from '../support/fake-notion.js';
-import { InProcess } from '../support/in-process.js';
+import { type HttpBot, tempDir } from '../support/bot.js';
+import type { FakeNotion } from '../support/fake-notion.js';
+import type { InProcess } from '../support/in-process.js';
+import { type IssuesBot, startIssuesBot } from '../support/issues-bot.js';
 import { ROOT } from '../support/run-main.js';
 import { until } from '../support/until.js';
 
@@ -19,19 +20,17 @@ const TITLE = '[AUDIT] Fingerprint coverage at 20.1% - below 80% threshold';
 
 describe('the loop: measure, propose, approve, create, re-measure, close', () => {
   let notion: FakeNotion;
-  let issues: FakeDataSource;
   let bot: HttpBot;
   let inProcess: InProcess;
+  let started: IssuesBot | undefined;
   const dir = tempDir();
   const figures = path.join(dir, 'fingerprints.json');
   const setCoverage = (covered: number) => writeFileSync(figures, JSON.stringify({ covered, total: 21125 }));
 
   beforeAll(async () => {
     setCoverage(4244);
-    notion = await FakeNotion.start({ requestsPerSecond: Number.POSITIVE_INFINITY, retryAfterSeconds: 0 });
-    issues = notion.addIssuesDataSource();
-    bot = await startHttpBot({
-      configYaml: `
+    started = await startIssuesBot({
+      configYaml: (dataSource) => `
 slack:
   channels: { issues: C0ISSUES, digest: C0DIGEST }
   approvers: [U0APPROVER, U0SECOND]
@@ -47,16 +46,14 @@ probes:
 reports: { dir: ${JSON.stringify(path.join(ROOT, 'examples', 'plans'))} }
 digests: [{ id: morning, cron: "0 8 * * *", probes: [fingerprint-coverage] }]
 notion:
-  issues: { data_source: "${issues.id.replaceAll('-', '')}", close_after: 2 }
+  issues: { data_source: "${dataSource}", close_after: 2 }
 `,
-      env: { NOTION_TOKEN: notion.token, NOTION_BASE_URL: notion.url },
     });
-    inProcess = new InProcess(bot.test.bot.app, bot.slack);
+    ({ notion, bot, inProcess } = started);
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await notion?.stop();
+    await started?.stop();
   });
 
   const deps = () => bot.test.bot.deps;

@@ -7,9 +7,10 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMessage, renderView } from '../../src/dev/render.js';
 import { ACTION } from '../../src/kit/ids.js';
-import { type HttpBot, startHttpBot } from '../support/bot.js';
-import { type FakeDataSource, FakeNotion, type FakePage, notionValue } from '../support/fake-notion.js';
-import { InProcess } from '../support/in-process.js';
+import type { HttpBot } from '../support/bot.js';
+import { type FakeDataSource, type FakeNotion, type FakePage, notionValue } from '../support/fake-notion.js';
+import type { InProcess } from '../support/in-process.js';
+import { type IssuesBot, startIssuesBot } from '../support/issues-bot.js';
 import { until } from '../support/until.js';
 
 const NOTION_TOKEN_SENT = 'secret_verification_1a2b3c4d5e6f7a8b9c0d';
@@ -19,31 +20,26 @@ describe('Notion state read back', () => {
   let issues: FakeDataSource;
   let bot: HttpBot;
   let inProcess: InProcess;
+  let started: IssuesBot | undefined;
 
   beforeAll(async () => {
-    // Edit times near the bot's clock, as Notion's are: the poll asks for pages edited since then.
-    notion = await FakeNotion.start({
-      requestsPerSecond: Number.POSITIVE_INFINITY,
-      retryAfterSeconds: 0,
-      clockStart: Date.now(),
-    });
-    issues = notion.addIssuesDataSource({ assignee: true });
-    bot = await startHttpBot({
-      configYaml: `
+    started = await startIssuesBot({
+      configYaml: (dataSource) => `
 slack: { channels: { issues: C0ISSUES }, approvers: [U0APPROVER] }
 notion:
-  issues: { data_source: "${issues.id.replaceAll('-', '')}" }
+  issues: { data_source: "${dataSource}" }
 `,
-      env: { NOTION_TOKEN: notion.token, NOTION_BASE_URL: notion.url },
+      assignee: true,
+      // Edit times near the bot's clock, as Notion's are: the poll asks for pages edited since then.
+      realClock: true,
       // The poll is driven by the tests; an hour keeps the timer out of the way.
       waits: { notionPollMs: 3_600_000, homePublishSpacingMs: 10 },
     });
-    inProcess = new InProcess(bot.test.bot.app, bot.slack);
+    ({ notion, issues, bot, inProcess } = started);
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await notion?.stop();
+    await started?.stop();
   });
 
   const webhook = (body: unknown, signature?: string) =>
