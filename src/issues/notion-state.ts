@@ -52,19 +52,34 @@ const pageSchema = z
   })
   .loose();
 
+/**
+ * Which property holds an issue's state, in a data source's schema or a page alike: the one
+ * named in notion.issues.properties.status, else the first of Notion's type `status`, else a
+ * select named Status.
+ */
+export function statusPropertyName(
+  properties: Readonly<Record<string, { readonly type: string } | undefined>>,
+  wanted: string | undefined,
+): string | undefined {
+  if (wanted !== undefined) return wanted;
+  const names = Object.keys(properties);
+  return (
+    names.find((n) => properties[n]?.type === 'status') ??
+    names.find((n) => properties[n]?.type === 'select' && /^status$/i.test(n))
+  );
+}
+
 /** The state of one page; undefined when the object is not a page Notion would send. */
 export function readIssueState(raw: unknown, names: StateProperties = {}): IssueState | undefined {
   const parsed = pageSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const page = parsed.data;
-  const entries = Object.entries(page.properties);
-  const pick = (wanted: string | undefined, found: (p: z.infer<typeof property>, name: string) => boolean) =>
-    wanted !== undefined ? page.properties[wanted] : entries.find(([name, p]) => found(p, name))?.[1];
-  const status = pick(
-    names.status,
-    (p, name) => p.type === 'status' || (p.type === 'select' && /^status$/i.test(name)),
-  );
-  const people = pick(names.assignee, (p) => p.type === 'people');
+  const statusName = statusPropertyName(page.properties, names.status);
+  const status = statusName === undefined ? undefined : page.properties[statusName];
+  const people =
+    names.assignee !== undefined
+      ? page.properties[names.assignee]
+      : Object.values(page.properties).find((p) => p.type === 'people');
   return {
     pageId: page.id,
     status: (status?.type === 'status' ? status.status?.name : status?.select?.name) ?? undefined,

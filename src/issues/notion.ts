@@ -8,7 +8,13 @@ import { z } from 'zod';
 import type { Config } from '../config/index.js';
 import { AuditBotError } from '../kit/errors.js';
 import { describeNotionError, isNotFound, retrieveDataSource } from '../kit/notion.js';
-import { type IssueState, isDoneStatus, isFinishedStatus, readIssueState } from './notion-state.js';
+import {
+  type IssueState,
+  isDoneStatus,
+  isFinishedStatus,
+  readIssueState,
+  statusPropertyName,
+} from './notion-state.js';
 
 type IssuesConfig = Pick<
   NonNullable<Config['notion']['issues']>,
@@ -291,15 +297,12 @@ export class NotionIssues {
 }
 
 /** The select property set to its option named `wanted` (in any case); none without the property. */
-/** The status property: the named one, else the first of type `status`, else a select named Status. */
+/** The status property (see statusPropertyName) with its options. */
 function statusProperty(
   props: z.infer<typeof schemaSchema>['properties'],
   wanted: string | undefined,
 ): Schema['status'] {
-  const name =
-    wanted ??
-    Object.keys(props).find((n) => props[n]?.type === 'status') ??
-    Object.keys(props).find((n) => props[n]?.type === 'select' && /^status$/i.test(n));
+  const name = statusPropertyName(props, wanted);
   const prop = name ? props[name] : undefined;
   if (!name || !prop || (prop.type !== 'status' && prop.type !== 'select')) return undefined;
   const options = (prop.type === 'status' ? prop.status : prop.select)?.options ?? [];

@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotionIssues, splitText } from '../../src/issues/notion.js';
+import { readIssueState } from '../../src/issues/notion-state.js';
 import { createNotionClient } from '../../src/kit/notion.js';
 import { FakeNotion } from '../support/fake-notion.js';
 
@@ -95,6 +96,20 @@ describe('NotionIssues', () => {
     );
     // A page Notion no longer has reads as gone.
     expect(await issues.state('99999999-9999-4999-8999-999999999999')).toMatchObject({ gone: true });
+  });
+
+  it('reads the state from the property Close would set: a status-type property before a select named Status', () => {
+    const page = {
+      object: 'page',
+      id: 'p1',
+      last_edited_time: '2026-01-18T10:00:00.000Z',
+      properties: {
+        Status: { type: 'select', select: { name: 'Legacy' } },
+        Workflow: { type: 'status', status: { name: 'In progress' } },
+      },
+    };
+    expect(readIssueState(page)).toMatchObject({ status: 'In progress' });
+    expect(readIssueState(page, { status: 'Status' })).toMatchObject({ status: 'Legacy' });
   });
 
   it('splits text at paragraph, line or word boundaries, never dropping any of it', () => {
